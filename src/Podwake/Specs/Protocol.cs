@@ -1,0 +1,7 @@
+namespace Podwake.Specs;
+
+internal enum Protocol
+{
+    Tcp,
+    Udp,
+}

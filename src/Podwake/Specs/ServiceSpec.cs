@@ -1,0 +1,49 @@
+namespace Podwake.Specs;
+
+/// <summary>One service as declared in a YAML file, validated and with paths made absolute.</summary>
+internal sealed record ServiceSpec
+{
+    public const int DefaultHold = 512;
+    public static readonly TimeSpan DefaultIdle = TimeSpan.FromSeconds(30);
+
+    public required string Name { get; init; }
+
+    /// <summary>Image reference; null only when <see cref="Pod"/> is set.</summary>
+    public string? Image { get; init; }
+
+    public BuildSpec? Build { get; init; }
+
+    /// <summary>Overrides the image's command when not null.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<VolumeSpec> Volumes { get; init; } = [];
+
+    public IReadOnlyList<PortSpec> Ports { get; init; } = [];
+
+    /// <summary>Quiet time before the container is stopped; null means "never".</summary>
+    public TimeSpan? Idle { get; init; } = DefaultIdle;
+
+    public required ReadySpec Ready { get; init; }
+
+    public RestartPolicy Restart { get; init; } = RestartPolicy.OnFailure;
+
+    public UpdatePolicy Update { get; init; } = UpdatePolicy.None;
+
+    public string? User { get; init; }
+
+    public IReadOnlyList<ExposeSpec> Expose { get; init; } = [];
+
+    /// <summary>Absolute path of a Kubernetes Pod/Deployment file run with podman kube play.</summary>
+    public string? Pod { get; init; }
+
+    /// <summary>Most connections held while the service is dormant or waking; past it new ones are closed and counted.</summary>
+    public int Hold { get; init; } = DefaultHold;
+
+    /// <summary>Where the service's document starts (its first key).</summary>
+    public required SourceLocation Location { get; init; }
+
+    /// <summary>Container name derived from <see cref="Name"/>.</summary>
+    public string ContainerName => $"podwake-{Name}";
+}
