@@ -1,1 +1,3 @@
-return 0;
+using Podwake.Cli;
+
+return await PodwakeCommand.Create().Parse(args).InvokeAsync();

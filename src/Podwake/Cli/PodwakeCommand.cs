@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace Podwake.Cli;
+
+/// <summary>The root command; each subcommand lives in its own file.</summary>
+internal static class PodwakeCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("podwake: containers that sleep until the first connection wakes them");
+        foreach (var command in Subcommands())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    private static IEnumerable<Command> Subcommands()
+    {
+        yield break;
+    }
+}
