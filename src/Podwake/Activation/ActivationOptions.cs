@@ -1,0 +1,36 @@
+using Podwake.Specs;
+
+namespace Podwake.Activation;
+
+/// <summary>The parts of a service spec that drive its activation.</summary>
+internal sealed record ActivationOptions
+{
+    /// <summary>Quiet time before stopping; null = never stop once woken.</summary>
+    public TimeSpan? Idle { get; init; } = ServiceSpec.DefaultIdle;
+
+    public TimeSpan ReadyTimeout { get; init; } = ReadySpec.DefaultTimeout;
+
+    public int Hold { get; init; } = ServiceSpec.DefaultHold;
+
+    public RestartPolicy Restart { get; init; } = RestartPolicy.OnFailure;
+
+    /// <summary>
+    /// First pause between readiness probes; it doubles up to <see cref="MaxProbeInterval"/>.
+    /// A refused connect costs microseconds, so polling fast keeps wake-to-first-byte near the
+    /// container's own start-to-listen time.
+    /// </summary>
+    public TimeSpan FirstProbeInterval { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    public TimeSpan MaxProbeInterval { get; init; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Restarts in a row that fail readiness before the restart policy gives up until the next connection.</summary>
+    public int MaxRestartFailures { get; init; } = 3;
+
+    public static ActivationOptions From(ServiceSpec spec) => new()
+    {
+        Idle = spec.Idle,
+        ReadyTimeout = spec.Ready.Timeout,
+        Hold = spec.Hold,
+        Restart = spec.Restart,
+    };
+}

@@ -1,0 +1,34 @@
+namespace Podwake.Activation;
+
+/// <summary>A snapshot of one service for <c>podwake status</c>.</summary>
+internal sealed record ServiceStatus
+{
+    public required string Name { get; init; }
+
+    public required ServiceState State { get; init; }
+
+    /// <summary>Connections (and later UDP flows) open now, held ones included.</summary>
+    public int OpenConnections { get; init; }
+
+    /// <summary>Connections waiting for a wake.</summary>
+    public int HeldConnections { get; init; }
+
+    /// <summary>Connections closed because more than the hold bound were waiting.</summary>
+    public long RejectedConnections { get; init; }
+
+    public long Wakes { get; init; }
+
+    public long FailedWakes { get; init; }
+
+    public long Restarts { get; init; }
+
+    /// <summary>Milliseconds from the start of the last successful wake to ready.</summary>
+    public double? LastWakeMilliseconds { get; init; }
+
+    public DateTimeOffset? LastWakeAt { get; init; }
+
+    /// <summary>Seconds until an idle stop, when one is armed.</summary>
+    public double? IdleRemainingSeconds { get; init; }
+
+    public string? LastError { get; init; }
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Podwake.Activation;
+
+namespace Podwake.Proxy;
+
+/// <summary>
+/// Accepts on one listening socket for as long as it runs, dormant or not, so the kernel backlog
+/// never fills while a container wakes. Each connection takes a lease from the activator (which
+/// holds it until the service is ready), connects to the container port and is pumped both ways.
+/// A failure of one connection never stops the listener.
+/// </summary>
+internal sealed class TcpProxyListener : IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Socket _listener;
+    private readonly int _containerPort;
+    private readonly ServiceActivator _activator;
+    private readonly TimeSpan _unreachableLimit;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _connections;
+    private Task? _acceptLoop;
+
+    /// <param name="listener">A bound, listening socket; the listener owns it from now on.</param>
+    /// <param name="unreachableLimit">How long a connection waits for a dead container to come back.</param>
+    public TcpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan unreachableLimit, ILogger logger)
+    {
+        _listener = listener;
+        _containerPort = containerPort;
+        _activator = activator;
+        _unreachableLimit = unreachableLimit;
+        _logger = logger;
+    }
+
+    public EndPoint? LocalEndPoint => _listener.LocalEndPoint;
+
+    public void Start() => _acceptLoop = Task.Run(AcceptLoopAsync);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // EMFILE, ECONNABORTED and the like: transient; keep the listener alive.
+                ProxyLog.AcceptFailed(_logger, _activator.Name, _listener.LocalEndPoint, ex);
+                await Task.Delay(10).ConfigureAwait(false);
+                continue;
+            }
+
+            Interlocked.Increment(ref _connections);
+            _ = ServeConnectionAsync(client);
+        }
+    }
+
+    private async Task ServeConnectionAsync(Socket client)
+    {
+        Socket? backend = null;
+        ActivationLease? lease = null;
+        var remote = client.RemoteEndPoint;
+        try
+        {
+            client.NoDelay = true;
+            (lease, backend) = await ConnectBackendAsync(remote).ConfigureAwait(false);
+            if (lease is null || backend is null)
+            {
+                await SocketClosing.CloseCleanlyAsync(client).ConfigureAwait(false);
+                return;
+            }
+
+            // The container died under us: end this connection now rather than wait on a socket into
+            // a network namespace that is gone.
+            using var connection = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
+            var result = await TcpPump.RunAsync(client, backend, connection.Token).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                ProxyLog.Ended(_logger, _activator.Name, remote, result.BytesToBackend, result.BytesToClient);
+            }
+            else
+            {
+                ProxyLog.Failed(_logger, _activator.Name, remote, result.Failed, result.Error?.Message ?? "aborted");
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            ProxyLog.Failed(_logger, _activator.Name, remote, PumpSide.Client, ex.Message);
+        }
+        finally
+        {
+            backend?.Dispose();
+            client.Dispose();
+            lease?.Dispose();
+            if (Interlocked.Decrement(ref _connections) == 0 && _stopping.IsCancellationRequested)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a lease and connects to the container. A refused or unreachable container that has not
+    /// reported its exit yet is checked with the activator, which restarts it per policy; the
+    /// connection is then held again rather than refused, up to <see cref="_unreachableLimit"/>.
+    /// </summary>
+    private async Task<(ActivationLease? Lease, Socket? Backend)> ConnectBackendAsync(EndPoint? remote)
+    {
+        var deadline = DateTime.UtcNow + _unreachableLimit;
+        for (var attempt = 0; ; attempt++)
+        {
+            var lease = await _activator.AcquireAsync(_stopping.Token).ConfigureAwait(false);
+            if (lease is null)
+            {
+                return (null, null);
+            }
+
+            var endpoint = lease.Instance.EndpointFor(_containerPort);
+            var backend = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var connect = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
+            connect.CancelAfter(ConnectTimeout);
+            try
+            {
+                await backend.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
+                return (lease, backend);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !_stopping.IsCancellationRequested)
+            {
+                backend.Dispose();
+                ProxyLog.ConnectFailed(_logger, _activator.Name, endpoint, ex.Message);
+                var instance = lease.Instance;
+                lease.Dispose();
+                if (DateTime.UtcNow >= deadline)
+                {
+                    ProxyLog.GaveUp(_logger, _activator.Name, remote);
+                    return (null, null);
+                }
+
+                if (!lease.Lost.IsCancellationRequested)
+                {
+                    await _activator.ReportUnreachableAsync(instance, _stopping.Token).ConfigureAwait(false);
+                    // Still running yet refusing (e.g. its server restarts inside): back off a little.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10 * (attempt + 1), 200)), _stopping.Token).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops accepting, closes the listening socket, aborts every connection and waits for them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        _listener.Dispose();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        if (Volatile.Read(ref _connections) > 0)
+        {
+            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace Podwake.Proxy;
+
+/// <summary>
+/// Copies bytes both ways between two connected stream sockets until both directions reach end
+/// of stream. An end of stream on one side is passed on as a half-close (shutdown SHUT_WR) on the
+/// other, so request/response protocols that half-close keep working. A failure on either side
+/// ends both directions and is returned as a value naming the side that failed.
+/// </summary>
+internal static class TcpPump
+{
+    /// <summary>Per direction; 64 KiB matches the default socket buffer so bulk copies take one call per read.</summary>
+    private const int BufferSize = 64 * 1024;
+
+    public static async Task<PumpResult> RunAsync(Socket client, Socket backend, CancellationToken cancellationToken)
+    {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var up = CopyAsync(client, backend, PumpSide.Client, PumpSide.Backend, abort);
+        var down = CopyAsync(backend, client, PumpSide.Backend, PumpSide.Client, abort);
+        var (toBackend, failedUp, errorUp) = await up.ConfigureAwait(false);
+        var (toClient, failedDown, errorDown) = await down.ConfigureAwait(false);
+        return failedUp != PumpSide.None
+            ? new PumpResult(toBackend, toClient, failedUp, errorUp)
+            : new PumpResult(toBackend, toClient, failedDown, errorDown);
+    }
+
+    private static async Task<(long Bytes, PumpSide Failed, Exception? Error)> CopyAsync(
+        Socket from, Socket to, PumpSide fromSide, PumpSide toSide, CancellationTokenSource abort)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
+        var blame = fromSide;
+        try
+        {
+            while (true)
+            {
+                blame = fromSide;
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, abort.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    blame = toSide;
+                    to.Shutdown(SocketShutdown.Send);
+                    return (total, PumpSide.None, null);
+                }
+
+                blame = toSide;
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, abort.Token).ConfigureAwait(false);
+                total += read;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // One broken direction ends the other too: no half-open connection is left behind.
+            var wasAborted = abort.IsCancellationRequested;
+            abort.Cancel();
+            return wasAborted ? (total, PumpSide.None, null) : (total, blame, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using Podwake.Activation;
+
+namespace Podwake.Tests.Activation;
+
+/// <summary>A workload for the state machine's unit tests: records calls, readiness set by the test.</summary>
+internal sealed class FakeWorkload : IWorkload
+{
+    private int _starts;
+    private int _stops;
+
+    public volatile bool Ready = true;
+
+    public volatile bool Running = true;
+
+    /// <summary>When set, StartAsync waits for it: lets a test pile connections onto one wake.</summary>
+    public TaskCompletionSource? StartGate { get; set; }
+
+    public int Starts => Volatile.Read(ref _starts);
+
+    public int Stops => Volatile.Read(ref _stops);
+
+    public long LastGeneration { get; private set; }
+
+    public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _starts);
+        LastGeneration = generation;
+        if (StartGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return new WorkloadInstance(generation, new Dictionary<int, IPEndPoint> { [8080] = new(IPAddress.Loopback, 8080) });
+    }
+
+    public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) => Task.FromResult(Ready);
+
+    public Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken) => Task.FromResult(Running);
+
+    public Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _stops);
+        return Task.CompletedTask;
+    }
+}
