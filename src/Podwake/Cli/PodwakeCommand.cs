@@ -18,6 +18,6 @@ internal static class PodwakeCommand
 
     private static IEnumerable<Command> Subcommands()
     {
-        yield break;
+        yield return ValidateCommand.Create();
     }
 }

@@ -39,6 +39,10 @@ internal sealed record ServiceSpec
     public string? Pod { get; init; }
 
     /// <summary>Most connections held while the service is dormant or waking; past it new ones are closed and counted.</summary>
+    /// <remarks>
+    /// The <c>hold:</c> key (a positive integer, default <see cref="DefaultHold"/>) is a podwake extension to the
+    /// service-file contract in DESIGN.md, which asks for the bound to be configurable without naming a key.
+    /// </remarks>
     public int Hold { get; init; } = DefaultHold;
 
     /// <summary>Where the service's document starts (its first key).</summary>

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Podwake.Specs;
+
+namespace Podwake.Cli;
+
+/// <summary><c>podwake validate PATH...</c>: parse and check service files; print every problem; exit 1 on any.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Arity = ArgumentArity.OneOrMore,
+            Description = "Service files, or directories of *.yaml/*.yml files",
+        };
+        var command = new Command("validate", "Check service files and print every problem as FILE:LINE:COL: error: MESSAGE")
+        {
+            paths,
+        };
+        command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            var loaded = SpecLoader.Load(result.GetRequiredValue(paths));
+            foreach (var diagnostic in loaded.Diagnostics)
+            {
+                error.WriteLine(diagnostic);
+            }
+
+            if (!loaded.Succeeded)
+            {
+                return Task.FromResult(ExitCodes.UserError);
+            }
+
+            foreach (var service in loaded.Services)
+            {
+                output.WriteLine(Summary(service));
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    /// <summary>One line per valid service: <c>hello: ok (1 port: 127.0.0.1:8080/tcp -> 8080)</c>.</summary>
+    internal static string Summary(ServiceSpec service)
+    {
+        var ports = service.Ports
+            .Select(p => $"{ListenAddress.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()} -> {p.ContainerPort}");
+        var count = service.Ports.Count == 1 ? "1 port" : $"{service.Ports.Count} ports";
+        return service.Ports.Count == 0
+            ? $"{service.Name}: ok ({count})"
+            : $"{service.Name}: ok ({count}: {string.Join(", ", ports)})";
+    }
+}

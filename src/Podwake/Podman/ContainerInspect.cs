@@ -1,0 +1,13 @@
+namespace Podwake.Podman;
+
+/// <summary>The parts of <c>GET /libpod/containers/{id}/json</c> podwake reads.</summary>
+internal sealed record ContainerInspect
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required ContainerState State { get; init; }
+
+    public ContainerNetworkSettings? NetworkSettings { get; init; }
+}

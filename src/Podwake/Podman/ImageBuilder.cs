@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Podwake.Podman;
+
+/// <summary>
+/// Builds an image with the <c>podman build</c> CLI. Building happens once when a service is deployed or served,
+/// never per wake, so a process spawn is fine here (and the REST build endpoint would need a tar of the context).
+/// </summary>
+internal sealed class ImageBuilder
+{
+    private readonly string _podmanPath;
+
+    public ImageBuilder(string podmanPath = "podman") => _podmanPath = podmanPath;
+
+    /// <summary>Builds <paramref name="contextDir"/> as <paramref name="tag"/> and returns the image ID.</summary>
+    /// <param name="containerfile">null = podman's default (Containerfile, then Dockerfile, in the context).</param>
+    public async Task<string> BuildAsync(
+        string contextDir,
+        string? containerfile,
+        IReadOnlyDictionary<string, string>? buildArgs,
+        string tag,
+        CancellationToken cancellationToken)
+    {
+        var iidFile = Path.Combine(Path.GetTempPath(), $"podwake-iid-{Guid.NewGuid():N}");
+        var start = new ProcessStartInfo(_podmanPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["build", "--tag", tag, "--iidfile", iidFile])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (containerfile is not null)
+        {
+            start.ArgumentList.Add("--file");
+            start.ArgumentList.Add(containerfile);
+        }
+
+        foreach (var (key, value) in buildArgs ?? new Dictionary<string, string>())
+        {
+            start.ArgumentList.Add("--build-arg");
+            start.ArgumentList.Add($"{key}={value}");
+        }
+
+        start.ArgumentList.Add(contextDir);
+
+        var tail = new OutputTail();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => tail.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => tail.Add(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new PodmanUnavailableException($"Failed to run {_podmanPath}: podman is not installed: apt-get install podman", e);
+        }
+
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        try
+        {
+            if (process.ExitCode != 0)
+            {
+                throw new ImageBuildException(tag, process.ExitCode, tail.ToString());
+            }
+
+            return (await File.ReadAllTextAsync(iidFile, cancellationToken).ConfigureAwait(false)).Trim();
+        }
+        finally
+        {
+            File.Delete(iidFile);
+        }
+    }
+}

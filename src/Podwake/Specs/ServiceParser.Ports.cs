@@ -1,0 +1,207 @@
+using System.Net;
+using YamlDotNet.RepresentationModel;
+
+namespace Podwake.Specs;
+
+/// <summary><c>ports:</c> and <c>expose:</c>, the host addresses a service listens on.</summary>
+internal sealed partial class ServiceParser
+{
+    private const string PortExample = "{listen: 127.0.0.1:8080, container: 8080}";
+
+    /// <returns>The ports that parsed, and whether that is all of them (no item had an error).</returns>
+    private (List<PortSpec> Ports, bool Complete) ParsePorts(YamlNode? key, YamlNode? node, YamlMappingNode map, bool isPod)
+    {
+        var ports = new List<PortSpec>();
+        if (key is null || node is null)
+        {
+            if (!isPod)
+            {
+                Error(map, $"ports is required; add at least one, e.g. ports: [{PortExample}]");
+            }
+
+            return (ports, isPod);
+        }
+
+        var sequence = ReadSequence(node, SpecKeys.Ports, "a list of ports", $"; write each as {PortExample}");
+        if (sequence is null)
+        {
+            return (ports, false);
+        }
+
+        if (sequence.Children.Count == 0 && !isPod)
+        {
+            Error(node, $"ports: the list is empty; add at least one port, e.g. {PortExample}");
+            return (ports, false);
+        }
+
+        var complete = true;
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            if (ParsePort(sequence.Children[i], $"ports[{i}]") is { } port)
+            {
+                ports.Add(port);
+            }
+            else
+            {
+                complete = false;
+            }
+        }
+
+        return (ports, complete);
+    }
+
+    private PortSpec? ParsePort(YamlNode item, string context)
+    {
+        var map = ReadMapping(item, context, $"a mapping with listen and container like {PortExample}");
+        if (map is null)
+        {
+            return null;
+        }
+
+        var entries = Entries(map, context, SpecKeys.PortItem);
+        IPEndPoint? listen = null;
+        SourceLocation listenLocation = At(map);
+        if (entries.TryGetValue(SpecKeys.Listen, out var listenEntry))
+        {
+            listen = ReadListen(listenEntry.Value, $"{context}.{SpecKeys.Listen}");
+            listenLocation = At(listenEntry.Value);
+        }
+        else
+        {
+            Error(map, $"{context}: listen is required; the host address clients connect to, e.g. listen: 127.0.0.1:8080");
+        }
+
+        int? container = null;
+        if (entries.TryGetValue(SpecKeys.Container, out var containerEntry))
+        {
+            container = ReadPort(containerEntry.Value, $"{context}.{SpecKeys.Container}");
+        }
+        else
+        {
+            Error(map, $"{context}: container is required; the port inside the container, e.g. container: 8080");
+        }
+
+        Protocol? protocol = Protocol.Tcp;
+        if (entries.TryGetValue(SpecKeys.Protocol, out var protocolEntry))
+        {
+            protocol = ParseProtocol(protocolEntry.Value, $"{context}.{SpecKeys.Protocol}");
+        }
+
+        if (listen is null || protocol is null)
+        {
+            return null;
+        }
+
+        _claims.Add(new ListenClaim(listen, protocol.Value, $"{context}.{SpecKeys.Listen}", listenLocation));
+        return container is null
+            ? null
+            : new PortSpec { Listen = listen, ContainerPort = container.Value, Protocol = protocol.Value, Location = listenLocation };
+    }
+
+    private Protocol? ParseProtocol(YamlNode node, string key)
+    {
+        var text = ReadString(node, key, "tcp or udp");
+        switch (text)
+        {
+            case null:
+                return null;
+            case "tcp":
+                return Protocol.Tcp;
+            case "udp":
+                ReportIfNotSupported(SpecFeature.UdpPorts, node, $"{key}: udp");
+                return Protocol.Udp;
+            default:
+                Error(node, $"{key}: \"{text}\" is not a protocol; use tcp or udp");
+                return null;
+        }
+    }
+
+    private IPEndPoint? ReadListen(YamlNode node, string key)
+    {
+        if (node is YamlSequenceNode)
+        {
+            // YAML reads an unquoted [::1] as a list.
+            Error(node, $"{key}: expected an address like 127.0.0.1:8080, found a list; quote IPv6 addresses: \"[::1]:8080\"");
+            return null;
+        }
+
+        var text = ReadString(node, key, $"an address: {ListenAddress.Forms}");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!ListenAddress.TryParse(text, out var endPoint, out var problem))
+        {
+            Error(node, $"{key}: {problem}");
+            return null;
+        }
+
+        return endPoint;
+    }
+
+    private List<ExposeSpec> ParseExpose(YamlNode key, YamlNode node, (List<PortSpec> Ports, bool Complete) ports)
+    {
+        ReportIfNotSupported(SpecFeature.Expose, key, SpecKeys.Expose);
+        var exposed = new List<ExposeSpec>();
+        var sequence = ReadSequence(node, SpecKeys.Expose, "a list like [{listen: 0.0.0.0:80, to: 8080}]");
+        if (sequence is null)
+        {
+            return exposed;
+        }
+
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var context = $"expose[{i}]";
+            var map = ReadMapping(sequence.Children[i], context, "a mapping like {listen: 0.0.0.0:80, to: 8080}");
+            if (map is null)
+            {
+                continue;
+            }
+
+            var entries = Entries(map, context, SpecKeys.ExposeItem);
+            IPEndPoint? listen = null;
+            var location = At(map);
+            if (entries.TryGetValue(SpecKeys.Listen, out var listenEntry))
+            {
+                listen = ReadListen(listenEntry.Value, $"{context}.{SpecKeys.Listen}");
+                location = At(listenEntry.Value);
+            }
+            else
+            {
+                Error(map, $"{context}: listen is required; the outside address to forward, e.g. listen: 0.0.0.0:80");
+            }
+
+            int? to = null;
+            PortSpec? target = null;
+            if (entries.TryGetValue(SpecKeys.To, out var toEntry))
+            {
+                to = ReadPort(toEntry.Value, $"{context}.{SpecKeys.To}");
+                target = ports.Ports.FirstOrDefault(p => p.Listen.Port == to);
+                if (to is not null && target is null && ports.Complete)
+                {
+                    var listening = ports.Ports.Count == 0
+                        ? "this service has no ports"
+                        : $"ports listen on {string.Join(", ", ports.Ports.Select(p => p.Listen.Port).Distinct())}";
+                    Error(toEntry.Value, $"{context}.to: {to} is not a listen port of this service; {listening}");
+                }
+            }
+            else
+            {
+                Error(map, $"{context}: to is required; the listen port of this service to forward to, e.g. to: 8080");
+            }
+
+            if (listen is not null)
+            {
+                _claims.Add(new ListenClaim(listen, target?.Protocol ?? Protocol.Tcp, $"{context}.{SpecKeys.Listen}", location));
+            }
+
+            if (listen is not null && to is not null)
+            {
+                exposed.Add(new ExposeSpec { Listen = listen, To = to.Value, Location = location });
+            }
+        }
+
+        return exposed;
+    }
+}

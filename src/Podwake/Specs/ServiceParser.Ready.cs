@@ -1,0 +1,157 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Podwake.Specs;
+
+/// <summary><c>ready:</c>, the readiness probe that gates traffic to a woken container.</summary>
+internal sealed partial class ServiceParser
+{
+    private static readonly string[] Probes = [SpecKeys.Tcp, SpecKeys.Http, SpecKeys.Exec];
+
+    private ReadySpec? ParseReady(YamlNode? node, (List<PortSpec> Ports, bool Complete) ports, YamlNode? portsKey)
+    {
+        var firstTcp = ports.Ports.FirstOrDefault(p => p.Protocol == Protocol.Tcp);
+        if (node is null)
+        {
+            return DefaultReady(firstTcp, ports, portsKey, ReadySpec.DefaultTimeout);
+        }
+
+        var map = ReadMapping(node, SpecKeys.Ready, "a mapping like {tcp: 8080}, {http: /healthz} or {exec: [cmd, args]}");
+        if (map is null)
+        {
+            return null;
+        }
+
+        var entries = Entries(map, SpecKeys.Ready, SpecKeys.ReadyProbe);
+        var ok = true;
+        var timeout = ReadySpec.DefaultTimeout;
+        if (entries.TryGetValue(SpecKeys.Timeout, out var timeoutEntry))
+        {
+            var parsed = ParseTimeout(timeoutEntry.Value);
+            ok &= parsed is not null;
+            timeout = parsed ?? timeout;
+        }
+
+        // Probe keys in the order written, so that the second one is the one reported.
+        var probes = map.Children
+            .Select(child => child.Key is YamlScalarNode { Value: { } name } ? name : null)
+            .Where(name => name is not null && Probes.Contains(name))
+            .Select(name => (Name: name!, entries[name!].Key, entries[name!].Value))
+            .ToList();
+        foreach (var extra in probes.Skip(1))
+        {
+            Error(extra.Key, $"ready: {probes[0].Name} and {extra.Name} cannot be used together; keep one of tcp, http or exec");
+            ok = false;
+        }
+
+        var probe = probes.Count > 0 ? probes[0].Name : null;
+        int? port = null;
+        if (entries.TryGetValue(SpecKeys.Port, out var portEntry))
+        {
+            if (probe == SpecKeys.Http)
+            {
+                port = ReadPort(portEntry.Value, "ready.port");
+                ok &= port is not null && IsContainerPort(portEntry.Value, "ready.port", port.Value, ports);
+            }
+            else
+            {
+                var fix = probe == SpecKeys.Tcp ? "the tcp probe's port is the value of tcp:" : "remove it";
+                Error(portEntry.Key, $"ready.port: only applies to an http probe; {fix}");
+                ok = false;
+            }
+        }
+
+        ReadySpec? ready = probe switch
+        {
+            null => DefaultReady(firstTcp, ports, portsKey, timeout),
+            SpecKeys.Tcp => ParseTcpProbe(probes[0].Value, ports, timeout),
+            SpecKeys.Http => ParseHttpProbe(probes[0].Value, port ?? firstTcp?.ContainerPort, ports, timeout),
+            _ => ReadCommandLine(probes[0].Value, "ready.exec", "[pg_isready, -q]") is { } exec
+                ? new ReadySpec { Kind = ReadyKind.Exec, Exec = exec, Timeout = timeout }
+                : null,
+        };
+        return ok ? ready : null;
+    }
+
+    /// <summary>No probe given: TCP connect to the first tcp port's container port.</summary>
+    private ReadySpec? DefaultReady(PortSpec? firstTcp, (List<PortSpec> Ports, bool Complete) ports, YamlNode? portsKey, TimeSpan timeout)
+    {
+        if (firstTcp is null && ports.Ports.Count > 0 && ports.Complete && portsKey is not null)
+        {
+            Error(portsKey, "ports: no port is tcp, so there is nothing to probe by default; add ready: {exec: [cmd, args]}");
+            return null;
+        }
+
+        return new ReadySpec { Kind = ReadyKind.Tcp, Port = firstTcp?.ContainerPort ?? 0, Timeout = timeout };
+    }
+
+    private ReadySpec? ParseTcpProbe(YamlNode node, (List<PortSpec> Ports, bool Complete) ports, TimeSpan timeout)
+    {
+        var port = ReadPort(node, "ready.tcp");
+        return port is not null && IsContainerPort(node, "ready.tcp", port.Value, ports)
+            ? new ReadySpec { Kind = ReadyKind.Tcp, Port = port.Value, Timeout = timeout }
+            : null;
+    }
+
+    private ReadySpec? ParseHttpProbe(YamlNode node, int? port, (List<PortSpec> Ports, bool Complete) ports, TimeSpan timeout)
+    {
+        var path = ReadString(node, "ready.http", "a request path like /healthz");
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            Error(node, $"ready.http: \"{path}\" must start with '/', e.g. /{path}");
+            return null;
+        }
+
+        if (port is null)
+        {
+            if (ports.Complete)
+            {
+                Error(node, "ready.http: no tcp port in ports to send the request to; add ready.port: PORT");
+            }
+
+            return null;
+        }
+
+        return new ReadySpec { Kind = ReadyKind.Http, HttpPath = path, Port = port.Value, Timeout = timeout };
+    }
+
+    private TimeSpan? ParseTimeout(YamlNode node)
+    {
+        var text = ReadString(node, "ready.timeout", "a duration like 30s");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Duration.TryParse(text, out var timeout, out var problem))
+        {
+            Error(node, $"ready.timeout: {problem}");
+            return null;
+        }
+
+        if (timeout <= TimeSpan.Zero)
+        {
+            Error(node, $"ready.timeout: \"{text}\" must be more than zero; a wake needs time, e.g. 30s");
+            return null;
+        }
+
+        return timeout;
+    }
+
+    /// <summary>True when <paramref name="port"/> is a container port in ports (or ports had errors, so nobody knows).</summary>
+    private bool IsContainerPort(YamlNode node, string key, int port, (List<PortSpec> Ports, bool Complete) ports)
+    {
+        if (!ports.Complete || ports.Ports.Count == 0 || ports.Ports.Any(p => p.ContainerPort == port))
+        {
+            return true;
+        }
+
+        var known = string.Join(", ", ports.Ports.Select(p => p.ContainerPort).Distinct());
+        Error(node, $"{key}: {port} is not a container port in ports; use one of {known} (or add a port with container: {port})");
+        return false;
+    }
+}

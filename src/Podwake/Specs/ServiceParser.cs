@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Podwake.Specs;
+
+/// <summary>
+/// Turns one YAML document into a <see cref="ServiceSpec"/>, reporting every problem in it at once.
+/// Checks that span documents (duplicate names, colliding listen addresses) are <see cref="SpecLoader"/>'s.
+/// </summary>
+/// <remarks>One instance per document; partial by concern (values, ports, ready, files).</remarks>
+internal sealed partial class ServiceParser
+{
+    private readonly string _file;
+    private readonly string _directory;
+    private readonly List<Diagnostic> _diagnostics = [];
+    private readonly List<ListenClaim> _claims = [];
+
+    /// <param name="file">The file as the user named it; shown in messages.</param>
+    /// <param name="directory">Absolute directory that relative paths in the file are taken from.</param>
+    public ServiceParser(string file, string directory)
+    {
+        _file = file;
+        _directory = directory;
+    }
+
+    public ParsedService Parse(YamlNode root)
+    {
+        if (root is not YamlMappingNode map)
+        {
+            Error(root, $"expected a service: a mapping of keys such as name, image and ports; found {Describe(root)}");
+            return new ParsedService(null, null, At(root), _claims, _diagnostics);
+        }
+
+        var entries = Entries(map, "", SpecKeys.Service);
+        YamlNode? Value(string key) => entries.TryGetValue(key, out var entry) ? entry.Value : null;
+        YamlNode? Key(string key) => entries.TryGetValue(key, out var entry) ? entry.Key : null;
+
+        var name = ParseName(Value(SpecKeys.Name), map);
+        var (image, pod) = ParseImageAndPod(Key(SpecKeys.Image), Value(SpecKeys.Image), Key(SpecKeys.Pod), Value(SpecKeys.Pod), map);
+        var build = Key(SpecKeys.Build) is { } buildKey
+            ? ParseBuild(buildKey, Value(SpecKeys.Build)!, hasImage: Key(SpecKeys.Image) is not null, name)
+            : null;
+        var command = Value(SpecKeys.Command) is { } commandNode
+            ? ReadCommandLine(commandNode, SpecKeys.Command, "[/bin/sh, -c, \"...\"]")
+            : null;
+        var env = Value(SpecKeys.Env) is { } envNode ? ReadVariables(envNode, SpecKeys.Env, "variable names to values") : null;
+        var volumes = Value(SpecKeys.Volumes) is { } volumesNode ? ParseVolumes(volumesNode) : null;
+        var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map, isPod: pod is not null);
+        // On a bad value these return null (idle: "never"), which is harmless: no spec is built then.
+        var idle = Value(SpecKeys.Idle) is { } idleNode ? ParseIdle(idleNode) : ServiceSpec.DefaultIdle;
+        var ready = ParseReady(Value(SpecKeys.Ready), ports, Key(SpecKeys.Ports));
+        var restart = Value(SpecKeys.Restart) is { } restartNode ? ParseRestart(restartNode) : RestartPolicy.OnFailure;
+        var update = Value(SpecKeys.Update) is { } updateNode ? ParseUpdate(updateNode) : UpdatePolicy.None;
+        var user = Key(SpecKeys.User) is { } userKey ? ParseUser(userKey, Value(SpecKeys.User)!) : null;
+        var expose = Key(SpecKeys.Expose) is { } exposeKey ? ParseExpose(exposeKey, Value(SpecKeys.Expose)!, ports) : [];
+        var hold = Value(SpecKeys.Hold) is { } holdNode ? ParseHold(holdNode) : ServiceSpec.DefaultHold;
+
+        var nameLocation = Value(SpecKeys.Name) is { } nameNode ? At(nameNode) : At(map);
+        if (_diagnostics.Count > 0 || name is null || ready is null)
+        {
+            return new ParsedService(null, name, nameLocation, _claims, _diagnostics);
+        }
+
+        var spec = new ServiceSpec
+        {
+            Name = name,
+            Image = image,
+            Build = build,
+            Command = command,
+            Env = env ?? new Dictionary<string, string>(),
+            Volumes = volumes ?? [],
+            Ports = ports.Ports,
+            Idle = idle,
+            Ready = ready,
+            Restart = restart ?? RestartPolicy.OnFailure,
+            Update = update ?? UpdatePolicy.None,
+            User = user,
+            Expose = expose,
+            Pod = pod,
+            Hold = hold ?? ServiceSpec.DefaultHold,
+            Location = At(map),
+        };
+        return new ParsedService(spec, name, nameLocation, _claims, _diagnostics);
+    }
+
+    private string? ParseName(YamlNode? node, YamlMappingNode map)
+    {
+        if (node is null)
+        {
+            Error(map, "name is required; add e.g. name: hello (lowercase letters, digits and '-')");
+            return null;
+        }
+
+        var name = ReadString(node, SpecKeys.Name, "a name like hello");
+        if (name is not null && !NamePattern().IsMatch(name))
+        {
+            Error(node, $"name: \"{name}\" is not a valid name; use 1 to 48 lowercase letters, digits and '-', starting with a letter or digit (e.g. hello)");
+            return null;
+        }
+
+        return name;
+    }
+
+    private (string? Image, string? Pod) ParseImageAndPod(
+        YamlNode? imageKey, YamlNode? imageNode, YamlNode? podKey, YamlNode? podNode, YamlMappingNode map)
+    {
+        string? image = null;
+        if (imageNode is not null)
+        {
+            image = ReadString(imageNode, SpecKeys.Image, $"an image reference like {ImageReference.Example}");
+            if (image is not null && ImageReference.Problem(image) is { } problem)
+            {
+                Error(imageNode, $"image: \"{image}\" is not a valid image reference: {problem}");
+            }
+        }
+
+        var pod = podKey is null ? null : ParsePod(podKey, podNode!);
+        if (imageKey is null && podKey is null)
+        {
+            Error(map, $"image is required; add e.g. image: {ImageReference.Example} (or pod: for a Kubernetes pod file)");
+        }
+        else if (imageKey is not null && podKey is not null)
+        {
+            Error(podKey, "image and pod cannot be used together; keep image for one container, or pod for a Kubernetes pod file");
+        }
+
+        return (image, pod);
+    }
+
+    private TimeSpan? ParseIdle(YamlNode node)
+    {
+        var text = ReadString(node, SpecKeys.Idle, $"a duration like 30s or \"never\"");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text == "never")
+        {
+            return null;
+        }
+
+        if (!Duration.TryParse(text, out var idle, out var problem, " or \"never\""))
+        {
+            Error(node, $"idle: {problem}");
+            return null;
+        }
+
+        return idle;
+    }
+
+    private RestartPolicy? ParseRestart(YamlNode node)
+    {
+        var text = ReadString(node, SpecKeys.Restart, "no, on-failure or always");
+        RestartPolicy? policy = text switch
+        {
+            null => null,
+            "no" => RestartPolicy.No,
+            "on-failure" => RestartPolicy.OnFailure,
+            "always" => RestartPolicy.Always,
+            _ => null,
+        };
+        if (text is not null && policy is null)
+        {
+            Error(node, $"restart: \"{text}\" is not a restart policy;{KeySuggestions.DidYouMean(text, ["no", "on-failure", "always"])} use no, on-failure or always");
+        }
+
+        return policy;
+    }
+
+    private UpdatePolicy? ParseUpdate(YamlNode node)
+    {
+        var text = ReadString(node, SpecKeys.Update, "none, registry or local");
+        UpdatePolicy? policy = text switch
+        {
+            null => null,
+            "none" => UpdatePolicy.None,
+            "registry" => UpdatePolicy.Registry,
+            "local" => UpdatePolicy.Local,
+            _ => null,
+        };
+        if (text is not null && policy is null)
+        {
+            Error(node, $"update: \"{text}\" is not an update policy;{KeySuggestions.DidYouMean(text, ["none", "registry", "local"])} use none, registry or local");
+        }
+
+        var feature = policy switch
+        {
+            UpdatePolicy.Registry => SpecFeature.RegistryUpdates,
+            UpdatePolicy.Local => SpecFeature.LocalUpdates,
+            _ => (SpecFeature?)null,
+        };
+        if (feature is { } used)
+        {
+            ReportIfNotSupported(used, node, $"update: {text}");
+        }
+
+        return policy;
+    }
+
+    private string? ParseUser(YamlNode key, YamlNode node)
+    {
+        var user = ReadString(node, SpecKeys.User, "a user name like web");
+        if (user is not null && !UserPattern().IsMatch(user))
+        {
+            Error(node, $"user: \"{user}\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'");
+            user = null;
+        }
+
+        ReportIfNotSupported(SpecFeature.User, key, SpecKeys.User);
+        return user;
+    }
+
+    /// <summary>
+    /// <c>hold:</c> — a podwake extension to the contract: most connections held open while the service is
+    /// dormant or waking (default <see cref="ServiceSpec.DefaultHold"/>); past it, new ones are closed and counted.
+    /// </summary>
+    private int? ParseHold(YamlNode node)
+    {
+        var text = ReadString(node, SpecKeys.Hold, "a positive integer like 512");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Digits().IsMatch(text) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var hold) || hold < 1)
+        {
+            Error(node, $"hold: \"{text}\" is not a positive integer; give the most connections to hold while waking, e.g. hold: {ServiceSpec.DefaultHold}");
+            return null;
+        }
+
+        return hold;
+    }
+
+    /// <summary>The single call site of <see cref="SupportedFeatures"/>: reports a use of a feature this build lacks.</summary>
+    private void ReportIfNotSupported(SpecFeature feature, YamlNode node, string what)
+    {
+        if (SupportedFeatures.NotSupportedMessage(feature, what) is { } message)
+        {
+            Error(node, message);
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,47}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    private static partial Regex UserPattern();
+}

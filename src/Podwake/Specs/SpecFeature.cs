@@ -1,0 +1,23 @@
+namespace Podwake.Specs;
+
+/// <summary>Parts of the service-file contract that a build may not implement yet; see <see cref="SupportedFeatures"/>.</summary>
+internal enum SpecFeature
+{
+    /// <summary><c>user:</c> runs the service rootless as its own user.</summary>
+    User,
+
+    /// <summary><c>expose:</c> a privileged port or outside address forwarded by a system unit.</summary>
+    Expose,
+
+    /// <summary><c>pod:</c> a Kubernetes Pod/Deployment run with podman kube play.</summary>
+    Pod,
+
+    /// <summary><c>protocol: udp</c> on a port.</summary>
+    UdpPorts,
+
+    /// <summary><c>update: registry</c>.</summary>
+    RegistryUpdates,
+
+    /// <summary><c>update: local</c>.</summary>
+    LocalUpdates,
+}

@@ -1,0 +1,49 @@
+namespace Podwake.Specs;
+
+/// <summary>Every key of the service file (DESIGN.md), grouped by the mapping it belongs to.</summary>
+/// <remarks>The arrays are in the order DESIGN.md lists the keys; error messages list them in that order.</remarks>
+internal static class SpecKeys
+{
+    public const string Name = "name";
+    public const string Image = "image";
+    public const string Build = "build";
+    public const string Command = "command";
+    public const string Env = "env";
+    public const string Volumes = "volumes";
+    public const string Ports = "ports";
+    public const string Idle = "idle";
+    public const string Ready = "ready";
+    public const string Restart = "restart";
+    public const string Update = "update";
+    public const string User = "user";
+    public const string Expose = "expose";
+    public const string Pod = "pod";
+    public const string Hold = "hold";
+
+    public const string Listen = "listen";
+    public const string Container = "container";
+    public const string Protocol = "protocol";
+
+    public const string Tcp = "tcp";
+    public const string Http = "http";
+    public const string Exec = "exec";
+    public const string Port = "port";
+    public const string Timeout = "timeout";
+
+    public const string Context = "context";
+    public const string Containerfile = "containerfile";
+    public const string Args = "args";
+
+    public const string To = "to";
+
+    public static readonly IReadOnlyList<string> Service =
+        [Name, Image, Build, Command, Env, Volumes, Ports, Idle, Ready, Restart, Update, User, Expose, Pod, Hold];
+
+    public static readonly IReadOnlyList<string> PortItem = [Listen, Container, Protocol];
+
+    public static readonly IReadOnlyList<string> ReadyProbe = [Tcp, Http, Exec, Port, Timeout];
+
+    public static readonly IReadOnlyList<string> BuildMapping = [Context, Containerfile, Args];
+
+    public static readonly IReadOnlyList<string> ExposeItem = [Listen, To];
+}

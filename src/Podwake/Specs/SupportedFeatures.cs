@@ -1,0 +1,34 @@
+using System.Collections.Frozen;
+
+namespace Podwake.Specs;
+
+/// <summary>
+/// The one place listing what DESIGN.md promises but this build cannot run yet.
+/// </summary>
+/// <remarks>
+/// The parser still validates these keys fully, then reports every use as an error: the contract says a key
+/// podwake does not implement must never be silently ignored. When a feature lands, delete its entry here
+/// (and the test that expects the error); nothing else changes.
+/// </remarks>
+internal static class SupportedFeatures
+{
+    private static readonly FrozenDictionary<SpecFeature, (string Coming, string Meanwhile)> NotYet =
+        new Dictionary<SpecFeature, (string Coming, string Meanwhile)>
+        {
+            [SpecFeature.User] = ("rootless services run as their own user", "remove it for now"),
+            [SpecFeature.Expose] = ("privileged ports and outside addresses forwarded by a system unit", "remove it for now"),
+            [SpecFeature.Pod] = ("Kubernetes pods run with podman kube play", "use image: for now"),
+            [SpecFeature.UdpPorts] = ("UDP ports with a flow table", "use tcp for now"),
+            [SpecFeature.RegistryUpdates] = ("podwake update", "use update: none for now"),
+            [SpecFeature.LocalUpdates] = ("podwake update", "use update: none for now"),
+        }.ToFrozenDictionary();
+
+    public static bool IsSupported(SpecFeature feature) => !NotYet.ContainsKey(feature);
+
+    /// <summary>The error for a use of <paramref name="feature"/>, or null when this build supports it.</summary>
+    /// <param name="what">The key as the user wrote it, with its value when the value is what is unsupported (<c>update: local</c>).</param>
+    public static string? NotSupportedMessage(SpecFeature feature, string what) =>
+        NotYet.TryGetValue(feature, out var entry)
+            ? $"{what} is not supported yet by this version of podwake (coming: {entry.Coming}); {entry.Meanwhile}"
+            : null;
+}
