@@ -338,7 +338,6 @@ internal sealed class ServiceActivator : IAsyncDisposable
             }
 
             ActivationLog.WakeFailed(_logger, _name, reason);
-            await StopQuietlyAsync(instance).ConfigureAwait(false);
             lock (_lock)
             {
                 if (!_disposed)
@@ -351,6 +350,10 @@ internal sealed class ServiceActivator : IAsyncDisposable
                     _wake = null;
                     _wakeAbort = null;
                 }
+
+                // Waiting clients are closed now; the container is stopped behind them, and the
+                // next wake waits for that stop first.
+                _stopping = StopQuietlyAsync(instance);
             }
 
             return null;

@@ -7,6 +7,9 @@ internal sealed record ServiceStatus
 
     public required ServiceState State { get; init; }
 
+    /// <summary>Listen addresses with their protocol, e.g. <c>127.0.0.1:8080/tcp</c>; filled in by the host.</summary>
+    public IReadOnlyList<string> Listen { get; init; } = [];
+
     /// <summary>Connections (and later UDP flows) open now, held ones included.</summary>
     public int OpenConnections { get; init; }
 

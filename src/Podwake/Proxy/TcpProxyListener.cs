@@ -127,17 +127,19 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             }
 
             var endpoint = lease.Instance.EndpointFor(_containerPort);
-            var backend = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Socket? backend = null;
             using var connect = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
             connect.CancelAfter(ConnectTimeout);
             try
             {
+                backend = lease.Instance.NewSocket(endpoint.AddressFamily);
+                backend.NoDelay = true;
                 await backend.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
                 return (lease, backend);
             }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !_stopping.IsCancellationRequested)
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException && !_stopping.IsCancellationRequested)
             {
-                backend.Dispose();
+                backend?.Dispose();
                 ProxyLog.ConnectFailed(_logger, _activator.Name, endpoint, ex.Message);
                 var instance = lease.Instance;
                 lease.Dispose();

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Podwake.Control;
+using Podwake.Podman;
+using Podwake.Serve;
+using Podwake.Specs;
+
+namespace Podwake.Cli;
+
+/// <summary><c>podwake serve PATH...</c>: hold the listeners in this process and wake containers on demand.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.OneOrMore, Description = "Service files, or directories of *.yaml" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection" };
+        var command = new Command("serve", "Listen for every service and wake its container on the first connection; Ctrl-C stops and removes them") { paths, verbose };
+        command.SetAction((result, _) => RunAsync(result.GetValue(paths)!, result.GetValue(verbose)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] paths, bool verbose)
+    {
+        var load = SpecLoader.Load(paths);
+        if (load.Diagnostics.Count > 0)
+        {
+            foreach (var diagnostic in load.Diagnostics)
+            {
+                await Console.Error.WriteLineAsync(diagnostic.ToString());
+            }
+
+            return ExitCodes.UserError;
+        }
+
+        using var loggers = ConsoleLogging.Create(verbose);
+        var logger = loggers.CreateLogger("podwake.serve");
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var starting = new CancellationTokenSource();
+        var host = new ServeHost(load.Services, loggers, TimeProvider.System);
+        try
+        {
+            var start = host.StartAsync(starting.Token);
+            if (await Task.WhenAny(start, stop.Task) == stop.Task)
+            {
+                await starting.CancelAsync();
+            }
+
+            await start;
+            foreach (var service in host.Services)
+            {
+                Console.WriteLine($"{service.Spec.Name}: {string.Join(", ", service.ListenAddresses)} -> container {service.Spec.ContainerName} (dormant)");
+            }
+
+            Console.WriteLine("podwake: serving; Ctrl-C stops and removes the containers");
+            await stop.Task;
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (stop.Task.IsCompleted)
+        {
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is EnvironmentException or PodmanUnavailableException)
+        {
+            await Console.Error.WriteLineAsync($"podwake: error: {ex.Message}");
+            return ExitCodes.EnvironmentError;
+        }
+        catch (ImageBuildException ex)
+        {
+            await Console.Error.WriteLineAsync($"podwake: error: {ex.Message}");
+            return ExitCodes.UserError;
+        }
+        catch (PodmanException ex)
+        {
+            await Console.Error.WriteLineAsync($"podwake: error: podman refused: {ex.Message}");
+            return ExitCodes.EnvironmentError;
+        }
+        finally
+        {
+            ServeLog.Stopping(logger);
+            await host.DisposeAsync();
+        }
+
+        void OnSignal(PosixSignalContext context)
+        {
+            // Handled here: the process must not die before the containers are removed.
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Podwake.Activation;
+using Podwake.Control;
+
+namespace Podwake.Cli;
+
+/// <summary><c>podwake status [NAME] [--json]</c>: the state of the services of every running serve.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string?>("NAME") { Arity = ArgumentArity.ZeroOrOne, Description = "Only this service" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for machines" };
+        var command = new Command("status", "Show each service's state, open connections, last wake time and idle countdown") { name, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                return await RunAsync(result.GetValue(name), result.GetValue(json), cancellationToken);
+            }
+            catch (EnvironmentException ex)
+            {
+                await Console.Error.WriteLineAsync($"podwake: error: {ex.Message}");
+                return ExitCodes.EnvironmentError;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? name, bool json, CancellationToken cancellationToken)
+    {
+        var documents = await StatusClient.ReadAllAsync(RuntimePaths.FromEnvironment(), cancellationToken);
+        var filtered = documents
+            .Select(d => d with { Services = [.. d.Services.Where(s => name is null || s.Name == name)] })
+            .Where(d => d.Services.Count > 0)
+            .ToList();
+        if (name is not null && filtered.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"podwake: error: no running podwake serve has a service named '{name}' (see podwake status)");
+            return ExitCodes.UserError;
+        }
+
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(filtered, ControlJsonContext.Default.ListStatusDocument));
+            return ExitCodes.Success;
+        }
+
+        if (filtered.Count == 0)
+        {
+            Console.WriteLine("No podwake serve is running (start one with: podwake serve PATH).");
+            return ExitCodes.Success;
+        }
+
+        Console.Write(FormatTable(filtered));
+        return ExitCodes.Success;
+    }
+
+    internal static string FormatTable(IEnumerable<StatusDocument> documents)
+    {
+        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "WAKES", "LAST WAKE", "IDLE IN", "LISTEN", "PID"];
+        var rows = new List<string[]> { header };
+        foreach (var document in documents)
+        {
+            foreach (var s in document.Services)
+            {
+                rows.Add(
+                [
+                    s.Name,
+                    s.State.ToString().ToLowerInvariant(),
+                    s.OpenConnections.ToString(CultureInfo.InvariantCulture),
+                    s.HeldConnections.ToString(CultureInfo.InvariantCulture),
+                    s.Wakes.ToString(CultureInfo.InvariantCulture),
+                    s.LastWakeMilliseconds is { } ms ? $"{ms:F0} ms" : "-",
+                    s.IdleRemainingSeconds is { } idle ? $"{idle:F1} s" : "-",
+                    string.Join(",", s.Listen),
+                    document.Pid.ToString(CultureInfo.InvariantCulture),
+                ]);
+            }
+        }
+
+        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var text = new System.Text.StringBuilder();
+        foreach (var row in rows)
+        {
+            text.AppendJoin("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).Append('\n');
+        }
+
+        foreach (var s in documents.SelectMany(d => d.Services).Where(s => s.State == ServiceState.Failed && s.LastError is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{s.Name}: last wake failed: {s.LastError}\n");
+        }
+
+        return text.ToString();
+    }
+}

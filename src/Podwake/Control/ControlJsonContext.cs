@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace Podwake.Control;
+
+/// <summary>Source-generated JSON (NativeAOT has no reflection serializer) in snake_case, enums as strings.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UseStringEnumConverter = true,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(StatusDocument))]
+[JsonSerializable(typeof(List<StatusDocument>))]
+internal sealed partial class ControlJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,34 @@
+namespace Podwake.Control;
+
+/// <summary>
+/// Where podwake keeps its runtime files: <c>/run/podwake</c> for root, <c>$XDG_RUNTIME_DIR/podwake</c>
+/// for other users, as podman does with <c>/run/podman</c> and <c>$XDG_RUNTIME_DIR/podman</c>.
+/// </summary>
+internal sealed record RuntimePaths(string Directory)
+{
+    public static RuntimePaths FromEnvironment()
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            return new RuntimePaths("/run/podwake");
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (string.IsNullOrEmpty(xdg))
+        {
+            throw new EnvironmentException(
+                "XDG_RUNTIME_DIR is not set: log in through a session that sets it (systemd-logind does), "
+                + "or create /run/user/$(id -u) owned by you with mode 0700 and export XDG_RUNTIME_DIR=/run/user/$(id -u)");
+        }
+
+        return new RuntimePaths(Path.Combine(xdg, "podwake"));
+    }
+
+    public string ControlSocket(int pid) => Path.Combine(Directory, $"serve-{pid}.sock");
+
+    public IEnumerable<string> ControlSockets() =>
+        System.IO.Directory.Exists(Directory) ? System.IO.Directory.EnumerateFiles(Directory, "serve-*.sock") : [];
+
+    public void EnsureExists() =>
+        System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+}

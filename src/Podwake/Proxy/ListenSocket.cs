@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using Podwake.Control;
+using Podwake.Specs;
+
+namespace Podwake.Proxy;
+
+/// <summary>Binds a service's listen address, turning bind failures into messages that say what to do.</summary>
+internal static class ListenSocket
+{
+    /// <summary>
+    /// The accept queue of a dormant service: connections wait here only until the accept loop takes
+    /// them (it keeps accepting while the container wakes), so a burst of first connections is not
+    /// refused. The kernel caps it at net.core.somaxconn.
+    /// </summary>
+    public const int Backlog = 4096;
+
+    public static Socket BindTcp(PortSpec port)
+    {
+        var endpoint = port.Listen;
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            // Lets a restarted podwake bind while old connections sit in TIME_WAIT.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(endpoint);
+            socket.Listen(Backlog);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new EnvironmentException(Explain(endpoint, port.Protocol, ex), ex);
+        }
+    }
+
+    private static string Explain(IPEndPoint endpoint, Protocol protocol, SocketException ex)
+    {
+        var where = $"{Format(endpoint)}/{protocol.ToString().ToLowerInvariant()}";
+        return ex.SocketErrorCode switch
+        {
+            SocketError.AddressAlreadyInUse =>
+                $"Failed to listen on {where}: the address is already in use; find the owner with `ss -ltnp 'sport = :{endpoint.Port}'` and stop it, or choose another `listen:` port",
+            SocketError.AccessDenied =>
+                $"Failed to listen on {where}: ports below 1024 need root; run as root, lower net.ipv4.ip_unprivileged_port_start, or listen on a high port and use `expose:`",
+            SocketError.AddressNotAvailable =>
+                $"Failed to listen on {where}: no interface of this host has that address; use one from `ip -brief address` or 0.0.0.0",
+            _ => $"Failed to listen on {where}: {ex.Message}",
+        };
+    }
+
+    public static string Format(IPEndPoint endpoint) =>
+        endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]:{endpoint.Port}" : endpoint.ToString();
+}

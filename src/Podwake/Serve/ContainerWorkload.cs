@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Podwake.Activation;
+using Podwake.Podman;
+using Podwake.Proxy;
+using Podwake.Specs;
+
+namespace Podwake.Serve;
+
+/// <summary>
+/// A service's container in <c>podwake serve</c>: created once at start so that a wake is one REST
+/// call (start, not create), stopped when idle, removed on exit.
+/// </summary>
+/// <remarks>
+/// Rootful: the proxy opens its sockets inside the container's network namespace and connects to
+/// the container's own loopback (<see cref="NetworkNamespace"/>): no bridge, NAT or forwarder hop,
+/// and the same path for the readiness probe, so "ready" means exactly what the proxy will see.
+/// Rootless podwake may not enter a namespace owned by podman's user namespace: its ports are
+/// published on loopback ports chosen here, and since podman's rootless port forwarder accepts on
+/// the host side before the container listens, a TCP readiness check reads the container's own
+/// socket table (<c>/proc/PID/net/tcp</c>) instead of trusting a connect.
+/// </remarks>
+internal sealed class ContainerWorkload : IWorkload
+{
+    private static readonly TimeSpan ProbeConnectTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly ServiceSpec _spec;
+    private readonly PodmanClient _podman;
+    private readonly bool _rootless;
+    private readonly Dictionary<int, int> _publishedPorts = [];
+    private string? _id;
+    private long _generation;
+    private DateTimeOffset _startedAt;
+    private int _pid;
+    private NetworkNamespace? _netns;
+
+    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless)
+    {
+        _spec = spec;
+        _podman = podman;
+        _rootless = rootless;
+    }
+
+    /// <summary>Receives the exit of a run: (generation, exit status).</summary>
+    public Action<long, int?>? Exited { get; set; }
+
+    public string? ContainerId => _id;
+
+    /// <summary>Creates the container (replacing a leftover of an earlier podwake with the same name).</summary>
+    public async Task CreateAsync(CancellationToken cancellationToken)
+    {
+        await _podman.RemoveContainerAsync(_spec.ContainerName, force: true, cancellationToken).ConfigureAwait(false);
+        foreach (var volume in _spec.Volumes.Where(v => v.IsBindMount))
+        {
+            // As the contract says: host folders are created if missing.
+            Directory.CreateDirectory(volume.Source);
+        }
+
+        var portMappings = new List<ContainerPortMapping>();
+        if (_rootless)
+        {
+            foreach (var containerPort in _spec.Ports.Select(p => p.ContainerPort).Distinct())
+            {
+                var hostPort = FreeLoopbackPort();
+                _publishedPorts[containerPort] = hostPort;
+                portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = containerPort });
+            }
+        }
+
+        var create = new ContainerCreateSpec
+        {
+            Name = _spec.ContainerName,
+            Image = _spec.Image ?? throw new InvalidOperationException("a pod service has no single container"),
+            Command = _spec.Command,
+            Env = _spec.Env,
+            Labels = new Dictionary<string, string> { [Labels.Service] = _spec.Name, [Labels.Manager] = "serve" },
+            Mounts = [.. _spec.Volumes.Where(v => v.IsBindMount).Select(v => new ContainerMount { Source = v.Source, Destination = v.Target, Options = v.Options })],
+            Volumes = [.. _spec.Volumes.Where(v => !v.IsBindMount).Select(v => new ContainerNamedVolume { Name = v.Source, Destination = v.Target, Options = v.Options })],
+            PortMappings = portMappings,
+            Init = true,
+            StopTimeout = 10,
+        };
+        _id = await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
+    {
+        var id = _id ?? throw new InvalidOperationException("the container was not created");
+        Volatile.Write(ref _generation, generation);
+        _startedAt = DateTimeOffset.UtcNow;
+        await _podman.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        var inspect = await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        _pid = inspect.State.Pid;
+        Func<AddressFamily, Socket>? sockets = null;
+        if (!_rootless)
+        {
+            var netns = NetworkNamespace.OfProcess(_pid);
+            Interlocked.Exchange(ref _netns, netns)?.Dispose();
+            sockets = netns.CreateSocket;
+        }
+
+        var endpoints = new Dictionary<int, IPEndPoint>();
+        foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
+        {
+            endpoints[port] = new IPEndPoint(IPAddress.Loopback, _rootless ? _publishedPorts[port] : port);
+        }
+
+        return new WorkloadInstance(generation, endpoints, sockets);
+    }
+
+    public async Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken)
+    {
+        var ready = _spec.Ready;
+        switch (ready.Kind)
+        {
+            case ReadyKind.Tcp when _rootless:
+                return ContainerSocketTable.IsListening(_pid, ready.Port);
+            case ReadyKind.Tcp:
+                return await CanConnectAsync(instance, instance.EndpointFor(ready.Port), cancellationToken).ConfigureAwait(false);
+            case ReadyKind.Http:
+                var endpoint = instance.EndpointFor(ready.Port);
+                return await HttpProbe.IsHealthyAsync(instance.NewSocket(endpoint.AddressFamily), endpoint, ready.HttpPath ?? "/", ProbeConnectTimeout, cancellationToken).ConfigureAwait(false);
+            case ReadyKind.Exec:
+                return await _podman.ExecAsync(_id!, ready.Exec!, cancellationToken).ConfigureAwait(false) == 0;
+            default:
+                throw new InvalidOperationException($"unknown readiness kind {ready.Kind}");
+        }
+    }
+
+    public async Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken)
+    {
+        var inspect = await _podman.InspectContainerAsync(_id!, cancellationToken).ConfigureAwait(false);
+        return inspect.State.Running && instance.Generation == Volatile.Read(ref _generation);
+    }
+
+    public async Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
+    {
+        if (_id is { } id)
+        {
+            await _podman.StopContainerAsync(id, timeoutSeconds: 10, cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Exchange(ref _netns, null)?.Dispose();
+    }
+
+    public async Task RemoveAsync(CancellationToken cancellationToken)
+    {
+        if (_id is { } id)
+        {
+            await _podman.RemoveContainerAsync(id, force: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Called for each podman container event. A "died" event that happened before the current run
+    /// started belongs to an earlier run and is dropped; the activator ignores the exits it caused
+    /// itself (it is no longer ready for that generation).
+    /// </summary>
+    public void OnEvent(PodmanEvent podmanEvent)
+    {
+        if (podmanEvent.Id != _id || podmanEvent.Action != "died")
+        {
+            return;
+        }
+
+        if (podmanEvent.TimeNano > 0 && podmanEvent.Timestamp < _startedAt)
+        {
+            return;
+        }
+
+        Exited?.Invoke(Volatile.Read(ref _generation), podmanEvent.ContainerExitCode);
+    }
+
+    private static async Task<bool> CanConnectAsync(WorkloadInstance instance, IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        using var socket = instance.NewSocket(endpoint.AddressFamily);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_spec.ContainerName} ({_id?[..12]})");
+}

@@ -1,0 +1,195 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Podwake.Activation;
+using Podwake.Control;
+using Podwake.Podman;
+using Podwake.Proxy;
+using Podwake.Specs;
+
+namespace Podwake.Serve;
+
+/// <summary>
+/// <c>podwake serve</c>: one process that holds every listener, wakes containers through podman's
+/// REST API and stops them when idle. Start-up is all or nothing: every listener is bound and every
+/// container created before the first connection is accepted, and a failure undoes what was done.
+/// </summary>
+internal sealed class ServeHost : IAsyncDisposable
+{
+    private readonly IReadOnlyList<ServiceSpec> _specs;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly List<ServiceRuntime> _services = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly DateTimeOffset _startedAt;
+    private PodmanService? _podman;
+    private ControlServer? _control;
+    private Task? _events;
+
+    public ServeHost(IReadOnlyList<ServiceSpec> specs, ILoggerFactory loggers, TimeProvider time)
+    {
+        _specs = specs;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("podwake.serve");
+        _time = time;
+        _startedAt = time.GetUtcNow();
+    }
+
+    public IReadOnlyList<ServiceRuntime> Services => _services;
+
+    /// <summary>Binds, connects to podman, builds or checks images, creates containers; throws on the first failure.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var paths = RuntimePaths.FromEnvironment();
+
+        // Listeners first: a port conflict is found before anything is created.
+        var bound = new List<(ServiceSpec Spec, PortSpec Port, Socket Socket)>();
+        try
+        {
+            foreach (var spec in _specs)
+            {
+                foreach (var port in spec.Ports)
+                {
+                    bound.Add((spec, port, ListenSocket.BindTcp(port)));
+                }
+            }
+        }
+        catch
+        {
+            bound.ForEach(b => b.Socket.Dispose());
+            throw;
+        }
+
+        try
+        {
+            _podman = await PodmanService.ConnectAsync(message => ServeLog.Podman(_logger, message), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodmanUnavailableException ex)
+        {
+            bound.ForEach(b => b.Socket.Dispose());
+            throw new EnvironmentException(ex.Message, ex);
+        }
+
+        var rootless = !Environment.IsPrivilegedProcess;
+        foreach (var spec in _specs)
+        {
+            var workload = new ContainerWorkload(spec, _podman.Client, rootless);
+            var activator = new ServiceActivator(spec.Name, ActivationOptions.From(spec), workload, _time, _loggers.CreateLogger($"podwake.{spec.Name}"));
+            workload.Exited = activator.OnExited;
+            var listeners = bound
+                .Where(b => ReferenceEquals(b.Spec, spec))
+                .Select(b => new TcpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Ready.Timeout, _loggers.CreateLogger($"podwake.{spec.Name}.proxy")))
+                .ToList();
+            _services.Add(new ServiceRuntime(spec, workload, activator, listeners));
+        }
+
+        // Events before the first start, so no exit can be missed.
+        _events = Task.Run(() => WatchEventsAsync(_stopping.Token), CancellationToken.None);
+        foreach (var service in _services)
+        {
+            await PrepareImageAsync(service.Spec, cancellationToken).ConfigureAwait(false);
+            await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _control = ControlServer.Start(paths, Snapshot);
+        foreach (var service in _services)
+        {
+            service.Listeners.ForEach(l => l.Start());
+            ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), service.Spec.ContainerName);
+        }
+    }
+
+    private async Task PrepareImageAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        var image = spec.Image!;
+        if (spec.Build is { } build)
+        {
+            ServeLog.Building(_logger, spec.Name, image, build.Context);
+            await new ImageBuilder().BuildAsync(build.Context, build.Containerfile, build.Args, image, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await _podman!.Client.ImageExistsAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            // A wake never pulls: the image must be here before the first connection.
+            throw new EnvironmentException(
+                $"image {image} of service {spec.Name} is not in podman's local storage: pull it first (podman pull {image}) or add `build:` to {spec.Location.File}");
+        }
+    }
+
+    private async Task WatchEventsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var podmanEvent in _podman!.Client.StreamEventsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    foreach (var service in _services)
+                    {
+                        service.Workload.OnEvent(podmanEvent);
+                    }
+                }
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                ServeLog.EventsFailed(_logger, ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public StatusDocument Snapshot() => new()
+    {
+        Pid = Environment.ProcessId,
+        StartedAt = _startedAt,
+        Services = [.. _services.Select(s => s.Activator.GetStatus() with { Listen = s.ListenAddresses })],
+    };
+
+    /// <summary>Stops accepting, closes connections, stops and removes every container, stops podman's service if ours.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        await Task.WhenAll(_services.SelectMany(s => s.Listeners).Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_services.Select(ShutDownServiceAsync)).ConfigureAwait(false);
+        if (_control is not null)
+        {
+            await _control.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_events is not null)
+        {
+            await _events.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_podman is not null)
+        {
+            await _podman.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task ShutDownServiceAsync(ServiceRuntime service)
+    {
+        await service.Activator.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await service.Workload.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
+        }
+    }
+}

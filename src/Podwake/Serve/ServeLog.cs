@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Podwake.Serve;
+
+internal static partial class ServeLog
+{
+    [LoggerMessage(201, LogLevel.Information, "{Service}: listening on {Listen}, dormant (container {Container} created, not started)")]
+    public static partial void Serving(ILogger logger, string service, string listen, string container);
+
+    [LoggerMessage(202, LogLevel.Information, "{Service}: building image {Image} from {Context}")]
+    public static partial void Building(ILogger logger, string service, string image, string context);
+
+    [LoggerMessage(203, LogLevel.Debug, "{Message}")]
+    public static partial void Podman(ILogger logger, string message);
+
+    [LoggerMessage(204, LogLevel.Warning, "Failed to read podman's events, retrying: {Message}")]
+    public static partial void EventsFailed(ILogger logger, string message);
+
+    [LoggerMessage(205, LogLevel.Error, "Failed to remove container {Container}: {Message}")]
+    public static partial void RemoveFailed(ILogger logger, string container, string message);
+
+    [LoggerMessage(206, LogLevel.Information, "Stopping: closing listeners and connections, removing containers")]
+    public static partial void Stopping(ILogger logger);
+}

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Podwake.IntegrationTests.Infrastructure;
+using Podwake.Podman;
+using Xunit;
+
+namespace Podwake.IntegrationTests.Serve;
+
+/// <summary>
+/// The acceptance tests of <c>podwake serve</c>: the real binary, real podman (rootful or rootless,
+/// whoever runs the tests), real sockets.
+/// </summary>
+[Collection(PodmanCollection.Name)]
+public sealed class ServeTests : IDisposable
+{
+    private readonly PodmanFixture _podman;
+    private readonly TempDirectory _dir = new();
+
+    public ServeTests(PodmanFixture podman)
+    {
+        _podman = podman;
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [PodmanFact]
+    public async Task DormantService_WakesOnFirstRequest_StopsWhenIdle_WakesAgain()
+    {
+        var svc = NewService(idle: "2s");
+        await using var serve = await StartServeAsync(svc.File);
+        Assert.False(await IsRunningAsync(svc), "a container runs before any request");
+
+        var first = await RawHttp.GetAsync(svc.Endpoint);
+
+        Assert.Equal(HttpOutcomeKind.Response, first.Kind);
+        Assert.Equal(200, first.Status);
+        Assert.Contains(TestImages.PageText, first.Body, StringComparison.Ordinal);
+        var status = await ReadStatusAsync(serve, svc.Name);
+        Assert.Equal("ready", status.GetProperty("state").GetString());
+        Assert.True(status.GetProperty("last_wake_milliseconds").GetDouble() > 0);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(await IsRunningAsync(svc), "the container still runs idle + 1 s after the last connection closed");
+        Assert.Equal("dormant", (await ReadStatusAsync(serve, svc.Name)).GetProperty("state").GetString());
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await probe.ConnectAsync(svc.Endpoint);
+        }
+
+        var second = await RawHttp.GetAsync(svc.Endpoint);
+
+        Assert.Equal(200, second.Status);
+        Assert.Equal(2, (await ReadStatusAsync(serve, svc.Name)).GetProperty("wakes").GetInt64());
+    }
+
+    [PodmanFact]
+    public async Task FiftySimultaneousFirstConnections_AllServed_OneContainerStart()
+    {
+        var svc = NewService(idle: "30s");
+        await using var serve = await StartServeAsync(svc.File);
+        using var events = new EventRecorder(_podman.Client, svc.Container);
+        await events.StartedAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => RawHttp.GetAsync(svc.Endpoint)));
+
+        Assert.All(outcomes, o => Assert.Equal(200, o.Status));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, events.Count("start"));
+    }
+
+    [PodmanFact]
+    public async Task KillMinus9OfContainer_ClientLoopSeesNoRefusedOrReset_ServiceComesBack()
+    {
+        var svc = NewService(idle: "30s");
+        await using var serve = await StartServeAsync(svc.File);
+        Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
+        var before = await _podman.Client.InspectContainerAsync(svc.Container, CancellationToken.None);
+
+        using var loop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 2).Select(_ => RequestLoopAsync(svc.Endpoint, loop.Token)).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Process.GetProcessById(before.State.Pid).Kill();
+        await WaitUntilAsync(async () => (await ReadStatusAsync(serve, svc.Name)).GetProperty("restarts").GetInt64() == 1
+            && await IsRunningAsync(svc), TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await loop.CancelAsync();
+        var outcomes = (await Task.WhenAll(clients)).SelectMany(o => o).ToList();
+
+        var failures = outcomes.Where(o => o.Kind != HttpOutcomeKind.Response || o.Status != 200).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {outcomes.Count} requests failed: {string.Join(", ", failures.GroupBy(f => f.ToString()).Select(g => $"{g.Key} x{g.Count()}"))}");
+        Assert.True(outcomes.Count > 20, $"only {outcomes.Count} requests were made");
+        var after = await _podman.Client.InspectContainerAsync(svc.Container, CancellationToken.None);
+        Assert.NotEqual(before.State.Pid, after.State.Pid);
+    }
+
+    [PodmanFact]
+    public async Task ServiceThatNeverBecomesReady_ClosesClientsCleanlyAtTimeout_OtherServiceKeepsServing()
+    {
+        var bad = NewService(idle: "30s", readyTimeout: "2s", command: """["/bin/busybox", "sleep", "3600"]""");
+        var good = NewService(idle: "30s");
+        await using var serve = await StartServeAsync(bad.File, good.File);
+
+        var clock = Stopwatch.StartNew();
+        var waiting = Enumerable.Range(0, 3).Select(_ => RawHttp.GetAsync(bad.Endpoint, timeout: TimeSpan.FromSeconds(20))).ToArray();
+        var served = await RawHttp.GetAsync(good.Endpoint);
+        var closed = await Task.WhenAll(waiting);
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(200, served.Status);
+        Assert.All(closed, o => Assert.Equal(HttpOutcomeKind.ClosedWithoutResponse, o.Kind));
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(1500));
+        var status = await ReadStatusAsync(serve, bad.Name);
+        Assert.Equal("failed", status.GetProperty("state").GetString());
+        Assert.Contains("ready.timeout", status.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, (await RawHttp.GetAsync(good.Endpoint)).Status);
+        Assert.False(serve.HasExited);
+    }
+
+    [PodmanFact]
+    public async Task BadServiceFile_ExitsOneWithLocatedErrors_StartsNothing()
+    {
+        var good = NewService(idle: "30s");
+        var badFile = Path.Combine(_dir.Path, "bad.yaml");
+        await File.WriteAllTextAsync(badFile, """
+            name: Bad_Name
+            image: localhost/podwake-it-busybox:1
+            ports:
+              - listen: 127.0.0.1:99999
+                container: 8080
+            idle: soon
+            """);
+        await using var serve = ServeProcess.Start("serve", good.File, badFile);
+
+        var exit = await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{badFile}:1:7: error: name", serve.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{badFile}:4:15: error:", serve.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{badFile}:6:7: error: idle", serve.Stderr, StringComparison.Ordinal);
+        Assert.False(await _podman.Client.ContainerExistsAsync(good.Container, CancellationToken.None));
+        Assert.Equal(HttpOutcomeKind.Refused, (await RawHttp.GetAsync(good.Endpoint)).Kind);
+    }
+
+    [PodmanFact]
+    public async Task Sigint_LeavesNoContainerListenerOrChildProcess()
+    {
+        var svc = NewService(idle: "30s");
+        var serve = await StartServeAsync(svc.File);
+        await using (serve)
+        {
+            Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
+            using var open = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await open.ConnectAsync(svc.Endpoint);
+            var children = ChildProcesses(serve.Pid);
+
+            serve.Signal(Signals.Int);
+
+            Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await open.ReceiveAsync(new byte[16], SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.False(await _podman.Client.ContainerExistsAsync(svc.Container, CancellationToken.None), "the container was not removed");
+            Assert.Equal(HttpOutcomeKind.Refused, (await RawHttp.GetAsync(svc.Endpoint)).Kind);
+            Assert.All(children, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"child process {pid} still runs"));
+            Assert.Empty(ProcessesMentioning($"podman-{serve.Pid}.sock"));
+        }
+    }
+
+    private sealed record TestService(string Name, string File, IPEndPoint Endpoint)
+    {
+        public string Container => $"podwake-{Name}";
+    }
+
+    private TestService NewService(string idle, string readyTimeout = "30s", string? command = null)
+    {
+        var name = TestNames.Unique()["podwake-".Length..];
+        var port = FreePorts.Next();
+        var file = Path.Combine(_dir.Path, $"{name}.yaml");
+        File.WriteAllText(file, $"""
+            name: {name}
+            image: {TestImages.Busybox}
+            {(command is null ? "" : $"command: {command}")}
+            ports:
+              - listen: 127.0.0.1:{port}
+                container: 8080
+            idle: {idle}
+            ready:
+              tcp: 8080
+              timeout: {readyTimeout}
+            """);
+        return new TestService(name, file, new IPEndPoint(IPAddress.Loopback, port));
+    }
+
+    private static async Task<ServeProcess> StartServeAsync(params string[] files)
+    {
+        var serve = ServeProcess.Start(["serve", .. files]);
+        try
+        {
+            await serve.WaitUntilServingAsync();
+            return serve;
+        }
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<bool> IsRunningAsync(TestService service) =>
+        (await _podman.Client.InspectContainerAsync(service.Container, CancellationToken.None)).State.Running;
+
+    private static async Task<JsonElement> ReadStatusAsync(ServeProcess serve, string name)
+    {
+        using var document = JsonDocument.Parse(await serve.StatusJsonAsync());
+        return document.RootElement.EnumerateArray()
+            .Where(d => d.GetProperty("pid").GetInt32() == serve.Pid)
+            .SelectMany(d => d.GetProperty("services").EnumerateArray())
+            .Single(s => s.GetProperty("name").GetString() == name)
+            .Clone();
+    }
+
+    private static async Task<List<HttpOutcome>> RequestLoopAsync(IPEndPoint endpoint, CancellationToken stop)
+    {
+        var outcomes = new List<HttpOutcome>();
+        while (!stop.IsCancellationRequested)
+        {
+            outcomes.Add(await RawHttp.GetAsync(endpoint, timeout: TimeSpan.FromSeconds(30)));
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return outcomes;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {limit}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static List<int> ChildProcesses(int parent) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(n => n!.All(char.IsAsciiDigit))
+            .Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(pid => ParentOf(pid) == parent)];
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static List<string> ProcessesMentioning(string text) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Where(d => Path.GetFileName(d).All(char.IsAsciiDigit))
+            .Select(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ');
+                }
+                catch (IOException)
+                {
+                    return "";
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return "";
+                }
+            })
+            .Where(c => c.Contains(text, StringComparison.Ordinal))];
+}
