@@ -8,6 +8,9 @@ internal sealed partial class PodmanClient
     /// <summary>
     /// Runs <paramref name="command"/> in the container and returns its exit code: exec create, exec start
     /// attached (the multiplexed output is read to the end and dropped), then exec inspect for the code.
+    /// Cost on podman 4.3: every REST exec leaves two conmon processes behind for containers.conf's
+    /// <c>exit_command_delay</c> (300 s by default) after the command ended, so a fast-polling exec probe piles them up;
+    /// prefer tcp/http readiness, or poll exec slowly.
     /// </summary>
     public async Task<int> ExecAsync(string id, IReadOnlyList<string> command, CancellationToken cancellationToken)
     {

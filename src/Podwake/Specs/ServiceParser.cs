@@ -46,7 +46,7 @@ internal sealed partial class ServiceParser
             : null;
         var env = Value(SpecKeys.Env) is { } envNode ? ReadVariables(envNode, SpecKeys.Env, "variable names to values") : null;
         var volumes = Value(SpecKeys.Volumes) is { } volumesNode ? ParseVolumes(volumesNode) : null;
-        var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map, isPod: pod is not null);
+        var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map, isPod: Key(SpecKeys.Pod) is not null);
         // On a bad value these return null (idle: "never"), which is harmless: no spec is built then.
         var idle = Value(SpecKeys.Idle) is { } idleNode ? ParseIdle(idleNode) : ServiceSpec.DefaultIdle;
         var ready = ParseReady(Value(SpecKeys.Ready), ports, Key(SpecKeys.Ports));

@@ -33,9 +33,9 @@ internal static class SpecLoader
             diagnostics.AddRange(service.Diagnostics);
         }
 
-        CheckAcrossServices(parsed, diagnostics);
+        var clashing = CheckAcrossServices(parsed, diagnostics);
         return new SpecLoadResult(
-            parsed.Where(p => p.Spec is not null && p.Diagnostics.Count == 0).Select(p => p.Spec!).ToList(),
+            parsed.Where(p => p.Spec is not null && p.Diagnostics.Count == 0 && !clashing.Contains(p)).Select(p => p.Spec!).ToList(),
             Ordered(diagnostics, fileOrder));
     }
 
@@ -150,8 +150,10 @@ internal static class SpecLoader
     }
 
     /// <summary>Names and listen addresses must be unique across everything loaded together.</summary>
-    private static void CheckAcrossServices(List<ParsedService> services, List<Diagnostic> diagnostics)
+    /// <returns>The services reported here (the second of each clashing pair).</returns>
+    private static HashSet<ParsedService> CheckAcrossServices(List<ParsedService> services, List<Diagnostic> diagnostics)
     {
+        var clashing = new HashSet<ParsedService>(ReferenceEqualityComparer.Instance);
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var service in services)
         {
@@ -165,6 +167,7 @@ internal static class SpecLoader
                 diagnostics.Add(new Diagnostic(
                     service.NameLocation,
                     $"name: \"{service.Name}\" is already used by the service at {first}; give each service a unique name"));
+                clashing.Add(service);
             }
             else
             {
@@ -181,11 +184,14 @@ internal static class SpecLoader
                 if (earlier.Claim is { } other)
                 {
                     diagnostics.Add(new Diagnostic(claim.Location, CollisionMessage(claim, service, other, earlier.Service)));
+                    clashing.Add(service);
                 }
 
                 claimed.Add((service, claim));
             }
         }
+
+        return clashing;
     }
 
     private static string CollisionMessage(ListenClaim claim, ParsedService service, ListenClaim other, ParsedService otherService)

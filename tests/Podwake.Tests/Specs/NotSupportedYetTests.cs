@@ -1,0 +1,188 @@
+using Podwake.Specs;
+using Xunit;
+
+namespace Podwake.Tests.Specs;
+
+/// <summary>
+/// Keys this build validates but cannot run yet are errors, never silently ignored (see <see cref="SupportedFeatures"/>).
+/// Delete a test here when its feature lands.
+/// </summary>
+public sealed class NotSupportedYetTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly string _file;
+
+    public NotSupportedYetTests()
+    {
+        _file = Path.Join(_dir.Root, "service.yaml");
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void User_IsNotSupportedYet()
+    {
+        var errors = Load("""
+            name: web
+            image: web
+            ports: [{listen: 8080, container: 80}]
+            user: web
+            """);
+
+        Assert.Equal(
+            [$"{_file}:4:1: error: user is not supported yet by this version of podwake (coming: rootless services run as their own user); remove it for now"],
+            errors);
+    }
+
+    [Fact]
+    public void InvalidUser_IsReportedToo()
+    {
+        var errors = Load("""
+            name: web
+            image: web
+            ports: [{listen: 8080, container: 80}]
+            user: 1web
+            """);
+
+        Assert.Equal(
+            [
+                $"{_file}:4:1: error: user is not supported yet by this version of podwake (coming: rootless services run as their own user); remove it for now",
+                $"{_file}:4:7: error: user: \"1web\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void Expose_IsNotSupportedYetAndItsTargetIsChecked()
+    {
+        var errors = Load("""
+            name: web
+            image: web
+            ports: [{listen: 8080, container: 80}]
+            expose:
+              - listen: 0.0.0.0:80
+                to: 8081
+              - listen: 0.0.0.0:443
+                to: 8080
+            """);
+
+        Assert.Equal(
+            [
+                $"{_file}:4:1: error: expose is not supported yet by this version of podwake (coming: privileged ports and outside addresses forwarded by a system unit); remove it for now",
+                $"{_file}:6:9: error: expose[0].to: 8081 is not a listen port of this service; ports listen on 8080",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void ExposeOnAnAddressAPortUses_Collides()
+    {
+        var errors = Load("""
+            name: web
+            image: web
+            ports: [{listen: 8080, container: 80}]
+            expose: [{listen: 0.0.0.0:8080, to: 8080}]
+            """);
+
+        Assert.Equal(
+            [
+                $"{_file}:4:1: error: expose is not supported yet by this version of podwake (coming: privileged ports and outside addresses forwarded by a system unit); remove it for now",
+                $"{_file}:4:19: error: expose[0].listen: 0.0.0.0:8080/tcp collides with 127.0.0.1:8080/tcp of ports[0].listen at {_file}:3:18; both cannot be bound at once: use another port",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void PodWithoutImage_IsNotSupportedYet()
+    {
+        _dir.Write("pod.yaml", "apiVersion: v1\nkind: Pod\n");
+        var errors = Load("""
+            name: web
+            pod: pod.yaml
+            """);
+
+        Assert.Equal(
+            [$"{_file}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now"],
+            errors);
+    }
+
+    [Fact]
+    public void PodFileThatDoesNotExist_IsReportedToo()
+    {
+        var errors = Load("""
+            name: web
+            pod: ./k8s/pod.yaml
+            """);
+
+        Assert.Equal(
+            [
+                $"{_file}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now",
+                $"{_file}:2:6: error: pod: \"./k8s/pod.yaml\" does not exist (looked for {_dir.Root}/k8s/pod.yaml); fix the path",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void UdpPort_IsNotSupportedYet()
+    {
+        var errors = Load("""
+            name: dns
+            image: dns
+            ports:
+              - {listen: 5353, container: 53, protocol: udp}
+            ready: {exec: [true]}
+            """);
+
+        Assert.Equal(
+            [$"{_file}:4:45: error: ports[0].protocol: udp is not supported yet by this version of podwake (coming: UDP ports with a flow table); use tcp for now"],
+            errors);
+    }
+
+    [Fact]
+    public void UdpOnlyServiceWithoutReady_HasNothingToProbe()
+    {
+        var errors = Load("""
+            name: dns
+            image: dns
+            ports:
+              - {listen: 5353, container: 53, protocol: udp}
+            """);
+
+        Assert.Equal(
+            [
+                $"{_file}:3:1: error: ports: no port is tcp, so there is nothing to probe by default; add ready: {{exec: [cmd, args]}}",
+                $"{_file}:4:45: error: ports[0].protocol: udp is not supported yet by this version of podwake (coming: UDP ports with a flow table); use tcp for now",
+            ],
+            errors);
+    }
+
+    [Theory]
+    [InlineData("registry")]
+    [InlineData("local")]
+    public void UpdatePolicies_AreNotSupportedYet(string policy)
+    {
+        var errors = Load($$"""
+            name: web
+            image: web
+            ports: [{listen: 8080, container: 80}]
+            update: {{policy}}
+            """);
+
+        Assert.Equal(
+            [$"{_file}:4:9: error: update: {policy} is not supported yet by this version of podwake (coming: podwake update); use update: none for now"],
+            errors);
+    }
+
+    [Fact]
+    public void EveryFeature_IsStillListedAsNotSupported()
+    {
+        // When one lands, remove it from SupportedFeatures and its test above; this keeps the list honest.
+        Assert.All(Enum.GetValues<SpecFeature>(), feature => Assert.False(SupportedFeatures.IsSupported(feature)));
+    }
+
+    private string[] Load(string yaml)
+    {
+        File.WriteAllText(_file, yaml);
+        return SpecLoader.Load([_file]).Diagnostics.Select(d => d.ToString()).ToArray();
+    }
+}
