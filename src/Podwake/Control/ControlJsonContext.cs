@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
+using Podwake.Activation;
 
 namespace Podwake.Control;
 
 /// <summary>Source-generated JSON (NativeAOT has no reflection serializer) in snake_case, enums as strings.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    UseStringEnumConverter = true,
+    Converters = [typeof(LowercaseEnumConverter<ServiceState>)],
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(StatusDocument))]

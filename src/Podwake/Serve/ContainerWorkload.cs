@@ -30,10 +30,9 @@ internal sealed class ContainerWorkload : IWorkload
     private readonly bool _rootless;
     private readonly Dictionary<int, int> _publishedPorts = [];
     private string? _id;
-    private long _generation;
-    private DateTimeOffset _startedAt;
-    private int _pid;
+    private Run? _current;
     private NetworkNamespace? _netns;
+    private bool _lastRunStoppedByUs = true;
 
     public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless)
     {
@@ -87,15 +86,20 @@ internal sealed class ContainerWorkload : IWorkload
     public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
     {
         var id = _id ?? throw new InvalidOperationException("the container was not created");
-        Volatile.Write(ref _generation, generation);
-        _startedAt = DateTimeOffset.UtcNow;
+        if (!_lastRunStoppedByUs)
+        {
+            await WaitForCleanupAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        _lastRunStoppedByUs = false;
         await _podman.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
         var inspect = await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-        _pid = inspect.State.Pid;
+        var pid = inspect.State.Pid;
+        Volatile.Write(ref _current, new Run(generation, pid));
         Func<AddressFamily, Socket>? sockets = null;
         if (!_rootless)
         {
-            var netns = NetworkNamespace.OfProcess(_pid);
+            var netns = NetworkNamespace.OfProcess(pid);
             Interlocked.Exchange(ref _netns, netns)?.Dispose();
             sockets = netns.CreateSocket;
         }
@@ -115,7 +119,7 @@ internal sealed class ContainerWorkload : IWorkload
         switch (ready.Kind)
         {
             case ReadyKind.Tcp when _rootless:
-                return ContainerSocketTable.IsListening(_pid, ready.Port);
+                return ContainerSocketTable.IsListening(Volatile.Read(ref _current)?.Pid ?? 0, ready.Port);
             case ReadyKind.Tcp:
                 return await CanConnectAsync(instance, instance.EndpointFor(ready.Port), cancellationToken).ConfigureAwait(false);
             case ReadyKind.Http:
@@ -131,7 +135,7 @@ internal sealed class ContainerWorkload : IWorkload
     public async Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken)
     {
         var inspect = await _podman.InspectContainerAsync(_id!, cancellationToken).ConfigureAwait(false);
-        return inspect.State.Running && instance.Generation == Volatile.Read(ref _generation);
+        return inspect.State.Running && Volatile.Read(ref _current) is { } current && current.Generation == instance.Generation && current.Pid == inspect.State.Pid;
     }
 
     public async Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
@@ -139,6 +143,7 @@ internal sealed class ContainerWorkload : IWorkload
         if (_id is { } id)
         {
             await _podman.StopContainerAsync(id, timeoutSeconds: 10, cancellationToken).ConfigureAwait(false);
+            _lastRunStoppedByUs = true;
         }
 
         Interlocked.Exchange(ref _netns, null)?.Dispose();
@@ -153,9 +158,10 @@ internal sealed class ContainerWorkload : IWorkload
     }
 
     /// <summary>
-    /// Called for each podman container event. A "died" event that happened before the current run
-    /// started belongs to an earlier run and is dropped; the activator ignores the exits it caused
-    /// itself (it is no longer ready for that generation).
+    /// Called for each podman container event. podman writes "died" from its cleanup process, which
+    /// may run after podwake already restarted the container (a failed connect found it dead
+    /// first), so an event is checked against the container itself: while the current run's
+    /// process still runs, the event is about an earlier run and is dropped.
     /// </summary>
     public void OnEvent(PodmanEvent podmanEvent)
     {
@@ -164,12 +170,43 @@ internal sealed class ContainerWorkload : IWorkload
             return;
         }
 
-        if (podmanEvent.TimeNano > 0 && podmanEvent.Timestamp < _startedAt)
+        if (Volatile.Read(ref _current) is not { } run)
         {
             return;
         }
 
-        Exited?.Invoke(Volatile.Read(ref _generation), podmanEvent.ContainerExitCode);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var state = (await _podman.InspectContainerAsync(podmanEvent.Id, CancellationToken.None).ConfigureAwait(false)).State;
+                if (state.Running && state.Pid == run.Pid)
+                {
+                    return;
+                }
+            }
+            catch (PodmanException)
+            {
+                // Gone or unreadable: certainly not running.
+            }
+
+            Exited?.Invoke(run.Generation, podmanEvent.ContainerExitCode);
+        });
+    }
+
+    /// <summary>
+    /// A run that ended on its own is cleaned up by podman afterwards (conmon's exit command runs
+    /// <c>podman container cleanup</c>: state "stopped" until then, "exited" after). Starting the
+    /// container before that finishes lets the late cleanup tear down the new run's network; seen
+    /// here as a rootless port forwarder that never came back after a kill -9.
+    /// </summary>
+    private async Task WaitForCleanupAsync(string id, CancellationToken cancellationToken)
+    {
+        var state = (await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).State.Status;
+        if (state is "stopped" or "stopping")
+        {
+            await _podman.WaitAsync(id, ContainerWaitCondition.Exited, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<bool> CanConnectAsync(WorkloadInstance instance, IPEndPoint endpoint, CancellationToken cancellationToken)
@@ -198,6 +235,8 @@ internal sealed class ContainerWorkload : IWorkload
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
+
+    private sealed record Run(long Generation, int Pid);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_spec.ContainerName} ({_id?[..12]})");
 }

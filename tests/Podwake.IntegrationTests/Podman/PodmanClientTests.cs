@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Podwake.IntegrationTests.Infrastructure;
 using Podwake.Podman;
@@ -64,7 +63,7 @@ public sealed class PodmanClientTests : IAsyncLifetime
     {
         var www = Directory.CreateDirectory(Path.Combine(_temp.Path, "www")).FullName;
         await File.WriteAllTextAsync(Path.Combine(www, "index.html"), "from the bind mount\n", Token);
-        var port = FreeTcpPort();
+        var port = FreePorts.Next();
         var spec = WebServer() with
         {
             Env = new Dictionary<string, string> { ["GREETING"] = "hello" },
@@ -86,13 +85,12 @@ public sealed class PodmanClientTests : IAsyncLifetime
         Assert.Equal("from the bind mount\n", await GetWithRetryAsync($"http://127.0.0.1:{port}/"));
 
         // Rootful bridge networking gives the container an address on a local bridge; rootless (slirp4netns) none.
+        // Only inspected, never connected to: traffic stays on loopback (the proxy enters the container's namespace).
         if (Environment.IsPrivilegedProcess)
         {
             var address = inspect.NetworkSettings.IPAddress;
             Assert.False(string.IsNullOrEmpty(address));
             Assert.Contains(inspect.NetworkSettings.Networks!.Values, n => n.IPAddress == address);
-            Assert.True(IsLocalInterfaceAddress(inspect.NetworkSettings.Gateway), "the container's gateway is a bridge on this host");
-            Assert.Equal("from the bind mount\n", await GetWithRetryAsync($"http://{address}:8080/"));
         }
         else
         {
@@ -289,16 +287,4 @@ public sealed class PodmanClientTests : IAsyncLifetime
             }
         }
     }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsLocalInterfaceAddress(string? address) =>
-        IPAddress.TryParse(address, out var ip) && NetworkInterface.GetAllNetworkInterfaces()
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Any(a => a.Address.Equals(ip));
 }

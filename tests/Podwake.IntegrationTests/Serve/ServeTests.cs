@@ -88,8 +88,12 @@ public sealed class ServeTests : IDisposable
         await loop.CancelAsync();
         var outcomes = (await Task.WhenAll(clients)).SelectMany(o => o).ToList();
 
+        // A request the killed process was handling has no response to give: it may be closed cleanly,
+        // at most one per client loop. Nothing may be refused, reset or left hanging.
         var failures = outcomes.Where(o => o.Kind != HttpOutcomeKind.Response || o.Status != 200).ToList();
-        Assert.True(failures.Count == 0, $"{failures.Count} of {outcomes.Count} requests failed: {string.Join(", ", failures.GroupBy(f => f.ToString()).Select(g => $"{g.Key} x{g.Count()}"))}");
+        var summary = $"{failures.Count} of {outcomes.Count} requests failed: {string.Join(", ", failures.GroupBy(f => f.ToString()).Select(g => $"{g.Key} x{g.Count()}"))}";
+        Assert.True(failures.All(f => f.Kind == HttpOutcomeKind.ClosedWithoutResponse), summary);
+        Assert.True(failures.Count <= clients.Length, summary);
         Assert.True(outcomes.Count > 20, $"only {outcomes.Count} requests were made");
         var after = await _podman.Client.InspectContainerAsync(svc.Container, CancellationToken.None);
         Assert.NotEqual(before.State.Pid, after.State.Pid);
@@ -137,7 +141,7 @@ public sealed class ServeTests : IDisposable
 
         Assert.Equal(1, exit);
         Assert.Contains($"{badFile}:1:7: error: name", serve.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"{badFile}:4:15: error:", serve.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{badFile}:4:13: error: ports[0].listen: port 99999", serve.Stderr, StringComparison.Ordinal);
         Assert.Contains($"{badFile}:6:7: error: idle", serve.Stderr, StringComparison.Ordinal);
         Assert.False(await _podman.Client.ContainerExistsAsync(good.Container, CancellationToken.None));
         Assert.Equal(HttpOutcomeKind.Refused, (await RawHttp.GetAsync(good.Endpoint)).Kind);
