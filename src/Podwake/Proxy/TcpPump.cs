@@ -17,14 +17,16 @@ internal static class TcpPump
     public static async Task<PumpResult> RunAsync(Socket client, Socket backend, CancellationToken cancellationToken)
     {
         // No token on each receive/send: registering one per operation costs more than the copy
-        // of a small request. Aborting closes both sockets instead, which fails pending operations.
+        // of a small request. Aborting shuts both sockets down instead: shutdown(SHUT_RDWR) sends
+        // FIN and completes pending receives with 0, so both loops end. (Disposing a socket with
+        // a receive pending would close it abortively: the client would see a reset.)
         var aborted = 0;
         void Abort()
         {
             if (Interlocked.Exchange(ref aborted, 1) == 0)
             {
-                client.Dispose();
-                backend.Dispose();
+                ShutdownQuietly(client);
+                ShutdownQuietly(backend);
             }
         }
 
@@ -78,6 +80,17 @@ internal static class TcpPump
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void ShutdownQuietly(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
         }
     }
 }
