@@ -110,7 +110,7 @@ internal sealed class UnitFile
     public void Add(string section, string key, string value)
     {
         CheckValue(key, value);
-        SectionFor(section).Lines.Add(UnitLine.Entry(key, value));
+        Append(SectionFor(section), UnitLine.Entry(key, value));
     }
 
     /// <summary>Appends a <c># text</c> comment line to the last <paramref name="section"/>.</summary>
@@ -121,7 +121,7 @@ internal sealed class UnitFile
             throw new ArgumentException("a comment is one line", nameof(text));
         }
 
-        SectionFor(section).Lines.Add(UnitLine.Comment(text));
+        Append(SectionFor(section), UnitLine.Comment(text));
     }
 
     /// <summary>Appends a comment line before the first section.</summary>
@@ -194,6 +194,21 @@ internal sealed class UnitFile
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Adds at the end of <paramref name="section"/>, but before the blank lines that part it from the next one.</summary>
+    private void Append(UnitSection section, UnitLine line)
+    {
+        var at = section.Lines.Count;
+        if (!ReferenceEquals(section, _sections[^1]))
+        {
+            while (at > 0 && section.Lines[at - 1].Raw.Trim().Length == 0)
+            {
+                at--;
+            }
+        }
+
+        section.Lines.Insert(at, line);
     }
 
     private UnitSection SectionFor(string name)
