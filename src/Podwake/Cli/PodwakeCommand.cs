@@ -19,6 +19,7 @@ internal static class PodwakeCommand
     private static IEnumerable<Command> Subcommands()
     {
         yield return ValidateCommand.Create();
+        yield return GenerateCommand.Create();
         yield return ServeCommand.Create();
         yield return StatusCommand.Create();
     }

@@ -1,0 +1,17 @@
+namespace Podwake.Units;
+
+/// <summary>Where the units go and what they run.</summary>
+internal sealed record UnitGeneratorOptions
+{
+    public const string DefaultPodwakePath = "/usr/local/bin/podwake";
+    public const string DefaultPodmanPath = "/usr/bin/podman";
+
+    /// <summary>Units for the system manager (<c>--system</c>) rather than a user's.</summary>
+    public bool System { get; init; }
+
+    /// <summary>Absolute path of the podwake binary the activator unit runs.</summary>
+    public string PodwakePath { get; init; } = DefaultPodwakePath;
+
+    /// <summary>Absolute path of podman for the container unit.</summary>
+    public string PodmanPath { get; init; } = DefaultPodmanPath;
+}

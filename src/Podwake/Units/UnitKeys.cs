@@ -1,0 +1,35 @@
+namespace Podwake.Units;
+
+/// <summary>Every key podwake writes into a unit file, one constant each, grouped by the man page that defines it.</summary>
+internal static class UnitKeys
+{
+    // systemd.unit(5), [Unit]
+    public const string Description = "Description";
+    public const string Documentation = "Documentation";
+    public const string Requires = "Requires";
+    public const string Wants = "Wants";
+    public const string After = "After";
+    public const string StopWhenUnneeded = "StopWhenUnneeded";
+    public const string RequiresMountsFor = "RequiresMountsFor";
+
+    // systemd.unit(5), [Install]
+    public const string WantedBy = "WantedBy";
+
+    // systemd.socket(5)
+    public const string ListenStream = "ListenStream";
+    public const string ListenDatagram = "ListenDatagram";
+    public const string BindIPv6Only = "BindIPv6Only";
+    public const string Backlog = "Backlog";
+    public const string FileDescriptorName = "FileDescriptorName";
+    public const string Service = "Service";
+
+    // systemd.service(5) and systemd.exec(5)
+    public const string Type = "Type";
+    public const string NotifyAccess = "NotifyAccess";
+    public const string Environment = "Environment";
+    public const string ExecStart = "ExecStart";
+    public const string ExecStop = "ExecStop";
+    public const string ExecStopPost = "ExecStopPost";
+    public const string Restart = "Restart";
+    public const string TimeoutStopSec = "TimeoutStopSec";
+}
