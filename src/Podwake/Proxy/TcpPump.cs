@@ -56,7 +56,8 @@ internal static class TcpPump
             while (true)
             {
                 blame = fromSide;
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                // Memory<byte>, not byte[]: the ValueTask overload, which allocates nothing per receive.
+                var read = await from.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
                 if (read == 0)
                 {
                     blame = toSide;
