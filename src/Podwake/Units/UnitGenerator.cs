@@ -97,6 +97,10 @@ internal static partial class UnitGenerator
         var unit = NewUnit($"podwake activator of {spec.Name}");
         unit.Add(UnitSections.Unit, UnitKeys.Requires, SocketUnitName(spec.Name));
         unit.Add(UnitSections.Unit, UnitKeys.After, SocketUnitName(spec.Name));
+
+        // Wants= without After=: a wake starts the container and the activator at the same time, and the container
+        // unit (StopWhenUnneeded=yes) stays up exactly as long as an activator runs.
+        unit.Add(UnitSections.Unit, UnitKeys.Wants, ContainerUnitName(spec.Name));
         unit.Add(UnitSections.Service, UnitKeys.Type, "notify");
         unit.Add(UnitSections.Service, UnitKeys.NotifyAccess, "main");
 

@@ -9,6 +9,12 @@ internal sealed record UnitGeneratorOptions
     /// <summary>Units for the system manager (<c>--system</c>) rather than a user's.</summary>
     public bool System { get; init; }
 
+    /// <summary>
+    /// podman runs rootless under the target manager (a non-root user's): the container publishes its ports on
+    /// loopback, since the activator may not enter a network namespace owned by podman's user namespace.
+    /// </summary>
+    public bool Rootless { get; init; }
+
     /// <summary>Absolute path of the podwake binary the activator unit runs.</summary>
     public string PodwakePath { get; init; } = DefaultPodwakePath;
 

@@ -32,4 +32,7 @@ internal static class UnitKeys
     public const string ExecStopPost = "ExecStopPost";
     public const string Restart = "Restart";
     public const string TimeoutStopSec = "TimeoutStopSec";
+    public const string SuccessExitStatus = "SuccessExitStatus";
+    public const string RuntimeDirectory = "RuntimeDirectory";
+    public const string PIDFile = "PIDFile";
 }

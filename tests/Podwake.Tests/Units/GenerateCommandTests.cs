@@ -37,16 +37,36 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
-    public void EnvValueWithNewline_ReachesPodmanAsOneArgument()
+    public void CreateCommand_HostileValues_ReachPodmanAsSingleArgumentsByteForByte()
     {
         var (spec, options) = UnitGeneratorGoldenTests.Load("hostile");
-        var container = UnitGenerator.Generate(spec, options)[2].File;
 
-        var words = SystemdWords.SplitExec(container.Get(UnitSections.Service, UnitKeys.ExecStart)!);
+        var words = UnitGenerator.CreateCommand(spec, options, "/run/user/1000");
 
-        Assert.Equal(UnitGenerator.RunCommand(spec, options), words);
+        Assert.Contains("GREETING=hello, \"world\" $USER ${HOME} 100% \\n; rm -rf /", words);
         Assert.Contains("MULTI=first\nsecond", words);
-        Assert.Contains("line\nbreak", words);
+        Assert.Contains("EMPTY=", words);
+        Assert.Contains("/srv/my data/100%:/data:ro", words);
+        Assert.Equal(
+            ["localhost/hostile:1", "/bin/sh", "-c", "echo \"$GREETING\" 100% done; exit 0", "back\\slash", "line\nbreak", "%n", "${HOME}", ";"],
+            words[^9..]);
+    }
+
+    [Fact]
+    public void CreateCommand_Rootless_PublishesEachContainerPortOnLoopback_RootfulPublishesNone()
+    {
+        var (spec, options) = UnitGeneratorGoldenTests.Load("multi-port");
+
+        var rootful = UnitGenerator.CreateCommand(spec, options, "/run");
+        var rootless = UnitGenerator.CreateCommand(spec, options with { Rootless = true }, "/run/user/1000");
+
+        Assert.DoesNotContain("-p", rootful);
+        Assert.Equal(
+            spec.Ports.Select(p => (p.ContainerPort, p.Protocol)).Distinct().Count(),
+            rootless.Count(w => w == "-p"));
+        Assert.All(rootless.Where((w, i) => i > 0 && rootless[i - 1] == "-p"), w => Assert.StartsWith("127.0.0.1::", w, StringComparison.Ordinal));
+        Assert.Contains("/run/user/1000/podwake-web/container.pid", rootless);
+        Assert.Contains("/run/user/1000/podwake-web/conmon.pid", rootless);
     }
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args)

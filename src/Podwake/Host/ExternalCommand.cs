@@ -1,0 +1,85 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Podwake.Control;
+
+namespace Podwake.Host;
+
+/// <summary>
+/// Runs a host tool (systemctl, podman, useradd, ...) to completion and captures what it printed. For
+/// deploy-time work and for the few calls a systemd wake makes; never on a proxy's hot path.
+/// </summary>
+internal static class ExternalCommand
+{
+    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>, stdin closed.</summary>
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    /// <exception cref="EnvironmentException">The program does not exist; the message says which package installs it.</exception>
+    public static async Task<ExternalCommandResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new EnvironmentException($"Failed to run {fileName}: {ex.Message}; {InstallHint(fileName)}", ex);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return new ExternalCommandResult(
+            DisplayName(fileName, start.ArgumentList), process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private static string DisplayName(string fileName, IEnumerable<string> arguments) =>
+        string.Join(' ', arguments.Prepend(fileName).Select(a => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'') ? $"'{a}'" : a));
+
+    private static string InstallHint(string fileName) => Path.GetFileName(fileName) switch
+    {
+        "podman" => "install it: apt-get install podman",
+        "systemctl" or "systemd-run" or "systemd-escape" => "install systemd: apt-get install systemd",
+        "loginctl" => "install systemd (logind): apt-get install systemd",
+        "useradd" or "userdel" or "usermod" => "install passwd: apt-get install passwd",
+        "runuser" => "install util-linux: apt-get install util-linux",
+        _ => "check that it is installed and on PATH",
+    };
+}
