@@ -23,9 +23,10 @@ internal static class ServeCommand
     private static async Task<int> RunAsync(string[] paths, bool verbose)
     {
         var load = SpecLoader.Load(paths);
-        if (load.Diagnostics.Count > 0)
+        var problems = load.Diagnostics.Concat(load.Services.SelectMany(DeployOnlyKeys.Problems)).ToList();
+        if (problems.Count > 0)
         {
-            foreach (var diagnostic in load.Diagnostics)
+            foreach (var diagnostic in problems)
             {
                 await Console.Error.WriteLineAsync(diagnostic.ToString());
             }

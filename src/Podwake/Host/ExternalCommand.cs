@@ -12,12 +12,17 @@ internal static class ExternalCommand
 {
     /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>, stdin closed.</summary>
     /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    /// <param name="workingDirectory">
+    /// Where the program runs; null = this process's. Programs run as another user (runuser) need one that user may
+    /// read: rootless podman fails in a directory it cannot enter.
+    /// </param>
     /// <exception cref="EnvironmentException">The program does not exist; the message says which package installs it.</exception>
     public static async Task<ExternalCommandResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -25,6 +30,7 @@ internal static class ExternalCommand
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {

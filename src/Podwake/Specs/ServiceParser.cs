@@ -76,6 +76,7 @@ internal sealed partial class ServiceParser
             Restart = restart ?? RestartPolicy.OnFailure,
             Update = update ?? UpdatePolicy.None,
             User = user,
+            UserLocation = Key(SpecKeys.User) is { } userKeyNode ? At(userKeyNode) : null,
             Expose = expose,
             Pod = pod,
             Hold = hold ?? ServiceSpec.DefaultHold,

@@ -33,6 +33,9 @@ internal sealed record ServiceSpec
 
     public string? User { get; init; }
 
+    /// <summary>Where <c>user:</c> was written, for messages of commands that cannot honour it (serve).</summary>
+    public SourceLocation? UserLocation { get; init; }
+
     public IReadOnlyList<ExposeSpec> Expose { get; init; } = [];
 
     /// <summary>Absolute path of a Kubernetes Pod/Deployment file run with podman kube play.</summary>

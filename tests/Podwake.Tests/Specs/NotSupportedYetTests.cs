@@ -20,22 +20,7 @@ public sealed class NotSupportedYetTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void User_IsNotSupportedYet()
-    {
-        var errors = Load("""
-            name: web
-            image: web
-            ports: [{listen: 8080, container: 80}]
-            user: web
-            """);
-
-        Assert.Equal(
-            [$"{_file}:4:1: error: user is not supported yet by this version of podwake (coming: rootless services run as their own user); remove it for now"],
-            errors);
-    }
-
-    [Fact]
-    public void InvalidUser_IsReportedToo()
+    public void InvalidUser_IsReported()
     {
         var errors = Load("""
             name: web
@@ -46,14 +31,13 @@ public sealed class NotSupportedYetTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:4:1: error: user is not supported yet by this version of podwake (coming: rootless services run as their own user); remove it for now",
                 $"{_file}:4:7: error: user: \"1web\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'",
             ],
             errors);
     }
 
     [Fact]
-    public void Expose_IsNotSupportedYetAndItsTargetIsChecked()
+    public void ExposeTarget_MustBeAListenPort()
     {
         var errors = Load("""
             name: web
@@ -68,7 +52,6 @@ public sealed class NotSupportedYetTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:4:1: error: expose is not supported yet by this version of podwake (coming: privileged ports and outside addresses forwarded by a system unit); remove it for now",
                 $"{_file}:6:9: error: expose[0].to: 8081 is not a listen port of this service; ports listen on 8080",
             ],
             errors);
@@ -86,7 +69,6 @@ public sealed class NotSupportedYetTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:4:1: error: expose is not supported yet by this version of podwake (coming: privileged ports and outside addresses forwarded by a system unit); remove it for now",
                 $"{_file}:4:19: error: expose[0].listen: 0.0.0.0:8080/tcp collides with 127.0.0.1:8080/tcp of ports[0].listen at {_file}:3:18; both cannot be bound at once: use another port",
             ],
             errors);
@@ -177,7 +159,12 @@ public sealed class NotSupportedYetTests : IDisposable
     public void EveryFeature_IsStillListedAsNotSupported()
     {
         // When one lands, remove it from SupportedFeatures and its test above; this keeps the list honest.
-        Assert.All(Enum.GetValues<SpecFeature>(), feature => Assert.False(SupportedFeatures.IsSupported(feature)));
+        // user: and expose: landed with podwake deploy; their checks above stay, as validation tests.
+        Assert.All(
+            Enum.GetValues<SpecFeature>().Where(f => f is not (SpecFeature.User or SpecFeature.Expose)),
+            feature => Assert.False(SupportedFeatures.IsSupported(feature)));
+        Assert.True(SupportedFeatures.IsSupported(SpecFeature.User));
+        Assert.True(SupportedFeatures.IsSupported(SpecFeature.Expose));
     }
 
     private string[] Load(string yaml)

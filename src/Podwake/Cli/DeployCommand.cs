@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Podwake.Control;
+using Podwake.Deploy;
+using Podwake.Host;
+using Podwake.Podman;
+using Podwake.Specs;
+
+namespace Podwake.Cli;
+
+/// <summary><c>podwake deploy PATH... [--system] [--dry-run]</c>: install services into systemd (README, "podwake deploy").</summary>
+internal static class DeployCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.OneOrMore, Description = "Service files, or directories of *.yaml/*.yml files" };
+        var system = new Option<bool>("--system") { Description = "Install into the system manager instead of a user's (root; needs systemd as PID 1)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would change and change nothing" };
+        var command = new Command("deploy", "Build or pull the images, install the units into systemd and start the sockets; unchanged services are left alone")
+        {
+            paths,
+            system,
+            dryRun,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetRequiredValue(paths),
+            result.GetValue(system),
+            result.GetValue(dryRun),
+            result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] paths, bool system, bool dryRun, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var loaded = SpecLoader.Load(paths);
+        var problems = loaded.Diagnostics.ToList();
+        problems.AddRange(loaded.Services.Where(s => s.Image is null).Select(s => new Diagnostic(s.Location, "pod: services cannot be deployed yet; use image:")));
+        if (problems.Count > 0)
+        {
+            await WriteAllAsync(error, problems).ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+
+        try
+        {
+            var me = await UnixUser.CurrentAsync(cancellationToken).ConfigureAwait(false);
+            var options = new DeployOptions { System = system, DryRun = dryRun, PodwakePath = PodwakeBinary.Path };
+            var planner = new DeployPlanner(options, me);
+            var (plan, refused) = await planner.PlanAsync(loaded.Services, cancellationToken).ConfigureAwait(false);
+            if (plan is null)
+            {
+                await WriteAllAsync(error, refused).ConfigureAwait(false);
+                return ExitCodes.UserError;
+            }
+
+            if (dryRun)
+            {
+                await output.WriteAsync(plan.Describe()).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await new DeployApplier(planner, output).ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+        catch (ImageBuildException ex)
+        {
+            await error.WriteLineAsync($"podwake: error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+        catch (Exception ex) when (ex is EnvironmentException or PodmanUnavailableException or ExternalCommandException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"podwake: error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.EnvironmentError;
+        }
+    }
+
+    private static async Task WriteAllAsync(TextWriter error, IEnumerable<Diagnostic> problems)
+    {
+        foreach (var problem in problems)
+        {
+            await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+        }
+    }
+}

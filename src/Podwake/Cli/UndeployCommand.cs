@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Podwake.Control;
+using Podwake.Deploy;
+using Podwake.Host;
+using Podwake.Podman;
+
+namespace Podwake.Cli;
+
+/// <summary><c>podwake undeploy NAME... [--purge] [--system]</c>: stop and remove deployed services.</summary>
+internal static class UndeployCommand
+{
+    public static Command Create()
+    {
+        var names = new Argument<string[]>("NAME") { Arity = ArgumentArity.OneOrMore, Description = "Names of deployed services" };
+        var purge = new Option<bool>("--purge") { Description = "Also remove the image and, for a user: service, the user's processes, the user and its home" };
+        var system = new Option<bool>("--system") { Description = "Look in the system manager (root's index knows where each service went)" };
+        var command = new Command("undeploy", "Stop the sockets, activators and containers of services and remove their units and containers")
+        {
+            names,
+            purge,
+            system,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            var requested = result.GetRequiredValue(names);
+            var invalid = requested.Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9][a-z0-9-]{0,47}$")).ToList();
+            foreach (var name in invalid)
+            {
+                await error.WriteLineAsync($"podwake: error: \"{name}\" is not a service name; names are 1 to 48 lowercase letters, digits and '-'");
+            }
+
+            if (invalid.Count > 0)
+            {
+                return ExitCodes.UserError;
+            }
+
+            try
+            {
+                var me = await UnixUser.CurrentAsync(cancellationToken);
+                var planner = new DeployPlanner(new DeployOptions { PodwakePath = PodwakeBinary.Path, System = result.GetValue(system) }, me);
+                var undeployer = new Undeployer(planner, me, output);
+                foreach (var name in requested)
+                {
+                    await undeployer.UndeployAsync(name, result.GetValue(purge), result.GetValue(system), cancellationToken);
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (ex is EnvironmentException or PodmanUnavailableException or ExternalCommandException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"podwake: error: {ex.Message}");
+                return ExitCodes.EnvironmentError;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,216 @@
+using Podwake.Control;
+using Podwake.Host;
+using Podwake.Specs;
+using Podwake.Systemd;
+using Podwake.Units;
+
+namespace Podwake.Deploy;
+
+/// <summary>
+/// Works out <see cref="DeployPlan"/> by reading the host only (files, podman's store, the passwd database): nothing
+/// is written, created or started, so a bad file, a refused <c>user:</c> or <c>--dry-run</c> leave the host as it was.
+/// </summary>
+internal sealed class DeployPlanner
+{
+    private readonly DeployOptions _options;
+    private readonly UnixUser _me;
+
+    public DeployPlanner(DeployOptions options, UnixUser me)
+    {
+        _options = options;
+        _me = me;
+    }
+
+    /// <summary>The plan, or the problems (as <c>FILE:LINE:COL</c> diagnostics) that forbid deploying.</summary>
+    /// <exception cref="EnvironmentException">The manager asked for cannot exist here (<c>--system</c> without systemd as PID 1).</exception>
+    public async Task<(DeployPlan? Plan, IReadOnlyList<Diagnostic> Problems)> PlanAsync(
+        IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<Diagnostic>();
+        var resolved = new List<(ServiceSpec Spec, DeployTarget Target, DeployTarget? Expose)>();
+        foreach (var spec in specs)
+        {
+            var (target, expose) = await ResolveAsync(spec, problems, cancellationToken).ConfigureAwait(false);
+            if (target is not null)
+            {
+                resolved.Add((spec, target, expose));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        var plans = new List<ServicePlan>();
+        foreach (var (spec, target, expose) in resolved)
+        {
+            plans.Add(await PlanServiceAsync(spec, target, expose, cancellationToken).ConfigureAwait(false));
+        }
+
+        return (new DeployPlan(plans), problems);
+    }
+
+    /// <summary>The generator options for <paramref name="target"/>.</summary>
+    public UnitGeneratorOptions GeneratorOptions(DeployTarget target) =>
+        new() { System = target.Manager.IsSystem, Rootless = target.Rootless, PodwakePath = _options.PodwakePath };
+
+    /// <summary>The <c>podman create</c> command of <paramref name="spec"/> in <paramref name="target"/>, without the hash label.</summary>
+    public List<string> CreateCommand(ServiceSpec spec, DeployTarget target) =>
+        UnitGenerator.CreateCommand(spec, GeneratorOptions(target), target.Manager.RuntimeDirectory);
+
+    private async Task<(DeployTarget? Target, DeployTarget? Expose)> ResolveAsync(ServiceSpec spec, List<Diagnostic> problems, CancellationToken cancellationToken)
+    {
+        DeployTarget? target = null;
+        if (spec.User is { } name && name != _me.Name)
+        {
+            var at = spec.UserLocation ?? spec.Location;
+            if (_options.System)
+            {
+                problems.Add(new Diagnostic(at, $"user: {name} installs the service into that user's systemd manager, which --system contradicts; drop --system, or remove user: for a system service"));
+            }
+            else if (!_me.IsRoot)
+            {
+                problems.Add(new Diagnostic(at, $"user: {name} is another user: only root can create it and install into its manager; run podwake deploy as root (sudo), or remove user: to deploy into your own manager"));
+            }
+            else
+            {
+                var user = await UnixUser.FindAsync(name, cancellationToken).ConfigureAwait(false);
+                var create = user is null;
+
+                // useradd's default home; the real account is read back once it exists.
+                user ??= new UnixUser(name, -1, -1, $"/home/{name}");
+                target = user.IsRoot
+                    ? RootOwn()
+                    : new DeployTarget(SystemdManager.OfUser(user.Name, user.Uid, user.Home), user, create, Rootless: true);
+            }
+        }
+        else if (_options.System)
+        {
+            if (!_me.IsRoot)
+            {
+                problems.Add(new Diagnostic(spec.Location, "--system installs into the system manager, which needs root; run podwake deploy --system as root, or drop --system for your own manager"));
+            }
+            else if (!SystemdHost.IsBooted)
+            {
+                throw new EnvironmentException("--system needs the system manager, but systemd is not PID 1 on this host; deploy without --system (root's own user manager), or boot with systemd");
+            }
+            else
+            {
+                target = new DeployTarget(SystemdManager.System, null, false, Rootless: false);
+            }
+        }
+        else if (_me.IsRoot)
+        {
+            target = RootOwn();
+        }
+        else
+        {
+            target = new DeployTarget(SystemdManager.CurrentUser(), null, false, Rootless: true);
+        }
+
+        DeployTarget? expose = null;
+        if (spec.Expose.Count > 0)
+        {
+            if (!_me.IsRoot)
+            {
+                problems.Add(new Diagnostic(spec.Expose[0].Location, "expose: needs root: its forwarder is a system unit that may bind privileged ports and outside addresses; run podwake deploy as root, or remove expose:"));
+            }
+            else
+            {
+                expose = ExposeTarget();
+            }
+        }
+
+        return (target, expose);
+    }
+
+    /// <summary>Root's own user manager (as HOST-NOTES runs it: <c>/run/user/0</c>), where root deploys without <c>--system</c>.</summary>
+    private DeployTarget RootOwn() => new(new SystemdManager(false, null, _me.Home, "/run/user/0"), null, false, Rootless: false);
+
+    /// <summary>
+    /// Where the expose pair goes: the system manager; where none runs (PID 1 is not systemd) root's user manager,
+    /// which may bind privileged ports just the same.
+    /// </summary>
+    public DeployTarget ExposeTarget() => SystemdHost.IsBooted ? new DeployTarget(SystemdManager.System, null, false, false) : RootOwn();
+
+    private async Task<ServicePlan> PlanServiceAsync(ServiceSpec spec, DeployTarget target, DeployTarget? expose, CancellationToken cancellationToken)
+    {
+        var files = new List<PlannedFile>();
+        var manager = target.Manager;
+        var units = UnitGenerator.Generate(spec, GeneratorOptions(target));
+        foreach (var unit in units)
+        {
+            files.Add(Planned(Path.Combine(manager.UnitDirectory, unit.Name), unit.File.ToString(), manager));
+        }
+
+        files.Add(Planned(SpecCopyPath(manager, spec.Name), SpecWriter.Write(spec), manager));
+
+        var exposeListenChanged = false;
+        if (_me.IsRoot)
+        {
+            // Expose units of this service, current and stale (an expose: entry removed since the last deploy).
+            var exposeManager = (expose ?? ExposeTarget()).Manager;
+            var exposeUnits = expose is null ? [] : UnitGenerator.GenerateExpose(spec);
+            foreach (var unit in exposeUnits)
+            {
+                var path = Path.Combine(exposeManager.UnitDirectory, unit.Name);
+                exposeListenChanged |= unit.Name.EndsWith(".socket", StringComparison.Ordinal) && ListenChanged(path, unit.File);
+                files.Add(Planned(path, unit.File.ToString(), exposeManager));
+            }
+
+            foreach (var stale in ExistingExposeUnits(exposeManager, spec.Name).Where(p => exposeUnits.All(u => u.Name != Path.GetFileName(p))))
+            {
+                files.Add(new PlannedFile(stale, null, FileChange.Remove, exposeManager));
+            }
+
+            files.Add(Planned(DeployedIndex.PathOf(spec.Name), target.IndexValue + "\n", null));
+        }
+
+        var socketPath = Path.Combine(manager.UnitDirectory, UnitGenerator.SocketUnitName(spec.Name));
+        var socketListenChanged = ListenChanged(socketPath, units[0].File);
+
+        // A user that does not exist yet has no store, no container and no image.
+        var exists = !target.CreateUser;
+        var imageId = exists ? await target.Podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false) : null;
+        var image = spec.Build is not null ? ImageAction.Build : imageId is null ? ImageAction.Pull : ImageAction.Present;
+        var label = exists ? await target.Podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, cancellationToken).ConfigureAwait(false) : null;
+        var container = label is null
+            ? ContainerAction.Create
+            : label == SpecHash.Of(CreateCommand(spec, target), imageId) ? ContainerAction.Keep : ContainerAction.Recreate;
+        return new ServicePlan(spec, target, expose, files, image, imageId, container, socketListenChanged, exposeListenChanged);
+    }
+
+    public static string SpecCopyPath(SystemdManager manager, string service) =>
+        Path.Combine(manager.ConfigDirectory, "podwake", "services", $"{service}.yaml");
+
+    public static IEnumerable<string> ExistingExposeUnits(SystemdManager manager, string service) =>
+        Directory.Exists(manager.UnitDirectory)
+            ? Directory.EnumerateFiles(manager.UnitDirectory, $"podwake-{service}-expose*")
+                .Where(p => p.EndsWith(".socket", StringComparison.Ordinal) || p.EndsWith(".service", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+            : [];
+
+    private static PlannedFile Planned(string path, string content, SystemdManager? manager)
+    {
+        var existing = HostFiles.ReadOrNull(path);
+        var change = existing is null ? FileChange.Create : existing == content ? FileChange.Unchanged : FileChange.Update;
+        return new PlannedFile(path, content, change, manager);
+    }
+
+    /// <summary>The installed socket unit listens elsewhere than <paramref name="wanted"/> (a missing one has nothing to restart).</summary>
+    private static bool ListenChanged(string path, UnitFile wanted)
+    {
+        if (HostFiles.ReadOrNull(path) is not { } text)
+        {
+            return false;
+        }
+
+        var installed = UnitFile.Parse(text);
+        IEnumerable<string> Listens(UnitFile unit) =>
+            unit.GetAll(UnitSections.Socket, UnitKeys.ListenStream).Select(v => "stream " + v)
+                .Concat(unit.GetAll(UnitSections.Socket, UnitKeys.ListenDatagram).Select(v => "datagram " + v))
+                .Append("bind " + unit.Get(UnitSections.Socket, UnitKeys.BindIPv6Only));
+        return !Listens(installed).SequenceEqual(Listens(wanted));
+    }
+}

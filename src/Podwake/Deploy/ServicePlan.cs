@@ -1,0 +1,28 @@
+using Podwake.Specs;
+
+namespace Podwake.Deploy;
+
+/// <summary>Everything deploy will do for one service, worked out before anything is touched.</summary>
+/// <param name="Files">Units, the spec copy, expose units and the index entry, each with what happens to it.</param>
+/// <param name="ImageId">The image's ID in the target's store now (null when absent); a build may change it.</param>
+/// <param name="SocketListenChanged">The socket's listen addresses differ from the installed unit's: it must be restarted.</param>
+/// <param name="ExposeListenChanged">The same for the expose sockets.</param>
+internal sealed record ServicePlan(
+    ServiceSpec Spec,
+    DeployTarget Target,
+    DeployTarget? ExposeTarget,
+    IReadOnlyList<PlannedFile> Files,
+    ImageAction Image,
+    string? ImageId,
+    ContainerAction Container,
+    bool SocketListenChanged,
+    bool ExposeListenChanged)
+{
+    /// <summary>The activator or container would run something stale: restart them if they run.</summary>
+    public bool RestartsRunning =>
+        Container != ContainerAction.Keep
+        || Files.Any(f => f.Changes && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
+                          && !Path.GetFileName(f.Path).Contains("-expose", StringComparison.Ordinal));
+
+    public bool ChangesAnything => Target.CreateUser || Image != ImageAction.Present || Container != ContainerAction.Keep || Files.Any(f => f.Changes);
+}

@@ -1,0 +1,123 @@
+using Podwake.Host;
+using Podwake.Systemd;
+using Podwake.Units;
+
+namespace Podwake.Deploy;
+
+/// <summary>
+/// <c>podwake undeploy NAME... [--purge]</c>: stops and removes what deploy installed. Finds a service through root's
+/// index (<see cref="DeployedIndex"/>) or, failing that, in the manager the flags name. What is not there is skipped.
+/// </summary>
+internal sealed class Undeployer
+{
+    private readonly DeployPlanner _planner;
+    private readonly UnixUser _me;
+    private readonly TextWriter _output;
+
+    public Undeployer(DeployPlanner planner, UnixUser me, TextWriter output)
+    {
+        _planner = planner;
+        _me = me;
+        _output = output;
+    }
+
+    public async Task UndeployAsync(string name, bool purge, bool system, CancellationToken cancellationToken)
+    {
+        var indexed = _me.IsRoot ? DeployedIndex.Read(name) : null;
+        var user = indexed is not null && indexed != DeployedIndex.System && indexed != _me.Name
+            ? await UnixUser.FindAsync(indexed, cancellationToken).ConfigureAwait(false)
+            : null;
+        DeployTarget target = (indexed == DeployedIndex.System || (indexed is null && system)) && SystemdHost.IsBooted
+            ? new DeployTarget(SystemdManager.System, null, false, false)
+            : user is not null
+                ? new DeployTarget(SystemdManager.OfUser(user.Name, user.Uid, user.Home), user, false, true)
+                : _me.IsRoot
+                    ? new DeployTarget(new SystemdManager(false, null, _me.Home, "/run/user/0"), null, false, false)
+                    : new DeployTarget(SystemdManager.CurrentUser(), null, false, true);
+
+        var manager = target.Manager;
+        var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name) };
+        var files = units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)).Where(File.Exists).ToList();
+        var exposeManager = _me.IsRoot ? _planner.ExposeTarget() : null;
+        var exposeFiles = exposeManager is null ? [] : DeployPlanner.ExistingExposeUnits(exposeManager.Manager, name).ToList();
+        var containerName = $"podwake-{name}";
+        var userExists = indexed is null || indexed == DeployedIndex.System || indexed == _me.Name || user is not null;
+        var image = userExists
+            ? (await target.Podman.RunAsync(["container", "inspect", "--format", "{{.ImageName}}", containerName], cancellationToken).ConfigureAwait(false)) is { Succeeded: true } inspect
+                ? inspect.Stdout.Trim()
+                : null
+            : null;
+        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null)
+        {
+            await _output.WriteLineAsync($"{name}: not deployed in {target.Describe()}; nothing to do").ConfigureAwait(false);
+            return;
+        }
+
+        var reachable = userExists && (manager.IsSystem || await ManagerAnswersAsync(target, cancellationToken).ConfigureAwait(false));
+        if (reachable)
+        {
+            // Socket first: nothing may wake the service while it is taken apart.
+            await target.Systemctl.RunAsync(["stop", .. units], cancellationToken).ConfigureAwait(false);
+            await target.Systemctl.RunAsync(["disable", units[0]], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (exposeManager is not null && exposeFiles.Count > 0)
+        {
+            var exposeUnits = exposeFiles.Select(Path.GetFileName).OfType<string>().ToList();
+            await exposeManager.Systemctl.RunAsync(["disable", "--now", .. exposeUnits], cancellationToken).ConfigureAwait(false);
+            await exposeManager.Systemctl.RunAsync(["stop", .. exposeUnits], cancellationToken).ConfigureAwait(false);
+            foreach (var file in exposeFiles)
+            {
+                File.Delete(file);
+            }
+
+            await exposeManager.Systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var file in files)
+        {
+            File.Delete(file);
+        }
+
+        if (reachable)
+        {
+            await target.Systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+            await target.Systemctl.RunAsync(["reset-failed", .. units], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (userExists)
+        {
+            await target.Podman.RemoveContainerAsync(containerName, cancellationToken).ConfigureAwait(false);
+            await target.Podman.RemoveContainerAsync($"{containerName}-next", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (purge && image is not null)
+        {
+            var removed = await target.Podman.RunAsync(["rmi", image], cancellationToken).ConfigureAwait(false);
+            if (!removed.Succeeded)
+            {
+                // Another container still uses it: that is theirs to keep, not a failed undeploy.
+                await _output.WriteLineAsync($"{name}: image {image} kept: {removed.Stderr.Trim()}").ConfigureAwait(false);
+            }
+        }
+
+        if (purge && user is not null)
+        {
+            await new UserManager(user).StopAsync(cancellationToken).ConfigureAwait(false);
+            await UserProcesses.KillAllAsync(user.Uid, cancellationToken).ConfigureAwait(false);
+            await ServiceUsers.DeleteAsync(user, cancellationToken).ConfigureAwait(false);
+            await _output.WriteLineAsync($"{name}: user {user.Name}, its home and its processes removed").ConfigureAwait(false);
+        }
+
+        if (_me.IsRoot && File.Exists(DeployedIndex.PathOf(name)))
+        {
+            File.Delete(DeployedIndex.PathOf(name));
+        }
+
+        await _output.WriteLineAsync($"{name}: undeployed from {target.Describe()}").ConfigureAwait(false);
+    }
+
+    private static async Task<bool> ManagerAnswersAsync(DeployTarget target, CancellationToken cancellationToken) =>
+        (await target.Systemctl.RunAsync(["is-system-running"], cancellationToken).ConfigureAwait(false)).Stdout.Trim()
+            is "running" or "degraded" or "starting" or "initializing" or "maintenance";
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Podwake.Specs;
+
+/// <summary>
+/// Writes a loaded <see cref="ServiceSpec"/> back as a service file that <see cref="SpecLoader"/> reads to an equal spec:
+/// the copy <c>podwake deploy</c> keeps for the activator (<c>%E/podwake/services/NAME.yaml</c>).
+/// </summary>
+/// <remarks>
+/// Every path is absolute already (the loader resolved them), so the copy loads wherever it sits. Strings are written
+/// double-quoted: YAML then keeps spaces, quotes, <c>$</c>, <c>%</c>, <c>\</c>, <c>;</c> and <c>#</c> as they are, and
+/// words like <c>no</c> or <c>8080</c> stay strings. Built on the representation model, which works under NativeAOT.
+/// </remarks>
+internal static class SpecWriter
+{
+    public const string Header = "# Written by podwake deploy from the service file; edit that file and deploy again instead.";
+
+    public static string Write(ServiceSpec spec)
+    {
+        var root = new YamlMappingNode();
+        Add(root, SpecKeys.Name, Text(spec.Name));
+        if (spec.Image is { } image)
+        {
+            Add(root, SpecKeys.Image, Text(image));
+        }
+
+        if (spec.Build is { } build)
+        {
+            var node = new YamlMappingNode();
+            Add(node, SpecKeys.Context, Text(build.Context));
+            if (build.Containerfile is { } containerfile)
+            {
+                Add(node, SpecKeys.Containerfile, Text(containerfile));
+            }
+
+            if (build.Args.Count > 0)
+            {
+                Add(node, SpecKeys.Args, Variables(build.Args));
+            }
+
+            Add(root, SpecKeys.Build, node);
+        }
+
+        if (spec.Command is { } command)
+        {
+            Add(root, SpecKeys.Command, List(command));
+        }
+
+        if (spec.Env.Count > 0)
+        {
+            Add(root, SpecKeys.Env, Variables(spec.Env));
+        }
+
+        if (spec.Volumes.Count > 0)
+        {
+            Add(root, SpecKeys.Volumes, List(spec.Volumes.Select(Volume)));
+        }
+
+        var ports = new YamlSequenceNode();
+        foreach (var port in spec.Ports)
+        {
+            var node = new YamlMappingNode();
+            Add(node, SpecKeys.Listen, Text(Address(port.Listen)));
+            Add(node, SpecKeys.Container, Number(port.ContainerPort));
+            Add(node, SpecKeys.Protocol, Text(port.Protocol == Protocol.Udp ? "udp" : "tcp"));
+            ports.Add(node);
+        }
+
+        Add(root, SpecKeys.Ports, ports);
+        Add(root, SpecKeys.Idle, Text(spec.Idle is { } idle ? Duration.Format(idle) : "never"));
+        Add(root, SpecKeys.Ready, Ready(spec.Ready));
+        Add(root, SpecKeys.Restart, Text(spec.Restart switch
+        {
+            RestartPolicy.No => "no",
+            RestartPolicy.Always => "always",
+            _ => "on-failure",
+        }));
+        Add(root, SpecKeys.Update, Text(spec.Update switch
+        {
+            UpdatePolicy.Registry => "registry",
+            UpdatePolicy.Local => "local",
+            _ => "none",
+        }));
+        if (spec.User is { } user)
+        {
+            Add(root, SpecKeys.User, Text(user));
+        }
+
+        if (spec.Expose.Count > 0)
+        {
+            var expose = new YamlSequenceNode();
+            foreach (var item in spec.Expose)
+            {
+                var node = new YamlMappingNode();
+                Add(node, SpecKeys.Listen, Text(Address(item.Listen)));
+                Add(node, SpecKeys.To, Number(item.To));
+                expose.Add(node);
+            }
+
+            Add(root, SpecKeys.Expose, expose);
+        }
+
+        if (spec.Pod is { } pod)
+        {
+            Add(root, SpecKeys.Pod, Text(pod));
+        }
+
+        Add(root, SpecKeys.Hold, Number(spec.Hold));
+
+        var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        writer.WriteLine(Header);
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        var text = writer.ToString();
+
+        // YamlStream.Save ends the document with "...": harmless, but noise in a file people read.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    /// <summary>The form <see cref="ListenAddress"/> reads: <c>127.0.0.1:8080</c>, <c>[::1]:8080</c>.</summary>
+    internal static string Address(IPEndPoint endpoint) =>
+        endpoint.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"[{endpoint.Address}]:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}"
+            : $"{endpoint.Address}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    private static YamlMappingNode Ready(ReadySpec ready)
+    {
+        var node = new YamlMappingNode();
+        switch (ready.Kind)
+        {
+            case ReadyKind.Tcp:
+                Add(node, SpecKeys.Tcp, Number(ready.Port));
+                break;
+            case ReadyKind.Http:
+                Add(node, SpecKeys.Http, Text(ready.HttpPath ?? "/"));
+                Add(node, SpecKeys.Port, Number(ready.Port));
+                break;
+            default:
+                Add(node, SpecKeys.Exec, List(ready.Exec ?? []));
+                break;
+        }
+
+        Add(node, SpecKeys.Timeout, Text(Duration.Format(ready.Timeout)));
+        return node;
+    }
+
+    private static string Volume(VolumeSpec volume) =>
+        volume.Options.Count == 0 ? $"{volume.Source}:{volume.Target}" : $"{volume.Source}:{volume.Target}:{string.Join(',', volume.Options)}";
+
+    private static YamlMappingNode Variables(IReadOnlyDictionary<string, string> variables)
+    {
+        var node = new YamlMappingNode();
+        foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            node.Add(Text(name), Text(value));
+        }
+
+        return node;
+    }
+
+    private static YamlSequenceNode List(IEnumerable<string> items)
+    {
+        var node = new YamlSequenceNode();
+        foreach (var item in items)
+        {
+            node.Add(Text(item));
+        }
+
+        return node;
+    }
+
+    private static void Add(YamlMappingNode map, string key, YamlNode value) => map.Add(new YamlScalarNode(key), value);
+
+    private static YamlScalarNode Text(string value) => new(value) { Style = ScalarStyle.DoubleQuoted };
+
+    private static YamlScalarNode Number(int value) => new(value.ToString(CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain };
+}
