@@ -22,5 +22,6 @@ internal static class PodwakeCommand
         yield return GenerateCommand.Create();
         yield return ServeCommand.Create();
         yield return StatusCommand.Create();
+        yield return ActivateCommand.Create();
     }
 }
