@@ -55,6 +55,13 @@ internal sealed class ServiceActivator : IAsyncDisposable
 
     public string Name => _name;
 
+    /// <summary>
+    /// Called (outside the lock) each time the service comes to rest: <see cref="ServiceState.Dormant"/> after a run was
+    /// stopped (idle, or an exit the restart policy does not restart), or <see cref="ServiceState.Failed"/> after a wake
+    /// failed. <c>podwake activate</c> exits on the first, leaving the sockets to systemd.
+    /// </summary>
+    public Action<ServiceState>? Settled { get; set; }
+
     public ServiceState State
     {
         get
@@ -356,6 +363,11 @@ internal sealed class ServiceActivator : IAsyncDisposable
                 _stopping = StopQuietlyAsync(instance);
             }
 
+            if (!_shutdown.IsCancellationRequested)
+            {
+                Settled?.Invoke(ServiceState.Failed);
+            }
+
             return null;
         }
         finally
@@ -420,13 +432,20 @@ internal sealed class ServiceActivator : IAsyncDisposable
     {
         await Task.Yield();
         await StopQuietlyAsync(instance).ConfigureAwait(false);
+        bool dormant;
         lock (_lock)
         {
-            if (_state == ServiceState.Stopping && !_disposed)
+            dormant = _state == ServiceState.Stopping && !_disposed;
+            if (dormant)
             {
                 _state = ServiceState.Dormant;
                 ActivationLog.Dormant(_logger, _name);
             }
+        }
+
+        if (dormant)
+        {
+            Settled?.Invoke(ServiceState.Dormant);
         }
     }
 

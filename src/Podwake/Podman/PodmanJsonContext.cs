@@ -13,6 +13,7 @@ namespace Podwake.Podman;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(ContainerCreateSpec))]
 [JsonSerializable(typeof(ContainerInspect))]
+[JsonSerializable(typeof(IReadOnlyList<ContainerInspect>))]
 [JsonSerializable(typeof(IReadOnlyList<ContainerSummary>))]
 [JsonSerializable(typeof(PodmanEvent))]
 [JsonSerializable(typeof(PodmanVersion))]

@@ -21,6 +21,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
     private readonly TimeSpan _unreachableLimit;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _accepting = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _connections;
     private Task? _acceptLoop;
@@ -42,14 +43,14 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!_accepting.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                client = await _listener.AcceptAsync(_accepting.Token).ConfigureAwait(false);
             }
-            catch (Exception) when (_stopping.IsCancellationRequested)
+            catch (Exception) when (_accepting.IsCancellationRequested)
             {
                 return;
             }
@@ -159,9 +160,23 @@ internal sealed class TcpProxyListener : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops accepting but keeps the listening socket open and the open connections running: <c>podwake activate</c>
+    /// leaves new connections in the kernel's queue for systemd, which starts the next activator for them.
+    /// </summary>
+    public async Task StopAcceptingAsync()
+    {
+        await _accepting.CancelAsync().ConfigureAwait(false);
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops accepting, closes the listening socket, aborts every connection and waits for them.</summary>
     public async ValueTask DisposeAsync()
     {
+        _accepting.Cancel();
         _stopping.Cancel();
         _listener.Dispose();
         if (_acceptLoop is not null)
@@ -175,5 +190,6 @@ internal sealed class TcpProxyListener : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _accepting.Dispose();
     }
 }

@@ -23,11 +23,10 @@ namespace Podwake.Serve;
 /// </remarks>
 internal sealed class ContainerWorkload : IWorkload
 {
-    private static readonly TimeSpan ProbeConnectTimeout = TimeSpan.FromSeconds(1);
-
     private readonly ServiceSpec _spec;
     private readonly PodmanClient _podman;
     private readonly bool _rootless;
+    private readonly ReadinessProbe _probe;
     private readonly Dictionary<int, int> _publishedPorts = [];
     private string? _id;
     private Run? _current;
@@ -39,6 +38,7 @@ internal sealed class ContainerWorkload : IWorkload
         _spec = spec;
         _podman = podman;
         _rootless = rootless;
+        _probe = new ReadinessProbe(spec.Ready, rootless, (command, ct) => _podman.ExecAsync(_id!, command, ct));
     }
 
     /// <summary>Receives the exit of a run: (generation, exit status).</summary>
@@ -113,24 +113,8 @@ internal sealed class ContainerWorkload : IWorkload
         return new WorkloadInstance(generation, endpoints, sockets);
     }
 
-    public async Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken)
-    {
-        var ready = _spec.Ready;
-        switch (ready.Kind)
-        {
-            case ReadyKind.Tcp when _rootless:
-                return ContainerSocketTable.IsListening(Volatile.Read(ref _current)?.Pid ?? 0, ready.Port);
-            case ReadyKind.Tcp:
-                return await CanConnectAsync(instance, instance.EndpointFor(ready.Port), cancellationToken).ConfigureAwait(false);
-            case ReadyKind.Http:
-                var endpoint = instance.EndpointFor(ready.Port);
-                return await HttpProbe.IsHealthyAsync(instance.NewSocket(endpoint.AddressFamily), endpoint, ready.HttpPath ?? "/", ProbeConnectTimeout, cancellationToken).ConfigureAwait(false);
-            case ReadyKind.Exec:
-                return await _podman.ExecAsync(_id!, ready.Exec!, cancellationToken).ConfigureAwait(false) == 0;
-            default:
-                throw new InvalidOperationException($"unknown readiness kind {ready.Kind}");
-        }
-    }
+    public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
+        _probe.ProbeAsync(instance, Volatile.Read(ref _current)?.Pid ?? 0, cancellationToken);
 
     public async Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken)
     {
@@ -206,26 +190,6 @@ internal sealed class ContainerWorkload : IWorkload
         if (state is "stopped" or "stopping")
         {
             await _podman.WaitAsync(id, ContainerWaitCondition.Exited, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<bool> CanConnectAsync(WorkloadInstance instance, IPEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        using var socket = instance.NewSocket(endpoint.AddressFamily);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ProbeConnectTimeout);
-        try
-        {
-            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

@@ -69,6 +69,34 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdleStop_ReportsSettledDormant_Once()
+    {
+        var settled = new List<ServiceState>();
+        _activator.Settled = state => { lock (settled) { settled.Add(state); } };
+        (await _activator.AcquireAsync(CancellationToken.None))!.Dispose();
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await WaitUntil(() => _activator.State == ServiceState.Dormant);
+
+        await WaitUntil(() => { lock (settled) { return settled.Count == 1; } });
+        Assert.Equal([ServiceState.Dormant], settled);
+    }
+
+    [Fact]
+    public async Task FailedWake_ReportsSettledFailed()
+    {
+        var settled = new TaskCompletionSource<ServiceState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _activator.Settled = state => settled.TrySetResult(state);
+        _workload.Ready = false;
+        var acquire = _activator.AcquireAsync(CancellationToken.None).AsTask();
+        await WaitUntil(() => _workload.Starts == 1);
+
+        await AdvanceUntil(() => acquire.IsCompleted, TimeSpan.FromSeconds(11));
+
+        Assert.Equal(ServiceState.Failed, await settled.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task OpenConnection_KeepsServiceUpPastIdle()
     {
         var lease = await _activator.AcquireAsync(CancellationToken.None);

@@ -1,0 +1,77 @@
+# Shared by the bench scripts (sourced): messages, statistics, the test images and the probes.
+# Expects ROOT (the repository) and WORK (a scratch directory the caller removes).
+
+HTTPD_IMAGE=localhost/pwbench-httpd:1
+NGINX_IMAGE=localhost/pwbench-nginx:1
+HTTPD_CMD=(/bin/busybox httpd -f -p 8080 -h /www)
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
+
+stats() { # FILE [DECIMALS]: its numbers -> "median min max" (default 1 decimal), or "n/a n/a n/a"
+  [ -s "$1" ] || { echo "n/a n/a n/a"; return; }
+  sort -g "$1" | awk -v d="${2:-1}" '{ v[NR] = $1 } END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    f = "%." d "f"; printf f " " f " " f "\n", m, v[1], v[NR] }'
+}
+ratio() { # A B -> A/B with 2 decimals, or n/a
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'
+}
+
+# build_probes: compiles bench/ttfb.c into $TTFB.
+build_probes() {
+  TTFB=$WORK/ttfb
+  gcc -O2 -Wall -Wextra -Werror -o "$TTFB" "$ROOT/bench/ttfb.c"
+}
+
+# build_images [PODMAN...]: the busybox httpd image and nginx (Debian's nginx-light on an empty
+# base) into the store of the podman command given (default: root's podman).
+build_images() {
+  local -a pm=("${@:-podman}")
+  mkdir -p "$WORK/httpd/www"
+  cp /bin/busybox "$WORK/httpd/busybox"
+  echo "hello from the podwake bench" > "$WORK/httpd/www/index.html"
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nCMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n' \
+    > "$WORK/httpd/Containerfile"
+  "${pm[@]}" build -q -t "$HTTPD_IMAGE" "$WORK/httpd" >/dev/null
+
+  # keepalive_requests is raised so wrk measures forwarding, not reconnects.
+  local R=$WORK/nginx/rootfs lib
+  mkdir -p "$R"/{usr/sbin,etc/nginx,var/log/nginx,var/lib/nginx,run,tmp,www}
+  chmod 1777 "$R/tmp"
+  cp /usr/sbin/nginx "$R/usr/sbin/"
+  for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$R"; done
+  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$R/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
+  echo "hello from nginx" > "$R/www/index.html"
+  cat > "$R/etc/nginx/nginx.conf" <<'NGINX'
+daemon off;
+user nobody nogroup;
+worker_processes 1;
+error_log stderr warn;
+pid /tmp/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server { listen 8080; root /www; }
+}
+NGINX
+  printf 'FROM scratch\nCOPY rootfs/ /\nEXPOSE 8080\nCMD ["/usr/sbin/nginx", "-c", "/etc/nginx/nginx.conf"]\n' \
+    > "$WORK/nginx/Containerfile"
+  "${pm[@]}" build -q -t "$NGINX_IMAGE" "$WORK/nginx" >/dev/null
+}
+
+# run_wrk NAME URL SECONDS [PREFIX...] -> "req/s p99_ms errors"; wrk's output kept in $WORK.
+# WRK_ARGS must be set by the caller.
+run_wrk() {
+  local name=$1 url=$2 seconds=$3; shift 3
+  local out=$WORK/wrk-$name.txt
+  "$@" wrk "${WRK_ARGS[@]}" -d "${seconds}s" "$url" > "$out" 2>&1 || { echo "n/a n/a wrk-failed"; return; }
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx|Socket errors/ { sub(/^ */, ""); gsub(/ /, "_"); err = err $0 }
+    END { printf "%.0f %.3f %s\n", rps, p99, (err ? err : "-") }' "$out"
+}

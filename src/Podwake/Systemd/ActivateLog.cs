@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Podwake.Systemd;
+
+internal static partial class ActivateLog
+{
+    [LoggerMessage(401, LogLevel.Information, "{Service}: adopted {Count} listening socket(s) from systemd: {Listen}")]
+    public static partial void Adopted(ILogger logger, string service, int count, string listen);
+
+    [LoggerMessage(402, LogLevel.Information, "{Service}: idle and stopped; leaving the sockets to systemd and exiting")]
+    public static partial void Exiting(ILogger logger, string service);
+
+    [LoggerMessage(403, LogLevel.Information, "{Service}: stopping (signal): closing connections, stopping the container unit")]
+    public static partial void Stopping(ILogger logger, string service);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using Podwake.Control;
+using Podwake.Proxy;
+using Podwake.Specs;
+using Podwake.Units;
+
+namespace Podwake.Systemd;
+
+/// <summary>Matches the sockets systemd passed to the <c>ports:</c> of the service file deploy installed.</summary>
+internal static class PassedSockets
+{
+    /// <summary>
+    /// Pairs each <c>ports:</c> entry with the passed socket bound to its address and protocol. systemd gives every
+    /// socket of one unit the same name, so the name only confirms the sockets are this service's.
+    /// </summary>
+    public static List<(PortSpec Port, Socket Socket)> Match(ServiceSpec spec, IReadOnlyList<ListenFd> passed)
+    {
+        var expectedName = UnitGenerator.FileDescriptorName(spec.Name);
+        var pairs = new List<(PortSpec, Socket)>();
+        var problems = new List<string>();
+        var unused = passed.ToList();
+        foreach (var port in spec.Ports)
+        {
+            var type = port.Protocol == Protocol.Udp ? SocketType.Dgram : SocketType.Stream;
+            var fd = unused.FirstOrDefault(f => f.Socket.SocketType == type && Equals(f.Socket.LocalEndPoint as IPEndPoint, port.Listen));
+            if (fd is null)
+            {
+                problems.Add($"no passed socket listens on {ListenSocket.Format(port.Listen)}/{port.Protocol.ToString().ToLowerInvariant()}");
+                continue;
+            }
+
+            if (port.Protocol == Protocol.Udp)
+            {
+                problems.Add($"{ListenSocket.Format(port.Listen)}/udp: UDP ports are not supported by podwake activate yet");
+            }
+
+            unused.Remove(fd);
+            pairs.Add((port, fd.Socket));
+        }
+
+        problems.AddRange(unused.Select(f => $"a passed socket ({f.Name}, {f.Socket.LocalEndPoint}) matches no port of the service file"));
+        problems.AddRange(passed.Where(f => f.Name != expectedName).Select(f => $"a passed socket is named {f.Name}, not {expectedName}"));
+        if (problems.Count > 0)
+        {
+            passed.ToList().ForEach(f => f.Socket.Dispose());
+            throw new EnvironmentException(
+                $"the sockets systemd passed do not match the service file of {spec.Name}: {string.Join("; ", problems)}; "
+                + $"run podwake deploy again so {UnitGenerator.SocketUnitName(spec.Name)} and the service file agree");
+        }
+
+        return pairs;
+    }
+}

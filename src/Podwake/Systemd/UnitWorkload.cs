@@ -1,0 +1,255 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Podwake.Activation;
+using Podwake.Host;
+using Podwake.Podman;
+using Podwake.Proxy;
+using Podwake.Specs;
+using Podwake.Units;
+
+namespace Podwake.Systemd;
+
+/// <summary>
+/// A deployed service's container as <c>podwake activate</c> drives it: the container unit is started and stopped with
+/// systemctl (systemd owns it: StopWhenUnneeded=, Restart=, podman auto-update), and the run is reached as
+/// <c>podwake serve</c> reaches its containers: rootful through the container's network namespace, rootless
+/// through the loopback ports podman published when deploy created the container.
+/// </summary>
+/// <remarks>
+/// The container's main PID comes from the pidfile conmon writes (<see cref="ContainerRunFiles"/>): no podman call on
+/// the rootful wake path. Its exit is learnt from a pidfd (<see cref="ProcessExitWatch"/>), not by polling.
+/// </remarks>
+internal sealed class UnitWorkload : IWorkload, IDisposable
+{
+    private const int Esrch = 3;
+
+    private readonly ServiceSpec _spec;
+    private readonly Systemctl _systemctl;
+    private readonly bool _rootless;
+    private readonly string _podmanPath;
+    private readonly string _unit;
+    private readonly ContainerRunFiles _files;
+    private readonly ReadinessProbe _probe;
+    private readonly Lazy<Task<IReadOnlyDictionary<int, int>>> _publishedPorts;
+    private Run? _current;
+
+    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = UnitGeneratorOptions.DefaultPodmanPath)
+    {
+        _spec = spec;
+        _systemctl = systemctl;
+        _rootless = rootless;
+        _podmanPath = podmanPath;
+        _unit = UnitGenerator.ContainerUnitName(spec.Name);
+        _files = ContainerRunFiles.For(spec.Name, systemctl.Manager.RuntimeDirectory);
+        _probe = new ReadinessProbe(spec.Ready, rootless, ExecAsync);
+        _publishedPorts = new(ReadPublishedPortsAsync);
+    }
+
+    /// <summary>Receives the exit of a run: (generation, exit status when podman knows it).</summary>
+    public Action<long, int?>? Exited { get; set; }
+
+    /// <summary>
+    /// Rootless: starts reading the published ports now (they are fixed when deploy creates the container), so the
+    /// podman call overlaps the container's start instead of following it.
+    /// </summary>
+    public void Prefetch()
+    {
+        if (_rootless)
+        {
+            _ = _publishedPorts.Value;
+        }
+    }
+
+    public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
+    {
+        var (pid, watch) = await StartUnitAsync(cancellationToken).ConfigureAwait(false);
+
+        NetworkNamespace? netns = null;
+        var endpoints = new Dictionary<int, IPEndPoint>();
+        try
+        {
+            if (_rootless)
+            {
+                var published = await _publishedPorts.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
+                {
+                    endpoints[port] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue(port, out var hostPort)
+                        ? hostPort
+                        : throw new InvalidOperationException($"Failed to find the published port of container port {port} in {_spec.ContainerName}: redeploy the service (podwake deploy)"));
+                }
+            }
+            else
+            {
+                netns = NetworkNamespace.OfProcess(pid);
+                foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
+                {
+                    endpoints[port] = new IPEndPoint(IPAddress.Loopback, port);
+                }
+            }
+        }
+        catch
+        {
+            watch.Dispose();
+            netns?.Dispose();
+            throw;
+        }
+
+        var run = new Run(generation, watch, netns);
+        Interlocked.Exchange(ref _current, run)?.Dispose();
+        _ = ReportExitAsync(run);
+        return new WorkloadInstance(generation, endpoints, netns is null ? null : netns.CreateSocket);
+    }
+
+    /// <summary>
+    /// Starts the container unit and opens a watch on the container's process. Right after a container died, the unit
+    /// may still look active (conmon has not exited, or systemd has not reacted yet) and its pidfile names the dead
+    /// process: then wait for systemd to notice and restart it, with a short backoff, until the caller's deadline.
+    /// </summary>
+    private async Task<(int Pid, ProcessExitWatch Watch)> StartUnitAsync(CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            // Joins the start job the activator unit's Wants= queued, or a restart systemd has scheduled.
+            await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+            var pid = await ReadPidAsync(cancellationToken).ConfigureAwait(false);
+            ProcessExitWatch? watch = null;
+            try
+            {
+                watch = ProcessExitWatch.Open(pid);
+            }
+            catch (Win32Exception ex) when (ex.NativeErrorCode == Esrch)
+            {
+            }
+            catch (Win32Exception ex)
+            {
+                throw new InvalidOperationException($"Failed to watch the container process {pid} of {_unit}: {ex.Message}", ex);
+            }
+
+            if (watch is not null && !watch.Exited.IsCompleted && !IsZombie(pid))
+            {
+                return (pid, watch);
+            }
+
+            watch?.Dispose();
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
+        }
+    }
+
+    /// <summary>A process that died but was not reaped yet still has a PID (and a pidfd): it is not a live run.</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
+        _probe.ProbeAsync(instance, Volatile.Read(ref _current)?.Watch.Pid ?? 0, cancellationToken);
+
+    public Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
+        Task.FromResult(Volatile.Read(ref _current) is { } run && run.Generation == instance.Generation && !run.Watch.Exited.IsCompleted);
+
+    public async Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
+    {
+        // Forget the run first: its exit is ours, not news.
+        Interlocked.Exchange(ref _current, null)?.Dispose();
+        await _systemctl.StopAsync(_unit, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => Interlocked.Exchange(ref _current, null)?.Dispose();
+
+    private async Task ReportExitAsync(Run run)
+    {
+        await run.Watch.Exited.ConfigureAwait(false);
+        if (Volatile.Read(ref _current) != run)
+        {
+            return; // stopped by us
+        }
+
+        Exited?.Invoke(run.Generation, await ReadExitCodeAsync().ConfigureAwait(false));
+    }
+
+    private async Task<int> ReadPidAsync(CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(_files.ContainerPidFile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"Failed to read the container's PID from {_files.ContainerPidFile} after starting {_unit}: {ex.Message}; redeploy the service (podwake deploy) so the container writes it", ex);
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0
+            ? pid
+            : throw new InvalidOperationException($"Failed to read the container's PID: {_files.ContainerPidFile} holds \"{text.Trim()}\"");
+    }
+
+    /// <summary>The exit status podman recorded, or null when it cannot tell (the restart policy then treats it as a failure).</summary>
+    private async Task<int?> ReadExitCodeAsync()
+    {
+        try
+        {
+            var result = await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "{{.State.ExitCode}}", _spec.ContainerName]).ConfigureAwait(false);
+            return result.Succeeded && int.TryParse(result.Stdout.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<int, int>> ReadPublishedPortsAsync()
+    {
+        var result = (await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "json", _spec.ContainerName]).ConfigureAwait(false))
+            .ThrowIfFailed($"read the published ports of {_spec.ContainerName}");
+        var inspect = JsonSerializer.Deserialize(result.Stdout, PodmanJsonContext.Default.IReadOnlyListContainerInspect);
+        var ports = new Dictionary<int, int>();
+        foreach (var (key, bindings) in inspect?.FirstOrDefault()?.NetworkSettings?.Ports ?? new Dictionary<string, IReadOnlyList<ContainerPortBinding>?>())
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (!key.EndsWith("/tcp", StringComparison.Ordinal) || bindings is null || !int.TryParse(key[..slash], CultureInfo.InvariantCulture, out var containerPort))
+            {
+                continue;
+            }
+
+            foreach (var binding in bindings)
+            {
+                if (int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort))
+                {
+                    ports[containerPort] = hostPort;
+                }
+            }
+        }
+
+        return ports;
+    }
+
+    private async Task<int> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var result = await ExternalCommand.RunAsync(_podmanPath, ["exec", _spec.ContainerName, .. command], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.ExitCode;
+    }
+
+    private sealed record Run(long Generation, ProcessExitWatch Watch, NetworkNamespace? Netns) : IDisposable
+    {
+        public void Dispose()
+        {
+            Watch.Dispose();
+            Netns?.Dispose();
+        }
+    }
+}
