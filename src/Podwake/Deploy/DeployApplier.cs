@@ -189,7 +189,7 @@ internal sealed class DeployApplier
         var activator = UnitGenerator.ActivatorUnitName(spec.Name);
         var containerUnit = UnitGenerator.ContainerUnitName(spec.Name);
         var wasActive = false;
-        if (container != ContainerAction.Keep || service.RestartsRunning)
+        if (container == ContainerAction.Recreate || service.RestartsRunning)
         {
             wasActive = await systemctl.ActiveStateAsync(activator, cancellationToken).ConfigureAwait(false) is "active" or "activating" or "reloading";
             var running = wasActive || await systemctl.ActiveStateAsync(containerUnit, cancellationToken).ConfigureAwait(false) is not ("inactive" or "failed");
@@ -229,7 +229,7 @@ internal sealed class DeployApplier
             }
         }
 
-        var what = service.ChangesAnything || container != ContainerAction.Keep
+        var what = service.Files.Any(f => f.Changes) || container != ContainerAction.Keep
             ? $"deployed into {target.Describe()} (container {(container == ContainerAction.Keep ? "kept" : container == ContainerAction.Create ? "created" : "recreated")})"
             : "unchanged";
         await _output.WriteLineAsync($"{spec.Name}: {what}; listening on {string.Join(", ", spec.Ports.Select(p => SpecWriter.Address(p.Listen)))}").ConfigureAwait(false);

@@ -20,9 +20,9 @@ internal sealed record ServicePlan(
 {
     /// <summary>The activator or container would run something stale: restart them if they run.</summary>
     public bool RestartsRunning =>
-        Container != ContainerAction.Keep
-        || Files.Any(f => f.Changes && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
+        Container == ContainerAction.Recreate
+        || Files.Any(f => f.Change == FileChange.Update && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
                           && !Path.GetFileName(f.Path).Contains("-expose", StringComparison.Ordinal));
 
-    public bool ChangesAnything => Target.CreateUser || Image != ImageAction.Present || Container != ContainerAction.Keep || Files.Any(f => f.Changes);
+    public bool ChangesAnything => Target.CreateUser || Image == ImageAction.Pull || Container != ContainerAction.Keep || Files.Any(f => f.Changes);
 }

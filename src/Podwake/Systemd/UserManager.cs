@@ -240,6 +240,15 @@ internal sealed class UserManager
         }
 
         Directory.Delete(directory);
+        try
+        {
+            // user-UID.slice, unless something else of the user still lives there.
+            Directory.Delete(Path.GetDirectoryName(directory)!);
+        }
+        catch (IOException)
+        {
+            // not empty: a session's scope of that user
+        }
     }
 
     private void RequireRoot(string what)

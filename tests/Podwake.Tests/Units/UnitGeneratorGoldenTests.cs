@@ -30,7 +30,7 @@ public sealed class UnitGeneratorGoldenTests
     {
         var (spec, options) = Load(name);
         var directory = Path.Join(CasesRoot, name);
-        var units = UnitGenerator.Generate(spec, options);
+        var units = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).ToList();
 
         Assert.Equal(
             Directory.GetFiles(directory, "podwake-*").Select(Path.GetFileName).Order(StringComparer.Ordinal).Where(_ => !Updating),
@@ -73,7 +73,7 @@ public sealed class UnitGeneratorGoldenTests
             var (spec, options) = Load(name);
             options = options with { PodwakePath = "/bin/true", PodmanPath = "/bin/true" };
             using var dir = new TempDirectory();
-            var files = UnitGenerator.Generate(spec, options).Select(u => dir.Write(u.Name, u.File.ToString())).ToList();
+            var files = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).Select(u => dir.Write(u.Name, u.File.ToString())).ToList();
             var runtime = dir.CreateDirectory("runtime");
             List<string> args = [options.System ? "--system" : "--user", "verify", "--man=no", .. files];
 

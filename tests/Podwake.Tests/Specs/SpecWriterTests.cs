@@ -1,0 +1,70 @@
+using Podwake.Specs;
+using Xunit;
+
+namespace Podwake.Tests.Specs;
+
+/// <summary>The spec copy deploy writes loads back to the same service, wherever it sits.</summary>
+public sealed class SpecWriterTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void LoadOfWrite_RoundTripsEveryKey()
+    {
+        _dir.CreateDirectory("ctx");
+        _dir.Write("ctx/Containerfile", "FROM scratch\n");
+        var original = LoadOne(_dir.Write("service.yaml", """
+            name: web
+            image: localhost/web:1
+            build: {context: ./ctx, containerfile: ./ctx/Containerfile, args: {V: "1 2"}}
+            command: [/bin/sh, -c, "echo '$HOME' \"%h\" \\ ; done", "no", "8080"]
+            env: {A: "two  spaces", B: "100% $x;y", C: "back\\slash", D: ""}
+            volumes: ["./www:/www:ro", "data:/data"]
+            ports:
+              - {listen: 8080, container: 80}
+              - {listen: "[::1]:8443", container: 443}
+            idle: 1m30s
+            ready: {http: /healthz, port: 80, timeout: 45s}
+            restart: always
+            user: web
+            expose: [{listen: 0.0.0.0:80, to: 8080}]
+            hold: 7
+            """));
+
+        var copy = _dir.Write("elsewhere/copy.yaml", SpecWriter.Write(original));
+        var loaded = LoadOne(copy);
+
+        Assert.Equal(Normalize(original), Normalize(loaded));
+    }
+
+    [Theory]
+    [InlineData("{tcp: 80}")]
+    [InlineData("{exec: [/bin/check, \"a b\"], timeout: 2s}")]
+    public void ReadyProbes_RoundTrip(string ready)
+    {
+        var original = LoadOne(_dir.Write("s.yaml", $"name: a\nimage: a\nports: [{{listen: 9000, container: 80}}]\nidle: never\nready: {ready}\n"));
+
+        var loaded = LoadOne(_dir.Write("copy/s.yaml", SpecWriter.Write(original)));
+
+        Assert.Equal(Normalize(original), Normalize(loaded));
+        Assert.Null(loaded.Idle);
+    }
+
+    private static ServiceSpec LoadOne(string file)
+    {
+        var result = SpecLoader.Load([file]);
+        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
+        return Assert.Single(result.Services);
+    }
+
+    /// <summary>Everything but where the keys were written, with collections as comparable text.</summary>
+    private static string Normalize(ServiceSpec spec) => string.Join('\n',
+        spec.Name, spec.Image, spec.Build?.Context, spec.Build?.Containerfile, string.Join('|', spec.Build?.Args.OrderBy(a => a.Key).Select(a => a.ToString()) ?? []),
+        string.Join('|', spec.Command ?? []), string.Join('|', spec.Env.OrderBy(e => e.Key)),
+        string.Join('|', spec.Volumes.Select(v => $"{v.Source}>{v.Target}>{string.Join(',', v.Options)}")),
+        string.Join('|', spec.Ports.Select(p => $"{p.Listen}>{p.ContainerPort}>{p.Protocol}")),
+        spec.Idle, spec.Ready.Kind, spec.Ready.Port, spec.Ready.HttpPath, string.Join('|', spec.Ready.Exec ?? []), spec.Ready.Timeout,
+        spec.Restart, spec.Update, spec.User, string.Join('|', spec.Expose.Select(e => $"{e.Listen}>{e.To}")), spec.Hold);
+}
