@@ -31,14 +31,16 @@ internal static class StatusCommand
 
     private static async Task<int> RunAsync(string? name, bool json, CancellationToken cancellationToken)
     {
-        var documents = await StatusClient.ReadAllAsync(RuntimePaths.FromEnvironment(), cancellationToken);
+        var paths = RuntimePaths.FromEnvironment();
+        var running = await StatusClient.ReadAllAsync(paths, cancellationToken);
+        var documents = running.Concat(await DeployedStatus.DormantAsync(paths, running, cancellationToken)).ToList();
         var filtered = documents
             .Select(d => d with { Services = [.. d.Services.Where(s => name is null || s.Name == name)] })
             .Where(d => d.Services.Count > 0)
             .ToList();
         if (name is not null && filtered.Count == 0)
         {
-            await Console.Error.WriteLineAsync($"podwake: error: no running podwake serve has a service named '{name}' (see podwake status)");
+            await Console.Error.WriteLineAsync($"podwake: error: no running podwake serve or deployed service is named '{name}' (see podwake status)");
             return ExitCodes.UserError;
         }
 
@@ -50,7 +52,7 @@ internal static class StatusCommand
 
         if (filtered.Count == 0)
         {
-            Console.WriteLine("No podwake serve is running (start one with: podwake serve PATH).");
+            Console.WriteLine("No podwake serve is running and no service is deployed (podwake serve PATH, or podwake deploy PATH).");
             return ExitCodes.Success;
         }
 
@@ -76,7 +78,7 @@ internal static class StatusCommand
                     s.LastWakeMilliseconds is { } ms ? $"{ms:F0} ms" : "-",
                     s.IdleRemainingSeconds is { } idle ? $"{idle:F1} s" : "-",
                     string.Join(",", s.Listen),
-                    document.Pid.ToString(CultureInfo.InvariantCulture),
+                    document.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 ]);
             }
         }

@@ -11,6 +11,7 @@ namespace Podwake.Control;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(StatusDocument))]
 [JsonSerializable(typeof(List<StatusDocument>))]
+[JsonSerializable(typeof(ServiceStatus))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext
 {
 }

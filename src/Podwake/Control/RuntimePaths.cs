@@ -29,6 +29,9 @@ internal sealed record RuntimePaths(string Directory)
     public IEnumerable<string> ControlSockets() =>
         System.IO.Directory.Exists(Directory) ? System.IO.Directory.EnumerateFiles(Directory, "serve-*.sock") : [];
 
+    /// <summary>Where <c>podwake activate</c> leaves the last state of a deployed service when it exits (last wake time).</summary>
+    public string LastStateFile(string service) => Path.Combine(Directory, $"activate-{service}.json");
+
     public void EnsureExists() =>
         System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 }

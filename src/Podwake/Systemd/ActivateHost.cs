@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Control;
@@ -109,9 +110,36 @@ internal sealed class ActivateHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Leaves the service's last state (last wake time, counters) for <c>podwake status</c>, which has no process to
+    /// ask while the service is dormant. Best effort: status then shows no last wake.
+    /// </summary>
+    private void SaveLastState()
+    {
+        if (_activator is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var paths = RuntimePaths.FromEnvironment();
+            paths.EnsureExists();
+            var file = paths.LastStateFile(_spec.Name);
+            var temporary = file + ".tmp";
+            File.WriteAllText(temporary, JsonSerializer.Serialize(_activator.GetStatus() with { Listen = _listen }, ControlJsonContext.Default.ServiceStatus));
+            File.Move(temporary, file, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EnvironmentException)
+        {
+            _logger.LogWarning("Failed to save the last state for podwake status: {Message}", ex.Message);
+        }
+    }
+
     public StatusDocument Snapshot() => new()
     {
         Pid = Environment.ProcessId,
+        Runtime = StatusDocument.RuntimeSystemd,
         StartedAt = _startedAt,
         Services = _activator is null ? [] : [_activator.GetStatus() with { Listen = _listen }],
     };
@@ -136,5 +164,7 @@ internal sealed class ActivateHost : IAsyncDisposable
         {
             await _control.DisposeAsync().ConfigureAwait(false);
         }
+
+        SaveLastState();
     }
 }

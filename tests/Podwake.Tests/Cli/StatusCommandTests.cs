@@ -35,4 +35,29 @@ public sealed class StatusCommandTests
             """.Replace("\r\n", "\n", StringComparison.Ordinal),
             table);
     }
+
+    [Fact]
+    public void DormantDeployedService_ShowsNoPid_AndItsLastWake()
+    {
+        var dormant = new StatusDocument
+        {
+            Pid = null,
+            Runtime = StatusDocument.RuntimeSystemd,
+            StartedAt = null,
+            Services = [new ServiceStatus { Name = "api", State = ServiceState.Dormant, Wakes = 1, LastWakeMilliseconds = 512.4, Listen = ["127.0.0.1:9000/tcp"] }],
+        };
+
+        var table = StatusCommand.FormatTable([dormant]);
+        var json = System.Text.Json.JsonSerializer.Serialize(dormant, ControlJsonContext.Default.StatusDocument);
+
+        Assert.Equal(
+            """
+            SERVICE  STATE    OPEN  HELD  WAKES  LAST WAKE  IDLE IN  LISTEN              PID
+            api      dormant  0     0     1      512 ms     -        127.0.0.1:9000/tcp  -
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal),
+            table);
+        Assert.Contains("\"pid\": null", json, StringComparison.Ordinal);
+        Assert.Contains("\"runtime\": \"systemd\"", json, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Podwake.Activation;
+using Podwake.Proxy;
+using Podwake.Specs;
+using Podwake.Systemd;
+using Podwake.Units;
+
+namespace Podwake.Control;
+
+/// <summary>
+/// What <c>podwake status</c> shows of deployed services whose activator is not running: dormant while their socket
+/// unit listens (with the last wake the last activator left behind), failed when it does not.
+/// </summary>
+internal static class DeployedStatus
+{
+    public static async Task<IReadOnlyList<StatusDocument>> DormantAsync(RuntimePaths paths, IReadOnlyList<StatusDocument> running, CancellationToken cancellationToken)
+    {
+        var awake = running.Where(d => d.Runtime == StatusDocument.RuntimeSystemd).SelectMany(d => d.Services).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var documents = new List<StatusDocument>();
+        foreach (var manager in Managers())
+        {
+            var directory = Path.Combine(manager.ConfigDirectory, "podwake", "services");
+            if (!Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            var systemctl = new Systemctl(manager);
+            foreach (var file in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (awake.Contains(name))
+                {
+                    continue;
+                }
+
+                documents.Add(await DormantDocumentAsync(paths, systemctl, file, name, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return documents;
+    }
+
+    private static async Task<StatusDocument> DormantDocumentAsync(RuntimePaths paths, Systemctl systemctl, string file, string name, CancellationToken cancellationToken)
+    {
+        var last = ReadLastState(paths, name);
+        var listen = SpecLoader.Load([file]).Services.FirstOrDefault()?.Ports
+            .Select(p => $"{ListenSocket.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()}").ToList() ?? [];
+        var socket = UnitGenerator.SocketUnitName(name);
+        var state = await systemctl.ActiveStateAsync(socket, cancellationToken).ConfigureAwait(false);
+        var listening = state == "active";
+        var status = (last ?? new ServiceStatus { Name = name, State = ServiceState.Dormant }) with
+        {
+            Name = name,
+            State = listening ? ServiceState.Dormant : ServiceState.Failed,
+            Listen = listen,
+            OpenConnections = 0,
+            HeldConnections = 0,
+            IdleRemainingSeconds = null,
+            LastError = listening ? last?.LastError : $"{socket} is {state}, so nothing listens: systemctl {systemctl.Manager.ScopeFlag} start {socket}",
+        };
+        return new StatusDocument { Pid = null, Runtime = StatusDocument.RuntimeSystemd, StartedAt = null, Services = [status] };
+    }
+
+    private static ServiceStatus? ReadLastState(RuntimePaths paths, string name)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(paths.LastStateFile(name)), ControlJsonContext.Default.ServiceStatus);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>This user's manager, and the system's too for root (services deployed with --system).</summary>
+    private static IEnumerable<SystemdManager> Managers()
+    {
+        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 })
+        {
+            yield return SystemdManager.CurrentUser();
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            yield return SystemdManager.System;
+        }
+    }
+}
