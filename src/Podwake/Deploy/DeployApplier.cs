@@ -15,7 +15,7 @@ namespace Podwake.Deploy;
 /// A changed service never stops listening: its socket unit stays up (restarted only when its own listen addresses
 /// change), so connections wait in the kernel backlog while the activator and container are replaced. The new
 /// container is created under a temporary name before the old one stops, which keeps that window to a stop, an
-/// rm and a rename; a wake inside it fails its <c>podman start</c> and the container unit's <c>Restart=</c> retries.
+/// rm and a rename; a wake inside it waits on the swap lock (<see cref="ContainerSwapLock"/>) and then starts the new one.
 /// </remarks>
 internal sealed class DeployApplier
 {
@@ -189,6 +189,11 @@ internal sealed class DeployApplier
         var activator = UnitGenerator.ActivatorUnitName(spec.Name);
         var containerUnit = UnitGenerator.ContainerUnitName(spec.Name);
         var wasActive = false;
+
+        // From the stop to the rename, a connection may start a new activator: it waits for this lock, then wakes the new container.
+        using var swap = container == ContainerAction.Recreate
+            ? await ContainerSwapLock.AcquireForSwapAsync(ContainerRunFiles.SwapLockFile(spec.Name, target.Manager.RuntimeDirectory), target.User, cancellationToken).ConfigureAwait(false)
+            : null;
         if (container == ContainerAction.Recreate || service.RestartsRunning)
         {
             wasActive = await systemctl.ActiveStateAsync(activator, cancellationToken).ConfigureAwait(false) is "active" or "activating" or "reloading";
@@ -204,6 +209,7 @@ internal sealed class DeployApplier
             await podman.RemoveContainerAsync(spec.ContainerName, cancellationToken).ConfigureAwait(false);
             (await podman.RunAsync(["rename", next, spec.ContainerName], cancellationToken).ConfigureAwait(false))
                 .ThrowIfFailed($"rename the new container of {spec.Name}");
+            swap!.Dispose();
         }
         else if (container == ContainerAction.Create)
         {

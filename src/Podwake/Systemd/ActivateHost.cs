@@ -63,7 +63,6 @@ internal sealed class ActivateHost : IAsyncDisposable
         }
 
         _listen = [.. _spec.Ports.Select(p => $"{ListenSocket.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()}")];
-        _workload.Prefetch();
         try
         {
             _control = ControlServer.Start(RuntimePaths.FromEnvironment(), Snapshot);

@@ -33,7 +33,8 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
     private readonly string _unit;
     private readonly ContainerRunFiles _files;
     private readonly ReadinessProbe _probe;
-    private readonly Lazy<Task<IReadOnlyDictionary<int, int>>> _publishedPorts;
+    private readonly string _swapLock;
+    private Task<IReadOnlyDictionary<int, int>>? _publishedPorts;
     private Run? _current;
 
     public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = UnitGeneratorOptions.DefaultPodmanPath)
@@ -45,23 +46,11 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         _unit = UnitGenerator.ContainerUnitName(spec.Name);
         _files = ContainerRunFiles.For(spec.Name, systemctl.Manager.RuntimeDirectory);
         _probe = new ReadinessProbe(spec.Ready, rootless, ExecAsync);
-        _publishedPorts = new(ReadPublishedPortsAsync);
+        _swapLock = ContainerRunFiles.SwapLockFile(spec.Name, systemctl.Manager.RuntimeDirectory);
     }
 
     /// <summary>Receives the exit of a run: (generation, exit status when podman knows it).</summary>
     public Action<long, int?>? Exited { get; set; }
-
-    /// <summary>
-    /// Rootless: starts reading the published ports now (they are fixed when deploy creates the container), so the
-    /// podman call overlaps the container's start instead of following it.
-    /// </summary>
-    public void Prefetch()
-    {
-        if (_rootless)
-        {
-            _ = _publishedPorts.Value;
-        }
-    }
 
     public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
     {
@@ -73,7 +62,7 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         {
             if (_rootless)
             {
-                var published = await _publishedPorts.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var published = await _publishedPorts!.WaitAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
                 {
                     endpoints[port] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue(port, out var hostPort)
@@ -110,6 +99,16 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
     /// </summary>
     private async Task<(int Pid, ProcessExitWatch Watch)> StartUnitAsync(CancellationToken cancellationToken)
     {
+        // A redeploy may be swapping the container right now: wake the new one, not the old one or none.
+        await ContainerSwapLock.WaitUntilNoSwapAsync(_swapLock, cancellationToken).ConfigureAwait(false);
+
+        // Rootless: the published ports are fixed when deploy creates the container (and no swap happens while this
+        // activator runs: deploy stops it first), so read them once, alongside the first start rather than after it.
+        if (_rootless)
+        {
+            _publishedPorts ??= ReadPublishedPortsAsync();
+        }
+
         var pause = TimeSpan.FromMilliseconds(10);
         while (true)
         {

@@ -15,6 +15,12 @@ internal sealed record ContainerRunFiles(string Directory)
     /// <summary>The name systemd's <c>RuntimeDirectory=</c> takes (relative to <c>%t</c>).</summary>
     public static string DirectoryName(string service) => $"podwake-{service}";
 
+    /// <summary>
+    /// The lock deploy holds while it swaps the container (<c>Host.ContainerSwapLock</c>): beside the runtime directory,
+    /// not in it, since systemd removes that directory whenever the container unit stops.
+    /// </summary>
+    public static string SwapLockFile(string service, string runtimeRoot) => $"{runtimeRoot}/{DirectoryName(service)}.lock";
+
     /// <summary>The files of <paramref name="service"/> under <paramref name="runtimeRoot"/> (<c>%t</c>, <c>/run</c>, <c>/run/user/UID</c>).</summary>
     public static ContainerRunFiles For(string service, string runtimeRoot) => new($"{runtimeRoot}/{DirectoryName(service)}");
 }
