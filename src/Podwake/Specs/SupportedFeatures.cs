@@ -18,7 +18,6 @@ internal static class SupportedFeatures
             [SpecFeature.User] = ("rootless services run as their own user", "remove it for now"),
             [SpecFeature.Expose] = ("privileged ports and outside addresses forwarded by a system unit", "remove it for now"),
             [SpecFeature.Pod] = ("Kubernetes pods run with podman kube play", "use image: for now"),
-            [SpecFeature.UdpPorts] = ("UDP ports with a flow table", "use tcp for now"),
             [SpecFeature.RegistryUpdates] = ("podwake update", "use update: none for now"),
             [SpecFeature.LocalUpdates] = ("podwake update", "use update: none for now"),
         }.ToFrozenDictionary();
