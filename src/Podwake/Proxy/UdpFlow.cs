@@ -204,6 +204,7 @@ internal sealed class UdpFlow
 
             try
             {
+                await _owner.PaceHeldAsync().ConfigureAwait(false);
                 await backend.SendAsync(next.Memory, SocketFlags.None).ConfigureAwait(false);
             }
             catch (SocketException ex)
