@@ -14,6 +14,12 @@ internal sealed record ActivationOptions
 
     public RestartPolicy Restart { get; init; } = RestartPolicy.OnFailure;
 
+    /// <summary>Most datagrams buffered across the service's udp ports while dormant or waking.</summary>
+    public int HoldDatagrams { get; init; } = UdpSpec.DefaultHoldDatagrams;
+
+    /// <summary>Most payload bytes buffered across the service's udp ports while dormant or waking.</summary>
+    public long HoldBytes { get; init; } = UdpSpec.DefaultHoldBytes;
+
     /// <summary>
     /// First pause between readiness probes; it doubles up to <see cref="MaxProbeInterval"/>.
     /// A refused connect costs microseconds, so polling fast keeps wake-to-first-byte near the
@@ -32,5 +38,7 @@ internal sealed record ActivationOptions
         ReadyTimeout = spec.Ready.Timeout,
         Hold = spec.Hold,
         Restart = spec.Restart,
+        HoldDatagrams = spec.Udp.HoldDatagrams,
+        HoldBytes = spec.Udp.HoldBytes,
     };
 }

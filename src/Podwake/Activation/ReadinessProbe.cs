@@ -36,6 +36,9 @@ internal sealed class ReadinessProbe
                 return ContainerSocketTable.IsListening(pid, _ready.Port);
             case ReadyKind.Tcp:
                 return await CanConnectAsync(instance, instance.EndpointFor(_ready.Port), cancellationToken).ConfigureAwait(false);
+            case ReadyKind.Udp:
+                // Rootful too: there is no UDP handshake to try, and the socket table is exact.
+                return ContainerSocketTable.IsUdpBound(pid, _ready.Port);
             case ReadyKind.Http:
                 var endpoint = instance.EndpointFor(_ready.Port);
                 return await HttpProbe.IsHealthyAsync(instance.NewSocket(endpoint.AddressFamily), endpoint, _ready.HttpPath ?? "/", ConnectTimeout, cancellationToken).ConfigureAwait(false);

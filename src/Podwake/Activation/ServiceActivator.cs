@@ -10,6 +10,8 @@ namespace Podwake.Activation;
 /// starts a single wake that every later arrival joins (single flight), so N simultaneous first
 /// connections cause exactly one container start. The idle timer is armed when the last lease is
 /// released and re-checked when it fires, as systemd-socket-proxyd does with --exit-idle-time.
+/// A live UDP flow holds a lease exactly as an open TCP connection does, so idleness means "no
+/// open connection and no live flow" with no UDP-specific state here.
 /// </summary>
 internal sealed class ServiceActivator : IAsyncDisposable
 {
@@ -50,6 +52,7 @@ internal sealed class ServiceActivator : IAsyncDisposable
         _workload = workload;
         _time = time;
         _logger = logger;
+        Datagrams = new DatagramAccounting(options.HoldDatagrams, options.HoldBytes);
         _idleTimer = time.CreateTimer(static s => ((ServiceActivator)s!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -61,6 +64,9 @@ internal sealed class ServiceActivator : IAsyncDisposable
     /// failed. <c>podwake activate</c> exits on the first, leaving the sockets to systemd.
     /// </summary>
     public Action<ServiceState>? Settled { get; set; }
+
+    /// <summary>UDP flows and the datagrams buffered for this service; a flow also holds a lease while it lives.</summary>
+    public DatagramAccounting Datagrams { get; }
 
     public ServiceState State
     {
@@ -224,6 +230,9 @@ internal sealed class ServiceActivator : IAsyncDisposable
                 LastWakeAt = _lastWakeAt,
                 IdleRemainingSeconds = _idleDueAt is { } due ? Math.Max(0, (due - _time.GetUtcNow()).TotalSeconds) : null,
                 LastError = _lastError,
+                LiveFlows = Datagrams.LiveFlows,
+                HeldDatagrams = Datagrams.HeldDatagrams,
+                DroppedDatagrams = Datagrams.Dropped,
             };
         }
     }

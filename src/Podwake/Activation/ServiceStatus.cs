@@ -10,7 +10,7 @@ internal sealed record ServiceStatus
     /// <summary>Listen addresses with their protocol, e.g. <c>127.0.0.1:8080/tcp</c>; filled in by the host.</summary>
     public IReadOnlyList<string> Listen { get; init; } = [];
 
-    /// <summary>Connections (and later UDP flows) open now, held ones included.</summary>
+    /// <summary>Connections and UDP flows open now, held ones included.</summary>
     public int OpenConnections { get; init; }
 
     /// <summary>Connections waiting for a wake.</summary>
@@ -18,6 +18,15 @@ internal sealed record ServiceStatus
 
     /// <summary>Connections closed because more than the hold bound were waiting.</summary>
     public long RejectedConnections { get; init; }
+
+    /// <summary>UDP flows (one per client address and port) alive now; each also counts in <see cref="OpenConnections"/>.</summary>
+    public int LiveFlows { get; init; }
+
+    /// <summary>UDP datagrams buffered now, waiting for a wake.</summary>
+    public int HeldDatagrams { get; init; }
+
+    /// <summary>UDP datagrams not delivered: past the buffer bound, or their wake failed.</summary>
+    public long DroppedDatagrams { get; init; }
 
     public long Wakes { get; init; }
 

@@ -62,7 +62,7 @@ internal static class StatusCommand
 
     internal static string FormatTable(IEnumerable<StatusDocument> documents)
     {
-        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "WAKES", "LAST WAKE", "IDLE IN", "LISTEN", "PID"];
+        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "FLOWS", "DROPPED", "WAKES", "LAST WAKE", "IDLE IN", "LISTEN", "PID"];
         var rows = new List<string[]> { header };
         foreach (var document in documents)
         {
@@ -74,6 +74,8 @@ internal static class StatusCommand
                     s.State.ToString().ToLowerInvariant(),
                     s.OpenConnections.ToString(CultureInfo.InvariantCulture),
                     s.HeldConnections.ToString(CultureInfo.InvariantCulture),
+                    s.LiveFlows.ToString(CultureInfo.InvariantCulture),
+                    s.DroppedDatagrams.ToString(CultureInfo.InvariantCulture),
                     s.Wakes.ToString(CultureInfo.InvariantCulture),
                     s.LastWakeMilliseconds is { } ms ? $"{ms:F0} ms" : "-",
                     s.IdleRemainingSeconds is { } idle ? $"{idle:F1} s" : "-",

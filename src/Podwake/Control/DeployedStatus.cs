@@ -56,6 +56,8 @@ internal static class DeployedStatus
             Listen = listen,
             OpenConnections = 0,
             HeldConnections = 0,
+            LiveFlows = 0,
+            HeldDatagrams = 0,
             IdleRemainingSeconds = null,
             LastError = listening ? last?.LastError : $"{socket} is {state}, so nothing listens: systemctl {systemctl.Manager.ScopeFlag} start {socket}",
         };

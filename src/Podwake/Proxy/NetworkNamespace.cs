@@ -40,7 +40,8 @@ internal sealed partial class NetworkNamespace : IDisposable
         }
     }
 
-    public Socket CreateSocket(AddressFamily family)
+    /// <summary>A TCP (<see cref="SocketType.Stream"/>) or UDP (<see cref="SocketType.Dgram"/>) socket inside the namespace.</summary>
+    public Socket CreateSocket(AddressFamily family, SocketType type)
     {
         var targetAdded = false;
         var homeAdded = false;
@@ -55,7 +56,7 @@ internal sealed partial class NetworkNamespace : IDisposable
 
             try
             {
-                return new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+                return new Socket(family, type, Activation.WorkloadInstance.ProtocolFor(type));
             }
             finally
             {

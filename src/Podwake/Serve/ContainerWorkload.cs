@@ -19,7 +19,8 @@ namespace Podwake.Serve;
 /// Rootless podwake may not enter a namespace owned by podman's user namespace: its ports are
 /// published on loopback ports chosen here, and since podman's rootless port forwarder accepts on
 /// the host side before the container listens, a TCP readiness check reads the container's own
-/// socket table (<c>/proc/PID/net/tcp</c>) instead of trusting a connect.
+/// socket table (<c>/proc/PID/net/tcp</c>) instead of trusting a connect. A UDP readiness check
+/// reads <c>/proc/PID/net/udp</c> in both modes.
 /// </remarks>
 internal sealed class ContainerWorkload : IWorkload
 {
@@ -59,11 +60,14 @@ internal sealed class ContainerWorkload : IWorkload
         var portMappings = new List<ContainerPortMapping>();
         if (_rootless)
         {
-            foreach (var containerPort in _spec.Ports.Select(p => p.ContainerPort).Distinct())
+            // One host port per container port, free for both protocols: a port number used for tcp
+            // and udp (DNS) is published as "tcp,udp" and reached at one address either way.
+            foreach (var group in _spec.Ports.GroupBy(p => p.ContainerPort))
             {
                 var hostPort = FreeLoopbackPort();
-                _publishedPorts[containerPort] = hostPort;
-                portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = containerPort });
+                _publishedPorts[group.Key] = hostPort;
+                var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToString().ToLowerInvariant()));
+                portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = group.Key, Protocol = protocols });
             }
         }
 
@@ -96,7 +100,7 @@ internal sealed class ContainerWorkload : IWorkload
         var inspect = await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
         var pid = inspect.State.Pid;
         Volatile.Write(ref _current, new Run(generation, pid));
-        Func<AddressFamily, Socket>? sockets = null;
+        Func<AddressFamily, SocketType, Socket>? sockets = null;
         if (!_rootless)
         {
             var netns = NetworkNamespace.OfProcess(pid);
@@ -193,11 +197,25 @@ internal sealed class ContainerWorkload : IWorkload
         }
     }
 
+    /// <summary>A loopback port that neither a TCP nor a UDP socket holds now.</summary>
     private static int FreeLoopbackPort()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+                // Taken for UDP only: try another.
+            }
+        }
     }
 
     private sealed record Run(long Generation, int Pid);

@@ -50,7 +50,7 @@ internal sealed class ServeHost : IAsyncDisposable
             {
                 foreach (var port in spec.Ports)
                 {
-                    bound.Add((spec, port, ListenSocket.BindTcp(port)));
+                    bound.Add((spec, port, ListenSocket.Bind(port)));
                 }
             }
         }
@@ -76,11 +76,17 @@ internal sealed class ServeHost : IAsyncDisposable
             var workload = new ContainerWorkload(spec, _podman.Client, rootless);
             var activator = new ServiceActivator(spec.Name, ActivationOptions.From(spec), workload, _time, _loggers.CreateLogger($"podwake.{spec.Name}"));
             workload.Exited = activator.OnExited;
-            var listeners = bound
-                .Where(b => ReferenceEquals(b.Spec, spec))
-                .Select(b => new TcpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Ready.Timeout, _loggers.CreateLogger($"podwake.{spec.Name}.proxy")))
+            var mine = bound.Where(b => ReferenceEquals(b.Spec, spec)).ToList();
+            var proxyLogger = _loggers.CreateLogger($"podwake.{spec.Name}.proxy");
+            var tcp = mine
+                .Where(b => b.Port.Protocol == Protocol.Tcp)
+                .Select(b => new TcpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Ready.Timeout, proxyLogger))
                 .ToList();
-            _services.Add(new ServiceRuntime(spec, workload, activator, listeners));
+            var udp = mine
+                .Where(b => b.Port.Protocol == Protocol.Udp)
+                .Select(b => new UdpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Udp.FlowIdle, _time, proxyLogger))
+                .ToList();
+            _services.Add(new ServiceRuntime(spec, workload, activator, tcp, udp));
         }
 
         // Events before the first start, so no exit can be missed.
@@ -94,7 +100,7 @@ internal sealed class ServeHost : IAsyncDisposable
         _control = ControlServer.Start(paths, Snapshot);
         foreach (var service in _services)
         {
-            service.Listeners.ForEach(l => l.Start());
+            service.StartListeners();
             ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), service.Spec.ContainerName);
         }
     }
@@ -160,7 +166,7 @@ internal sealed class ServeHost : IAsyncDisposable
         }
 
         _stopping.Cancel();
-        await Task.WhenAll(_services.SelectMany(s => s.Listeners).Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_services.SelectMany(s => s.StopListeners())).ConfigureAwait(false);
         await Task.WhenAll(_services.Select(ShutDownServiceAsync)).ConfigureAwait(false);
         if (_control is not null)
         {

@@ -7,7 +7,7 @@ internal sealed record ReadySpec
 
     public required ReadyKind Kind { get; init; }
 
-    /// <summary>Container port probed by <see cref="ReadyKind.Tcp"/> and <see cref="ReadyKind.Http"/>.</summary>
+    /// <summary>Container port probed by <see cref="ReadyKind.Tcp"/>, <see cref="ReadyKind.Udp"/> and <see cref="ReadyKind.Http"/>.</summary>
     public int Port { get; init; }
 
     /// <summary>Request path for <see cref="ReadyKind.Http"/>, starting with '/'.</summary>

@@ -108,7 +108,6 @@ internal sealed partial class ServiceParser
             case "tcp":
                 return Protocol.Tcp;
             case "udp":
-                ReportIfNotSupported(SpecFeature.UdpPorts, node, $"{key}: udp");
                 return Protocol.Udp;
             default:
                 Error(node, $"{key}: \"{text}\" is not a protocol; use tcp or udp");

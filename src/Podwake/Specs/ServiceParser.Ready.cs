@@ -5,17 +5,17 @@ namespace Podwake.Specs;
 /// <summary><c>ready:</c>, the readiness probe that gates traffic to a woken container.</summary>
 internal sealed partial class ServiceParser
 {
-    private static readonly string[] Probes = [SpecKeys.Tcp, SpecKeys.Http, SpecKeys.Exec];
+    private static readonly string[] Probes = [SpecKeys.Tcp, SpecKeys.Udp, SpecKeys.Http, SpecKeys.Exec];
 
-    private ReadySpec? ParseReady(YamlNode? node, (List<PortSpec> Ports, bool Complete) ports, YamlNode? portsKey)
+    private ReadySpec? ParseReady(YamlNode? node, (List<PortSpec> Ports, bool Complete) ports)
     {
         var firstTcp = ports.Ports.FirstOrDefault(p => p.Protocol == Protocol.Tcp);
         if (node is null)
         {
-            return DefaultReady(firstTcp, ports, portsKey, ReadySpec.DefaultTimeout);
+            return DefaultReady(firstTcp, ports, ReadySpec.DefaultTimeout);
         }
 
-        var map = ReadMapping(node, SpecKeys.Ready, "a mapping like {tcp: 8080}, {http: /healthz} or {exec: [cmd, args]}");
+        var map = ReadMapping(node, SpecKeys.Ready, "a mapping like {tcp: 8080}, {udp: 53}, {http: /healthz} or {exec: [cmd, args]}");
         if (map is null)
         {
             return null;
@@ -39,7 +39,7 @@ internal sealed partial class ServiceParser
             .ToList();
         foreach (var extra in probes.Skip(1))
         {
-            Error(extra.Key, $"ready: {probes[0].Name} and {extra.Name} cannot be used together; keep one of tcp, http or exec");
+            Error(extra.Key, $"ready: {probes[0].Name} and {extra.Name} cannot be used together; keep one of tcp, udp, http or exec");
             ok = false;
         }
 
@@ -54,7 +54,7 @@ internal sealed partial class ServiceParser
             }
             else
             {
-                var fix = probe == SpecKeys.Tcp ? "the tcp probe's port is the value of tcp:" : "remove it";
+                var fix = probe is SpecKeys.Tcp or SpecKeys.Udp ? $"the {probe} probe's port is the value of {probe}:" : "remove it";
                 Error(portEntry.Key, $"ready.port: only applies to an http probe; {fix}");
                 ok = false;
             }
@@ -62,8 +62,9 @@ internal sealed partial class ServiceParser
 
         ReadySpec? ready = probe switch
         {
-            null => DefaultReady(firstTcp, ports, portsKey, timeout),
-            SpecKeys.Tcp => ParseTcpProbe(probes[0].Value, ports, timeout),
+            null => DefaultReady(firstTcp, ports, timeout),
+            SpecKeys.Tcp => ParsePortProbe(ReadyKind.Tcp, probes[0].Value, ports, timeout),
+            SpecKeys.Udp => ParsePortProbe(ReadyKind.Udp, probes[0].Value, ports, timeout),
             SpecKeys.Http => ParseHttpProbe(probes[0].Value, port ?? firstTcp?.ContainerPort, ports, timeout),
             _ => ReadCommandLine(probes[0].Value, "ready.exec", "[pg_isready, -q]") is { } exec
                 ? new ReadySpec { Kind = ReadyKind.Exec, Exec = exec, Timeout = timeout }
@@ -72,23 +73,26 @@ internal sealed partial class ServiceParser
         return ok ? ready : null;
     }
 
-    /// <summary>No probe given: TCP connect to the first tcp port's container port.</summary>
-    private ReadySpec? DefaultReady(PortSpec? firstTcp, (List<PortSpec> Ports, bool Complete) ports, YamlNode? portsKey, TimeSpan timeout)
+    /// <summary>
+    /// No probe given: TCP connect to the first tcp port's container port; a service with only udp
+    /// ports waits until the first udp port's container port is bound (see <see cref="ReadyKind.Udp"/>).
+    /// </summary>
+    private static ReadySpec DefaultReady(PortSpec? firstTcp, (List<PortSpec> Ports, bool Complete) ports, TimeSpan timeout)
     {
-        if (firstTcp is null && ports.Ports.Count > 0 && ports.Complete && portsKey is not null)
+        if (firstTcp is null && ports.Ports.FirstOrDefault(p => p.Protocol == Protocol.Udp) is { } firstUdp)
         {
-            Error(portsKey, "ports: no port is tcp, so there is nothing to probe by default; add ready: {exec: [cmd, args]}");
-            return null;
+            return new ReadySpec { Kind = ReadyKind.Udp, Port = firstUdp.ContainerPort, Timeout = timeout };
         }
 
         return new ReadySpec { Kind = ReadyKind.Tcp, Port = firstTcp?.ContainerPort ?? 0, Timeout = timeout };
     }
 
-    private ReadySpec? ParseTcpProbe(YamlNode node, (List<PortSpec> Ports, bool Complete) ports, TimeSpan timeout)
+    private ReadySpec? ParsePortProbe(ReadyKind kind, YamlNode node, (List<PortSpec> Ports, bool Complete) ports, TimeSpan timeout)
     {
-        var port = ReadPort(node, "ready.tcp");
-        return port is not null && IsContainerPort(node, "ready.tcp", port.Value, ports)
-            ? new ReadySpec { Kind = ReadyKind.Tcp, Port = port.Value, Timeout = timeout }
+        var key = $"ready.{kind.ToString().ToLowerInvariant()}";
+        var port = ReadPort(node, key);
+        return port is not null && IsContainerPort(node, key, port.Value, ports)
+            ? new ReadySpec { Kind = kind, Port = port.Value, Timeout = timeout }
             : null;
     }
 

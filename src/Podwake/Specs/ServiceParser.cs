@@ -49,15 +49,16 @@ internal sealed partial class ServiceParser
         var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map, isPod: Key(SpecKeys.Pod) is not null);
         // On a bad value these return null (idle: "never"), which is harmless: no spec is built then.
         var idle = Value(SpecKeys.Idle) is { } idleNode ? ParseIdle(idleNode) : ServiceSpec.DefaultIdle;
-        var ready = ParseReady(Value(SpecKeys.Ready), ports, Key(SpecKeys.Ports));
+        var ready = ParseReady(Value(SpecKeys.Ready), ports);
         var restart = Value(SpecKeys.Restart) is { } restartNode ? ParseRestart(restartNode) : RestartPolicy.OnFailure;
         var update = Value(SpecKeys.Update) is { } updateNode ? ParseUpdate(updateNode) : UpdatePolicy.None;
         var user = Key(SpecKeys.User) is { } userKey ? ParseUser(userKey, Value(SpecKeys.User)!) : null;
         var expose = Key(SpecKeys.Expose) is { } exposeKey ? ParseExpose(exposeKey, Value(SpecKeys.Expose)!, ports) : [];
         var hold = Value(SpecKeys.Hold) is { } holdNode ? ParseHold(holdNode) : ServiceSpec.DefaultHold;
+        var udp = Key(SpecKeys.Udp) is { } udpKey ? ParseUdp(udpKey, Value(SpecKeys.Udp)!, ports) : new UdpSpec();
 
         var nameLocation = Value(SpecKeys.Name) is { } nameNode ? At(nameNode) : At(map);
-        if (_diagnostics.Count > 0 || name is null || ready is null)
+        if (_diagnostics.Count > 0 || name is null || ready is null || udp is null)
         {
             return new ParsedService(null, name, nameLocation, _claims, _diagnostics);
         }
@@ -80,6 +81,7 @@ internal sealed partial class ServiceParser
             Expose = expose,
             Pod = pod,
             Hold = hold ?? ServiceSpec.DefaultHold,
+            Udp = udp,
             Location = At(map),
         };
         return new ParsedService(spec, name, nameLocation, _claims, _diagnostics);

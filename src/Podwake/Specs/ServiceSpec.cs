@@ -48,6 +48,9 @@ internal sealed record ServiceSpec
     /// </remarks>
     public int Hold { get; init; } = DefaultHold;
 
+    /// <summary>Flow table and buffer bounds of the udp ports (the <c>udp:</c> key, a podwake extension).</summary>
+    public UdpSpec Udp { get; init; } = new();
+
     /// <summary>Where the service's document starts (its first key).</summary>
     public required SourceLocation Location { get; init; }
 

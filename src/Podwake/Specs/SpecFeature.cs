@@ -12,9 +12,6 @@ internal enum SpecFeature
     /// <summary><c>pod:</c> a Kubernetes Pod/Deployment run with podman kube play.</summary>
     Pod,
 
-    /// <summary><c>protocol: udp</c> on a port.</summary>
-    UdpPorts,
-
     /// <summary><c>update: registry</c>.</summary>
     RegistryUpdates,
 

@@ -19,6 +19,7 @@ internal static class SpecKeys
     public const string Expose = "expose";
     public const string Pod = "pod";
     public const string Hold = "hold";
+    public const string Udp = "udp";
 
     public const string Listen = "listen";
     public const string Container = "container";
@@ -30,6 +31,10 @@ internal static class SpecKeys
     public const string Port = "port";
     public const string Timeout = "timeout";
 
+    public const string FlowIdle = "flow_idle";
+    public const string HoldDatagrams = "hold_datagrams";
+    public const string HoldBytes = "hold_bytes";
+
     public const string Context = "context";
     public const string Containerfile = "containerfile";
     public const string Args = "args";
@@ -37,11 +42,13 @@ internal static class SpecKeys
     public const string To = "to";
 
     public static readonly IReadOnlyList<string> Service =
-        [Name, Image, Build, Command, Env, Volumes, Ports, Idle, Ready, Restart, Update, User, Expose, Pod, Hold];
+        [Name, Image, Build, Command, Env, Volumes, Ports, Idle, Ready, Restart, Update, User, Expose, Pod, Hold, Udp];
 
     public static readonly IReadOnlyList<string> PortItem = [Listen, Container, Protocol];
 
-    public static readonly IReadOnlyList<string> ReadyProbe = [Tcp, Http, Exec, Port, Timeout];
+    public static readonly IReadOnlyList<string> ReadyProbe = [Tcp, Udp, Http, Exec, Port, Timeout];
+
+    public static readonly IReadOnlyList<string> UdpMapping = [FlowIdle, HoldDatagrams, HoldBytes];
 
     public static readonly IReadOnlyList<string> BuildMapping = [Context, Containerfile, Args];
 

@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using Podwake.Podman;
 
 namespace Podwake.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The busybox web-server image the tests run, built once per test run into the store of whoever runs the tests
-/// (root's or the rootless user's): <c>FROM scratch</c> + Debian's static busybox + a page.
+/// The images the tests run, built once per test run into the store of whoever runs the tests (root's or the
+/// rootless user's): <c>FROM scratch</c> + Debian's static busybox + a page, and for UDP the same plus
+/// <c>/udpecho</c>, a small static echo server compiled here from <c>udpecho.c</c>.
 /// </summary>
 internal static class TestImages
 {
@@ -13,7 +15,12 @@ internal static class TestImages
     /// <summary>The page the image serves at <c>/</c> on port 8080.</summary>
     public const string PageText = "podwake integration test page";
 
+    /// <summary>busybox (httpd on 8080 by default) plus <c>/udpecho PORT</c>, which sends every datagram back to its sender.</summary>
+    public const string UdpEcho = "localhost/podwake-it-udpecho:1";
+
     private static readonly Lazy<Task<string>> LazyBusybox = new(() => BuildBusyboxAsync(Busybox));
+
+    private static readonly Lazy<Task<string>> LazyUdpEcho = new(() => BuildUdpEchoAsync(UdpEcho));
 
     /// <summary>Builds <see cref="Busybox"/> on first use; returns its tag.</summary>
     public static Task<string> BusyboxAsync() => LazyBusybox.Value;
@@ -24,6 +31,36 @@ internal static class TestImages
         using var context = new TempDirectory();
         WriteBusyboxContext(context.Path);
         await new ImageBuilder().BuildAsync(context.Path, null, null, tag, cancellationToken);
+        return tag;
+    }
+
+    /// <summary>Builds <see cref="UdpEcho"/> on first use; returns its tag.</summary>
+    public static Task<string> UdpEchoAsync() => LazyUdpEcho.Value;
+
+    private static async Task<string> BuildUdpEchoAsync(string tag)
+    {
+        using var context = new TempDirectory();
+        WriteBusyboxContext(context.Path);
+        var source = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "udpecho.c");
+        var output = Path.Combine(context.Path, "udpecho");
+        var gcc = new ProcessStartInfo("gcc", ["-static", "-O2", "-o", output, source]) { RedirectStandardError = true };
+        using (var build = Process.Start(gcc) ?? throw new InvalidOperationException("Failed to start gcc: apt-get install gcc"))
+        {
+            var errors = await build.StandardError.ReadToEndAsync();
+            await build.WaitForExitAsync();
+            if (build.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Failed to compile {source} (gcc exit {build.ExitCode}): {errors}");
+            }
+        }
+
+        File.AppendAllText(Path.Combine(context.Path, "Containerfile"), """
+
+            COPY udpecho /udpecho
+            CMD ["/udpecho", "5353"]
+
+            """);
+        await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
         return tag;
     }
 

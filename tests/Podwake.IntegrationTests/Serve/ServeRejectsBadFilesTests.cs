@@ -23,7 +23,7 @@ public sealed class ServeRejectsBadFilesTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [PodmanTheory]
-    [InlineData("unknown-key", "name: m1\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nimgae: foo", "4:1: error: unknown key \"imgae\"; did you mean \"image\"? allowed keys: name, image, build, command, env, volumes, ports, idle, ready, restart, update, user, expose, pod, hold")]
+    [InlineData("unknown-key", "name: m1\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nimgae: foo", "4:1: error: unknown key \"imgae\"; did you mean \"image\"? allowed keys: name, image, build, command, env, volumes, ports, idle, ready, restart, update, user, expose, pod, hold, udp")]
     [InlineData("bad-name", "name: My_App\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]", "1:7: error: name: \"My_App\" is not a valid name; use 1 to 48 lowercase letters, digits and '-', starting with a letter or digit (e.g. hello)")]
     [InlineData("no-image", "name: m3\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]", "1:1: error: image is required; add e.g. image: localhost/hello:1 or docker.io/library/nginx:1.27 (or pod: for a Kubernetes pod file)")]
     [InlineData("bad-duration", "name: m4\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nidle: 5 minutes", "4:7: error: idle: \"5 minutes\" is not a duration; use a number with ms, s, m or h (e.g. 30s, 1m30s) or \"never\"")]
@@ -36,7 +36,7 @@ public sealed class ServeRejectsBadFilesTests : IDisposable
     [InlineData("missing-build-context", "name: m11\nimage: localhost/x:1\nbuild: ./nowhere\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]", "3:8: error: build: directory \"./nowhere\" does not exist (looked for DIR/nowhere); create it or fix the path")]
     [InlineData("ready-port-not-listed", "name: m12\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nready: {tcp: 9090}", "4:14: error: ready.tcp: 9090 is not a container port in ports; use one of 8080 (or add a port with container: 9090)")]
     [InlineData("ports-not-a-list", "name: m13\nimage: localhost/x:1\nports: {listen: \"127.0.0.1:PORT\", container: 8080}", "3:8: error: ports: expected a list of ports, found a mapping; write each as {listen: 127.0.0.1:8080, container: 8080}")]
-    [InlineData("udp-not-supported-yet", "name: m14\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080, protocol: udp}]", "3:UDPCOL: error: ports[0].protocol: udp is not supported yet by this version of podwake (coming: UDP ports with a flow table); use tcp for now")]
+    [InlineData("udp-settings-without-udp-port", "name: m14\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nudp: {flow_idle: 10s}", "4:1: error: udp: this service has no udp port, so the settings would do nothing; remove udp: or add a port with protocol: udp")]
     public async Task BadFile_ExitsOneWithExactMessage_StartsNothing(string mistake, string yaml, string expected)
     {
         var port = FreePorts.Next();
@@ -48,8 +48,7 @@ public sealed class ServeRejectsBadFilesTests : IDisposable
             .Replace("PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("FILE", file, StringComparison.Ordinal)
             .Replace("DIR", _dir.Path, StringComparison.Ordinal)
-            .Replace("CONTAINERCOL", (line3.IndexOf("70000", StringComparison.Ordinal) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("UDPCOL", (line3.IndexOf("udp", StringComparison.Ordinal) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            .Replace("CONTAINERCOL", (line3.IndexOf("70000", StringComparison.Ordinal) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         await using var serve = ServeProcess.Start("serve", file);
 
         var exit = await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));

@@ -40,5 +40,29 @@ public sealed class ContainerSocketTableTests
     }
 
     [Fact]
+    public void UdpTable_BoundUnconnectedSocketCounts_ConnectedOneDoesNot()
+    {
+        // /proc/PID/net/udp: port 53 = 0x0035; st 07 = unconnected (a server), 01 = connected (a client).
+        const string bound53 = "  123: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4244 2 0000000000000000 0";
+        const string connected53 = "  124: 0100007F:0035 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 4245 2 0000000000000000 0";
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, [Header, connected53]);
+            Assert.False(ContainerSocketTable.IsListeningIn(path, 53, "07"));
+            File.WriteAllLines(path, [Header, connected53, bound53]);
+            Assert.True(ContainerSocketTable.IsListeningIn(path, 53, "07"));
+            Assert.False(ContainerSocketTable.IsListeningIn(path, 53), "a UDP socket is never in the TCP listen state");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void MissingProcess_HasNoUdpSocket() => Assert.False(ContainerSocketTable.IsUdpBound(int.MaxValue, 53));
+
+    [Fact]
     public void MissingProcess_IsNotListening() => Assert.False(ContainerSocketTable.IsListening(int.MaxValue, 8080));
 }

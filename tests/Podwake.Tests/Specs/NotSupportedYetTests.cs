@@ -104,40 +104,6 @@ public sealed class NotSupportedYetTests : IDisposable
             errors);
     }
 
-    [Fact]
-    public void UdpPort_IsNotSupportedYet()
-    {
-        var errors = Load("""
-            name: dns
-            image: dns
-            ports:
-              - {listen: 5353, container: 53, protocol: udp}
-            ready: {exec: [true]}
-            """);
-
-        Assert.Equal(
-            [$"{_file}:4:45: error: ports[0].protocol: udp is not supported yet by this version of podwake (coming: UDP ports with a flow table); use tcp for now"],
-            errors);
-    }
-
-    [Fact]
-    public void UdpOnlyServiceWithoutReady_HasNothingToProbe()
-    {
-        var errors = Load("""
-            name: dns
-            image: dns
-            ports:
-              - {listen: 5353, container: 53, protocol: udp}
-            """);
-
-        Assert.Equal(
-            [
-                $"{_file}:3:1: error: ports: no port is tcp, so there is nothing to probe by default; add ready: {{exec: [cmd, args]}}",
-                $"{_file}:4:45: error: ports[0].protocol: udp is not supported yet by this version of podwake (coming: UDP ports with a flow table); use tcp for now",
-            ],
-            errors);
-    }
-
     [Theory]
     [InlineData("registry")]
     [InlineData("local")]

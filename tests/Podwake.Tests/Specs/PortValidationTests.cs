@@ -41,7 +41,7 @@ public sealed class PortValidationTests : IDisposable
             ready: {tcp: 80, time: 5s}
             """);
 
-        Assert.Equal([$"{_file}:4:18: error: ready: unknown key \"time\"; did you mean \"timeout\"? allowed keys: tcp, http, exec, port, timeout"], errors);
+        Assert.Equal([$"{_file}:4:18: error: ready: unknown key \"time\"; did you mean \"timeout\"? allowed keys: tcp, udp, http, exec, port, timeout"], errors);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class PortValidationTests : IDisposable
               tcp: 80
             """);
 
-        Assert.Equal([$"{_file}:6:3: error: ready: http and tcp cannot be used together; keep one of tcp, http or exec"], errors);
+        Assert.Equal([$"{_file}:6:3: error: ready: http and tcp cannot be used together; keep one of tcp, udp, http or exec"], errors);
     }
 
     [Fact]

@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Podwake.Activation;
+
+namespace Podwake.Proxy;
+
+/// <summary>
+/// One client address of a udp listener: its own connected backend socket (so the container sees one
+/// peer per client and its replies need no lookup), the lease that keeps the service awake while the
+/// flow lives, and the datagrams buffered until the service is ready. Datagrams of a flow reach the
+/// container in arrival order: while the flow is not ready they queue, and it becomes ready only
+/// once that queue is sent.
+/// </summary>
+internal sealed class UdpFlow
+{
+    /// <summary>Larger than any UDP payload (65507 bytes over IPv4), so no reply is ever truncated.</summary>
+    private const int ReplyBufferSize = 64 * 1024;
+
+    /// <summary>
+    /// A wake releases a burst of buffered datagrams at once, and their replies arrive as fast as
+    /// the container sends them; 1 MiB keeps a few thousand small replies (the kernel caps it at
+    /// net.core.rmem_max).
+    /// </summary>
+    private const int BackendReceiveBuffer = 1024 * 1024;
+
+    private readonly UdpProxyListener _owner;
+    private readonly DatagramAccounting _accounting;
+    private readonly Lock _lock = new();
+    private Queue<HeldDatagram>? _held = new();
+    private Socket? _ready;
+    private Socket? _socket;
+    private ActivationLease? _lease;
+    private bool _closed;
+    private long _lastActivity;
+
+    public UdpFlow(UdpProxyListener owner, DatagramAccounting accounting, SocketAddress client, EndPoint clientEndPoint, long now)
+    {
+        _owner = owner;
+        _accounting = accounting;
+        Client = client;
+        ClientEndPoint = clientEndPoint;
+        _lastActivity = now;
+    }
+
+    /// <summary>The client's address as the kernel reports it; the flow table's key and where replies go.</summary>
+    public SocketAddress Client { get; }
+
+    public EndPoint ClientEndPoint { get; }
+
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last datagram either way.</summary>
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>True once the buffered datagrams are sent and new ones go straight to the container.</summary>
+    public bool IsReady => Volatile.Read(ref _ready) is not null;
+
+    /// <summary>
+    /// Takes a datagram from the client. Returns the backend socket when the caller should send it
+    /// there now; otherwise null: it was buffered, or dropped past the bound (<paramref name="dropped"/>),
+    /// or the flow has ended (<paramref name="closed"/>: the caller opens a new flow).
+    /// </summary>
+    public Socket? Accept(ReadOnlyMemory<byte> datagram, long now, out bool closed, out bool dropped)
+    {
+        closed = false;
+        dropped = false;
+        Volatile.Write(ref _lastActivity, now);
+        if (Volatile.Read(ref _ready) is { } ready)
+        {
+            return ready;
+        }
+
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                closed = true;
+                return null;
+            }
+
+            if (_ready is { } justReady)
+            {
+                return justReady;
+            }
+
+            if (!_accounting.TryHold(datagram.Length))
+            {
+                dropped = true;
+                return null;
+            }
+
+            var copy = ArrayPool<byte>.Shared.Rent(Math.Max(datagram.Length, 1));
+            datagram.CopyTo(copy);
+            _held!.Enqueue(new HeldDatagram(copy, datagram.Length));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The flow's life: wait for a lease (the wake), connect a backend socket, send what was
+    /// buffered, then relay replies until the flow is closed (idle, run lost, listener stopping).
+    /// </summary>
+    public async Task RunAsync(ServiceActivator activator, int containerPort, CancellationToken stopping)
+    {
+        try
+        {
+            var lease = await activator.AcquireAsync(stopping).ConfigureAwait(false);
+            if (lease is null)
+            {
+                _owner.OnWakeFailed(this);
+                return;
+            }
+
+            Socket backend;
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    lease.Dispose();
+                    return;
+                }
+
+                _lease = lease;
+                var endpoint = lease.Instance.EndpointFor(containerPort);
+                backend = lease.Instance.NewSocket(endpoint.AddressFamily, SocketType.Dgram);
+                _socket = backend;
+                backend.ReceiveBufferSize = BackendReceiveBuffer;
+                // connect(2) on UDP only sets the peer: replies from anyone else are filtered out by the kernel.
+                backend.Connect(endpoint);
+            }
+
+            // The run died: drop this backend socket (its namespace is gone); the client's next
+            // datagram opens a new flow, which waits for the restart like a first one.
+            using var lost = lease.Lost.UnsafeRegister(static s => ((UdpFlow)s!).Close(), this);
+            var replies = RelayRepliesAsync(backend, lease.Instance);
+            await SendHeldAsync(backend).ConfigureAwait(false);
+            await replies.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            _owner.OnFlowFailed(this, ex);
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Ends the flow: closes its backend socket, drops what is still buffered, releases its lease. Idempotent.</summary>
+    public void Close()
+    {
+        Queue<HeldDatagram>? held;
+        Socket? socket;
+        ActivationLease? lease;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            held = _held;
+            _held = null;
+            socket = _socket;
+            lease = _lease;
+        }
+
+        _owner.Remove(this);
+        socket?.Dispose();
+        if (held is { Count: > 0 })
+        {
+            _owner.OnHeldDropped(this, held.Count);
+            foreach (var datagram in held)
+            {
+                _accounting.Unhold(datagram.Length);
+                ArrayPool<byte>.Shared.Return(datagram.Buffer);
+            }
+        }
+
+        lease?.Dispose();
+        _accounting.FlowClosed();
+    }
+
+    /// <summary>Sends the buffered datagrams in order; the flow becomes ready when none is left.</summary>
+    private async Task SendHeldAsync(Socket backend)
+    {
+        while (true)
+        {
+            HeldDatagram next;
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                if (!_held!.TryDequeue(out next))
+                {
+                    _held = null;
+                    Volatile.Write(ref _ready, backend);
+                    return;
+                }
+            }
+
+            try
+            {
+                await _owner.PaceHeldAsync().ConfigureAwait(false);
+                await backend.SendAsync(next.Memory, SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                _owner.OnSendFailed(this, ex);
+            }
+            finally
+            {
+                _accounting.Unhold(next.Length);
+                ArrayPool<byte>.Shared.Return(next.Buffer);
+            }
+        }
+    }
+
+    private async Task RelayRepliesAsync(Socket backend, WorkloadInstance instance)
+    {
+        // Yield first: the caller goes on to send the held datagrams while this receive is pending.
+        await Task.Yield();
+        var buffer = ArrayPool<byte>.Shared.Rent(ReplyBufferSize);
+        try
+        {
+            while (true)
+            {
+                int length;
+                try
+                {
+                    // Memory<byte>: the ValueTask overload, which allocates nothing per receive.
+                    length = await backend.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
+                {
+                    // ICMP port unreachable for an earlier datagram: nothing listens in the container
+                    // (its server restarts, or the container died before its exit event came).
+                    _owner.OnUnreachable(instance);
+                    continue;
+                }
+
+                Volatile.Write(ref _lastActivity, _owner.Now);
+                await _owner.SendToClientAsync(buffer.AsMemory(0, length), this).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted })
+        {
+            // Closed: idle, run lost or listener stopping.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

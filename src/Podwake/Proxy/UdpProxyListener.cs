@@ -1,0 +1,341 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Podwake.Activation;
+
+namespace Podwake.Proxy;
+
+/// <summary>
+/// Receives on one bound udp socket for as long as it runs, dormant or not, and keeps a flow table:
+/// each client address gets a <see cref="UdpFlow"/> with its own connected backend socket, and
+/// replies go back to that client from the listen address. A flow holds a lease from the activator
+/// while it lives, so live flows keep the service awake exactly as open TCP connections do; a flow
+/// ends after <c>flowIdle</c> without a datagram either way. Datagrams that arrive while the service
+/// is dormant or waking are buffered (bounded by the service's <see cref="DatagramAccounting"/>) and
+/// sent in arrival order once it is ready. A failure of one flow never stops the listener.
+/// </summary>
+/// <remarks>
+/// Hot path, per datagram: one ReceiveFromAsync into a reused buffer and <see cref="SocketAddress"/>
+/// (ValueTask overloads, no allocation), a flow table lookup by that address, one SendAsync on the
+/// flow's connected socket; replies take one ReceiveAsync and one SendToAsync. With socket
+/// continuations inlined on the epoll thread (Program.cs) that is the whole cost.
+/// </remarks>
+internal sealed class UdpProxyListener : IAsyncDisposable
+{
+    /// <summary>Largest datagram a UDP socket can receive (IPv6 jumbograms aside).</summary>
+    private const int MaxDatagramSize = 65535;
+
+    /// <summary>
+    /// Buffered datagrams are released at most this many per <see cref="HeldWindow"/> (16k/s) across
+    /// the listener's flows. Unpaced, a wake handed a 1000-datagram burst to the container in about a
+    /// millisecond, and rootless podman's port forwarder (rootlessport: one socket with the default
+    /// 208 KiB buffer) lost 40 % of it, as it does with the same burst sent to it directly; at this
+    /// rate it lost none. A wake with fewer buffered datagrams than this is not delayed at all.
+    /// </summary>
+    private const int HeldPerWindow = 16;
+
+    private static readonly TimeSpan HeldWindow = TimeSpan.FromMilliseconds(1);
+
+    private readonly Socket _listener;
+    private readonly int _containerPort;
+    private readonly ServiceActivator _activator;
+    private readonly DatagramAccounting _accounting;
+    private readonly TimeSpan _flowIdle;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<SocketAddress, UdpFlow> _flows = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ITimer _sweeper;
+    private readonly Lock _paceLock = new();
+    private long _heldWindowStart;
+    private int _heldInWindow;
+    private int _running;
+    private int _dropping;
+    private long _lastUnreachableReport;
+    private Task? _receiveLoop;
+
+    /// <param name="listener">A bound udp socket; the listener owns it from now on.</param>
+    /// <param name="flowIdle">A flow ends after this long with no datagram either way (<c>udp.flow_idle</c>).</param>
+    public UdpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan flowIdle, TimeProvider time, ILogger logger)
+    {
+        _listener = listener;
+        _containerPort = containerPort;
+        _activator = activator;
+        _accounting = activator.Datagrams;
+        _flowIdle = flowIdle;
+        _time = time;
+        _logger = logger;
+        _lastUnreachableReport = time.GetTimestamp() - time.TimestampFrequency;
+        _sweeper = time.CreateTimer(static s => ((UdpProxyListener)s!).Sweep(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public EndPoint? LocalEndPoint => _listener.LocalEndPoint;
+
+    /// <summary>Flows in the table now (ready or waiting for a wake).</summary>
+    public int FlowCount => _flows.Count;
+
+    internal long Now => _time.GetTimestamp();
+
+    public void Start()
+    {
+        // A quarter of flow idle: a flow ends between 1 and 1.25 flow idles after its last datagram.
+        var period = TimeSpan.FromTicks(Math.Clamp(_flowIdle.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        _sweeper.Change(period, period);
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize, pinned: true);
+        var from = new SocketAddress(_listener.AddressFamily);
+        while (true)
+        {
+            int length;
+            try
+            {
+                // No token: registering one per receive costs more than the datagram; disposing the
+                // socket ends the pending receive instead.
+                length = await _listener.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, from).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Transient (ENOMEM, a queued error): keep receiving.
+                ProxyLog.UdpReceiveFailed(_logger, _activator.Name, _listener.LocalEndPoint, ex);
+                continue;
+            }
+
+            await ForwardAsync(buffer.AsMemory(0, length), from).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ForwardAsync(ReadOnlyMemory<byte> datagram, SocketAddress from)
+    {
+        var now = _time.GetTimestamp();
+        // Twice at most: a flow that closed (idle, run lost) just as this datagram came is replaced.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (!_flows.TryGetValue(from, out var flow))
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                flow = OpenFlow(from, now);
+            }
+
+            var backend = flow.Accept(datagram, now, out var closed, out var dropped);
+            if (backend is not null)
+            {
+                try
+                {
+                    await backend.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Closed between Accept and the send: try a new flow.
+                    _flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow));
+                    continue;
+                }
+                catch (SocketException ex)
+                {
+                    OnSendFailed(flow, ex);
+                    return;
+                }
+            }
+
+            if (dropped)
+            {
+                OnBufferFull(flow);
+            }
+            else if (!closed)
+            {
+                Volatile.Write(ref _dropping, 0);
+            }
+
+            if (!closed)
+            {
+                return;
+            }
+
+            _flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow));
+        }
+    }
+
+    private UdpFlow OpenFlow(SocketAddress from, long now)
+    {
+        // The receive loop reuses `from`: the table keeps its own copy.
+        var client = new SocketAddress(from.Family, from.Size);
+        from.Buffer.Span[..from.Size].CopyTo(client.Buffer.Span);
+        var endpoint = (_listener.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0)).Create(client);
+        var flow = new UdpFlow(this, _accounting, client, endpoint, now);
+        _flows[client] = flow;
+        _accounting.FlowOpened();
+        Interlocked.Increment(ref _running);
+        ProxyLog.FlowOpened(_logger, _activator.Name, endpoint);
+        _ = RunFlowAsync(flow);
+        return flow;
+    }
+
+    private async Task RunFlowAsync(UdpFlow flow)
+    {
+        // Off the receive loop: the flow's first await (the wake) must not delay the next datagram.
+        await Task.Yield();
+        try
+        {
+            await flow.RunAsync(_activator, _containerPort, _stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0 && _stopping.IsCancellationRequested)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Ends flows that were quiet for flow idle; a flow still waiting for its wake is left alone.</summary>
+    private void Sweep()
+    {
+        foreach (var (_, flow) in _flows)
+        {
+            if (flow.IsReady && _time.GetElapsedTime(flow.LastActivity) >= _flowIdle)
+            {
+                ProxyLog.FlowIdle(_logger, _activator.Name, flow.ClientEndPoint, _flowIdle.TotalSeconds);
+                flow.Close();
+            }
+        }
+    }
+
+    /// <summary>Waits until one more buffered datagram may be sent (see <see cref="HeldPerWindow"/>).</summary>
+    internal async ValueTask PaceHeldAsync()
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_paceLock)
+            {
+                var now = _time.GetTimestamp();
+                var elapsed = _time.GetElapsedTime(_heldWindowStart, now);
+                if (elapsed >= HeldWindow)
+                {
+                    _heldWindowStart = now;
+                    _heldInWindow = 0;
+                    elapsed = TimeSpan.Zero;
+                }
+
+                if (_heldInWindow < HeldPerWindow)
+                {
+                    _heldInWindow++;
+                    return;
+                }
+
+                wait = HeldWindow - elapsed;
+            }
+
+            await Task.Delay(wait, _time).ConfigureAwait(false);
+        }
+    }
+
+    internal async ValueTask SendToClientAsync(ReadOnlyMemory<byte> reply, UdpFlow flow)
+    {
+        try
+        {
+            await _listener.SendToAsync(reply, SocketFlags.None, flow.Client).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            // The client's side (e.g. ENOBUFS, EPERM from a firewall): this reply is lost, the flow goes on.
+            ProxyLog.ReplyFailed(_logger, _activator.Name, flow.ClientEndPoint, ex.Message);
+        }
+    }
+
+    internal void Remove(UdpFlow flow)
+    {
+        if (_flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow)))
+        {
+            ProxyLog.FlowEnded(_logger, _activator.Name, flow.ClientEndPoint);
+        }
+    }
+
+    internal void OnWakeFailed(UdpFlow flow) => ProxyLog.FlowNotServed(_logger, _activator.Name, flow.ClientEndPoint);
+
+    internal void OnHeldDropped(UdpFlow flow, int count)
+    {
+        _accounting.CountDropped(count);
+        ProxyLog.HeldDropped(_logger, _activator.Name, count, flow.ClientEndPoint);
+    }
+
+    internal void OnSendFailed(UdpFlow flow, SocketException ex)
+    {
+        _accounting.CountDropped();
+        ProxyLog.SendFailed(_logger, _activator.Name, flow.ClientEndPoint, ex.Message);
+    }
+
+    internal void OnFlowFailed(UdpFlow flow, Exception ex)
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            ProxyLog.FlowFailed(_logger, _activator.Name, flow.ClientEndPoint, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The container answered with ICMP port unreachable: ask the activator whether the run still
+    /// lives (it restarts a dead one per policy). At most once a second: every datagram sent to a
+    /// dead port brings another such error.
+    /// </summary>
+    internal void OnUnreachable(WorkloadInstance instance)
+    {
+        var last = Volatile.Read(ref _lastUnreachableReport);
+        if (_time.GetElapsedTime(last) < TimeSpan.FromSeconds(1)
+            || Interlocked.CompareExchange(ref _lastUnreachableReport, _time.GetTimestamp(), last) != last)
+        {
+            return;
+        }
+
+        ProxyLog.UdpUnreachable(_logger, _activator.Name, instance.EndpointFor(_containerPort));
+        _ = _activator.ReportUnreachableAsync(instance, _stopping.Token);
+    }
+
+    private void OnBufferFull(UdpFlow flow)
+    {
+        _accounting.CountDropped();
+        // One warning per run of drops, not one per datagram of a flood.
+        if (Interlocked.Exchange(ref _dropping, 1) == 0)
+        {
+            ProxyLog.BufferFull(_logger, _activator.Name, flow.ClientEndPoint, _accounting.HeldDatagrams, _accounting.HeldBytes);
+        }
+    }
+
+    /// <summary>Stops receiving, closes the socket, ends every flow (dropping what is buffered) and waits for them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        if (_receiveLoop is not null)
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+
+        foreach (var (_, flow) in _flows)
+        {
+            flow.Close();
+        }
+
+        if (Volatile.Read(ref _running) > 0)
+        {
+            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+}
