@@ -120,7 +120,7 @@ internal sealed class UdpFlow
                 }
 
                 _lease = lease;
-                var endpoint = lease.Instance.EndpointFor(containerPort);
+                var endpoint = lease.Instance.EndpointFor(containerPort, Specs.Protocol.Udp);
                 backend = lease.Instance.NewSocket(endpoint.AddressFamily, SocketType.Dgram);
                 _socket = backend;
                 backend.ReceiveBufferSize = BackendReceiveBuffer;

@@ -55,6 +55,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     private int _dropping;
     private long _lastUnreachableReport;
     private Task? _receiveLoop;
+    private int _disposed;
 
     /// <param name="listener">A bound udp socket; the listener owns it from now on.</param>
     /// <param name="flowIdle">A flow ends after this long with no datagram either way (<c>udp.flow_idle</c>).</param>
@@ -301,7 +302,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
             return;
         }
 
-        ProxyLog.UdpUnreachable(_logger, _activator.Name, instance.EndpointFor(_containerPort));
+        ProxyLog.UdpUnreachable(_logger, _activator.Name, instance.EndpointFor(_containerPort, Specs.Protocol.Udp));
         _ = _activator.ReportUnreachableAsync(instance, _stopping.Token);
     }
 
@@ -318,6 +319,11 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     /// <summary>Stops receiving, closes the socket, ends every flow (dropping what is buffered) and waits for them.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // podwake activate closes udp listeners when it goes idle, and again on exit
+        }
+
         _stopping.Cancel();
         await _sweeper.DisposeAsync().ConfigureAwait(false);
         _listener.Dispose();

@@ -110,6 +110,15 @@ internal static class SpecWriter
         }
 
         Add(root, SpecKeys.Hold, Number(spec.Hold));
+        if (spec.Ports.Any(p => p.Protocol == Protocol.Udp))
+        {
+            // Only with a udp port: the loader refuses udp: on a service without one.
+            var udp = new YamlMappingNode();
+            Add(udp, SpecKeys.FlowIdle, Text(Duration.Format(spec.Udp.FlowIdle)));
+            Add(udp, SpecKeys.HoldDatagrams, Number(spec.Udp.HoldDatagrams));
+            Add(udp, SpecKeys.HoldBytes, Number(spec.Udp.HoldBytes));
+            Add(root, SpecKeys.Udp, udp);
+        }
 
         var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         writer.WriteLine(Header);
@@ -134,13 +143,18 @@ internal static class SpecWriter
             case ReadyKind.Tcp:
                 Add(node, SpecKeys.Tcp, Number(ready.Port));
                 break;
+            case ReadyKind.Udp:
+                Add(node, SpecKeys.Udp, Number(ready.Port));
+                break;
+            case ReadyKind.Exec:
+                Add(node, SpecKeys.Exec, List(ready.Exec ?? []));
+                break;
             case ReadyKind.Http:
                 Add(node, SpecKeys.Http, Text(ready.HttpPath ?? "/"));
                 Add(node, SpecKeys.Port, Number(ready.Port));
                 break;
             default:
-                Add(node, SpecKeys.Exec, List(ready.Exec ?? []));
-                break;
+                throw new ArgumentOutOfRangeException(nameof(ready), ready.Kind, "unknown readiness kind");
         }
 
         Add(node, SpecKeys.Timeout, Text(Duration.Format(ready.Timeout)));
@@ -176,5 +190,5 @@ internal static class SpecWriter
 
     private static YamlScalarNode Text(string value) => new(value) { Style = ScalarStyle.DoubleQuoted };
 
-    private static YamlScalarNode Number(int value) => new(value.ToString(CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain };
+    private static YamlScalarNode Number(long value) => new(value.ToString(CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain };
 }

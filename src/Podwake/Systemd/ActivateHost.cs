@@ -28,6 +28,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     private readonly SystemdNotifier _notifier;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<TcpProxyListener> _listeners = [];
+    private readonly List<UdpProxyListener> _udpListeners = [];
     private readonly DateTimeOffset _startedAt;
     private ServiceActivator? _activator;
     private UnitWorkload? _workload;
@@ -59,7 +60,15 @@ internal sealed class ActivateHost : IAsyncDisposable
         _activator.Settled = OnSettled;
         foreach (var (port, socket) in matched)
         {
-            _listeners.Add(new TcpProxyListener(socket, port.ContainerPort, _activator, _spec.Ready.Timeout, _loggers.CreateLogger($"podwake.{_spec.Name}.proxy")));
+            var proxyLogger = _loggers.CreateLogger($"podwake.{_spec.Name}.proxy");
+            if (port.Protocol == Protocol.Udp)
+            {
+                _udpListeners.Add(new UdpProxyListener(socket, port.ContainerPort, _activator, _spec.Udp.FlowIdle, _time, proxyLogger));
+            }
+            else
+            {
+                _listeners.Add(new TcpProxyListener(socket, port.ContainerPort, _activator, _spec.Ready.Timeout, proxyLogger));
+            }
         }
 
         _listen = [.. _spec.Ports.Select(p => $"{ListenSocket.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()}")];
@@ -74,6 +83,7 @@ internal sealed class ActivateHost : IAsyncDisposable
         }
 
         _listeners.ForEach(l => l.Start());
+        _udpListeners.ForEach(l => l.Start());
         ActivateLog.Adopted(_logger, _spec.Name, matched.Count, string.Join(", ", _listen));
         _notifier.Notify(NotifyState.Ready, NotifyState.Status($"waking {_spec.ContainerName}"));
     }
@@ -96,6 +106,10 @@ internal sealed class ActivateHost : IAsyncDisposable
     {
         _notifier.Notify(NotifyState.Stopping, NotifyState.Status("idle: exiting; the socket unit holds the ports"));
         await Task.WhenAll(_listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
+
+        // UDP has no accept to stop: our copies of the datagram sockets close (no flow is live: the service is idle),
+        // and datagrams that come now wait in the socket for the next activator.
+        await Task.WhenAll(_udpListeners.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
         FinishIfAtRest();
     }
 
@@ -152,7 +166,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             _notifier.Notify(NotifyState.Stopping);
         }
 
-        await Task.WhenAll(_listeners.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_listeners.Select(l => l.DisposeAsync().AsTask()).Concat(_udpListeners.Select(l => l.DisposeAsync().AsTask()))).ConfigureAwait(false);
         if (_activator is not null)
         {
             await _activator.DisposeAsync().ConfigureAwait(false);

@@ -30,11 +30,6 @@ internal static class PassedSockets
                 continue;
             }
 
-            if (port.Protocol == Protocol.Udp)
-            {
-                problems.Add($"{ListenSocket.Format(port.Listen)}/udp: UDP ports are not supported by podwake activate yet");
-            }
-
             unused.Remove(fd);
             pairs.Add((port, fd.Socket));
         }

@@ -34,7 +34,7 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
     private readonly ContainerRunFiles _files;
     private readonly ReadinessProbe _probe;
     private readonly string _swapLock;
-    private Task<IReadOnlyDictionary<int, int>>? _publishedPorts;
+    private Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>>? _publishedPorts;
     private Run? _current;
 
     public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = UnitGeneratorOptions.DefaultPodmanPath)
@@ -58,16 +58,18 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
 
         NetworkNamespace? netns = null;
         var endpoints = new Dictionary<int, IPEndPoint>();
+        var udpEndpoints = new Dictionary<int, IPEndPoint>();
         try
         {
             if (_rootless)
             {
                 var published = await _publishedPorts!.WaitAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
+                foreach (var port in _spec.Ports)
                 {
-                    endpoints[port] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue(port, out var hostPort)
+                    var map = port.Protocol == Protocol.Udp ? udpEndpoints : endpoints;
+                    map[port.ContainerPort] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue((port.ContainerPort, port.Protocol), out var hostPort)
                         ? hostPort
-                        : throw new InvalidOperationException($"Failed to find the published port of container port {port} in {_spec.ContainerName}: redeploy the service (podwake deploy)"));
+                        : throw new InvalidOperationException($"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToString().ToLowerInvariant()} in {_spec.ContainerName}: redeploy the service (podwake deploy)"));
                 }
             }
             else
@@ -89,7 +91,7 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         var run = new Run(generation, watch, netns);
         Interlocked.Exchange(ref _current, run)?.Dispose();
         _ = ReportExitAsync(run);
-        return new WorkloadInstance(generation, endpoints, netns is null ? null : netns.CreateSocket);
+        return new WorkloadInstance(generation, endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints);
     }
 
     /// <summary>
@@ -203,7 +205,13 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         try
         {
             var result = await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "{{.State.ExitCode}}", _spec.ContainerName]).ConfigureAwait(false);
-            return result.Succeeded && int.TryParse(result.Stdout.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+            if (!result.Succeeded || !int.TryParse(result.Stdout.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
+            {
+                return null;
+            }
+
+            // As the unit's SuccessExitStatus= says: death by the SIGTERM of a stop is a clean exit, so both runtimes agree.
+            return code.ToString(CultureInfo.InvariantCulture) == UnitGenerator.SigtermExitStatus ? 0 : code;
         }
         catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
         {
@@ -211,16 +219,18 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         }
     }
 
-    private async Task<IReadOnlyDictionary<int, int>> ReadPublishedPortsAsync()
+    /// <summary>(container port, protocol) → the loopback port podman published it on, from <c>"8080/tcp"</c>-style keys.</summary>
+    private async Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>> ReadPublishedPortsAsync()
     {
         var result = (await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "json", _spec.ContainerName]).ConfigureAwait(false))
             .ThrowIfFailed($"read the published ports of {_spec.ContainerName}");
         var inspect = JsonSerializer.Deserialize(result.Stdout, PodmanJsonContext.Default.IReadOnlyListContainerInspect);
-        var ports = new Dictionary<int, int>();
+        var ports = new Dictionary<(int, Protocol), int>();
         foreach (var (key, bindings) in inspect?.FirstOrDefault()?.NetworkSettings?.Ports ?? new Dictionary<string, IReadOnlyList<ContainerPortBinding>?>())
         {
-            var slash = key.IndexOf('/', StringComparison.Ordinal);
-            if (!key.EndsWith("/tcp", StringComparison.Ordinal) || bindings is null || !int.TryParse(key[..slash], CultureInfo.InvariantCulture, out var containerPort))
+            var parts = key.Split('/');
+            Protocol? protocol = parts.Length != 2 ? null : parts[1] switch { "tcp" => Protocol.Tcp, "udp" => Protocol.Udp, _ => null };
+            if (protocol is null || bindings is null || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var containerPort))
             {
                 continue;
             }
@@ -229,7 +239,7 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
             {
                 if (int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort))
                 {
-                    ports[containerPort] = hostPort;
+                    ports[(containerPort, protocol.Value)] = hostPort;
                 }
             }
         }

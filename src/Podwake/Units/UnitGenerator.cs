@@ -86,6 +86,13 @@ internal static partial class UnitGenerator
         }
 
         unit.Add(UnitSections.Socket, UnitKeys.Backlog, Backlog.ToString(CultureInfo.InvariantCulture));
+        if (spec.Ports.Any(p => p.Protocol == Protocol.Udp))
+        {
+            // A burst of datagrams waits in the socket while systemd starts the activator, as with podwake serve
+            // (capped by net.core.rmem_max: a user manager cannot force more).
+            unit.Add(UnitSections.Socket, UnitKeys.ReceiveBuffer, Proxy.ListenSocket.UdpReceiveBuffer.ToString(CultureInfo.InvariantCulture));
+        }
+
         unit.Add(UnitSections.Socket, UnitKeys.FileDescriptorName, FileDescriptorName(spec.Name));
         unit.Add(UnitSections.Socket, UnitKeys.Service, ActivatorUnitName(spec.Name));
         unit.Add(UnitSections.Install, UnitKeys.WantedBy, "sockets.target");

@@ -20,6 +20,7 @@ internal static class UnitKeys
     public const string ListenDatagram = "ListenDatagram";
     public const string BindIPv6Only = "BindIPv6Only";
     public const string Backlog = "Backlog";
+    public const string ReceiveBuffer = "ReceiveBuffer";
     public const string FileDescriptorName = "FileDescriptorName";
     public const string Service = "Service";
 

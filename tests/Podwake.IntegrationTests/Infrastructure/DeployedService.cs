@@ -12,11 +12,12 @@ internal sealed class DeployedService : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public DeployedService(string? user = null)
+    /// <param name="udp">Pick a port free for both tcp and udp.</param>
+    public DeployedService(string? user = null, bool udp = false)
     {
         Name = TestNames.Unique()["podwake-".Length..];
         User = user;
-        Port = FreePorts.Next();
+        Port = udp ? FreePorts.NextForTcpAndUdp() : FreePorts.Next();
         File = Path.Combine(_dir.Path, "service.yaml");
         if (user is not null)
         {
@@ -56,6 +57,10 @@ internal sealed class DeployedService : IAsyncDisposable
         text.Append(extra);
         System.IO.File.WriteAllText(File, text.ToString());
     }
+
+    /// <summary>Writes a service file of the test's own: <c>name:</c> and <c>PORT</c> are filled in.</summary>
+    public void WriteYaml(string body) =>
+        System.IO.File.WriteAllText(File, $"name: {Name}\n{body.Replace("PORT", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)}\n");
 
     public async Task<CliResult> DeployAsync()
     {

@@ -227,7 +227,7 @@ public sealed class ServeUdpTests : IDisposable
     {
         using var document = JsonDocument.Parse(await serve.StatusJsonAsync());
         return document.RootElement.EnumerateArray()
-            .Where(d => d.GetProperty("pid").GetInt32() == serve.Pid)
+            .Where(d => d.GetProperty("pid").ValueKind == JsonValueKind.Number && d.GetProperty("pid").GetInt32() == serve.Pid)
             .SelectMany(d => d.GetProperty("services").EnumerateArray())
             .Single(s => s.GetProperty("name").GetString() == name)
             .Clone();

@@ -52,6 +52,37 @@ public sealed class SpecWriterTests : IDisposable
         Assert.Null(loaded.Idle);
     }
 
+    [Fact]
+    public void UdpPortsReadyUdpAndUdpSettings_RoundTrip()
+    {
+        var original = LoadOne(_dir.Write("u.yaml", """
+            name: dns
+            image: localhost/dns:1
+            ports:
+              - {listen: 5353, container: 53, protocol: udp}
+              - {listen: 5353, container: 53, protocol: tcp}
+            ready: {udp: 53}
+            udp: {flow_idle: 5s, hold_datagrams: 10, hold_bytes: 5000000000}
+            """));
+
+        var loaded = LoadOne(_dir.Write("copy/u.yaml", SpecWriter.Write(original)));
+
+        Assert.Equal(Normalize(original), Normalize(loaded));
+        Assert.Equal(ReadyKind.Udp, loaded.Ready.Kind);
+        Assert.Equal(original.Udp, loaded.Udp);
+    }
+
+    [Fact]
+    public void UdpOnlyServiceWithDefaults_RoundTrips()
+    {
+        var original = LoadOne(_dir.Write("u2.yaml", "name: echo\nimage: localhost/echo:1\nports: [{listen: 5353, container: 5353, protocol: udp}]\n"));
+
+        var loaded = LoadOne(_dir.Write("copy/u2.yaml", SpecWriter.Write(original)));
+
+        Assert.Equal(Normalize(original), Normalize(loaded));
+        Assert.Equal(original.Udp, loaded.Udp);
+    }
+
     private static ServiceSpec LoadOne(string file)
     {
         var result = SpecLoader.Load([file]);
