@@ -21,6 +21,12 @@ internal sealed record WorkloadInstance(
         : Endpoints.TryGetValue(containerPort, out var endpoint) ? endpoint
         : throw new InvalidOperationException($"Failed to find an address for container port {containerPort}/{protocol.ToString().ToLowerInvariant()}");
 
+    /// <summary>
+    /// The container is reached through a userspace forwarder that drops a burst of datagrams (rootless podman's
+    /// rootlessport): udp sends to it are paced, as buffered ones always are (<c>Proxy.UdpProxyListener</c>).
+    /// </summary>
+    public bool PacedForwarder { get; init; }
+
     /// <summary>A TCP socket (<see cref="SocketType.Stream"/>, the default) or a UDP one (<see cref="SocketType.Dgram"/>).</summary>
     public Socket NewSocket(AddressFamily family, SocketType type = SocketType.Stream) =>
         SocketFactory?.Invoke(family, type) ?? new Socket(family, type, ProtocolFor(type));

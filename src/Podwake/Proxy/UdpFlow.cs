@@ -51,6 +51,9 @@ internal sealed class UdpFlow
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last datagram either way.</summary>
     public long LastActivity => Volatile.Read(ref _lastActivity);
 
+    /// <summary>Sends to this flow's container go through <see cref="UdpProxyListener.PaceAsync"/> (a rootless forwarder).</summary>
+    public bool Paced => Volatile.Read(ref _lease)?.Instance.PacedForwarder == true;
+
     /// <summary>True once the buffered datagrams are sent and new ones go straight to the container.</summary>
     public bool IsReady => Volatile.Read(ref _ready) is not null;
 
@@ -204,7 +207,7 @@ internal sealed class UdpFlow
 
             try
             {
-                await _owner.PaceHeldAsync().ConfigureAwait(false);
+                await _owner.PaceAsync().ConfigureAwait(false);
                 await backend.SendAsync(next.Memory, SocketFlags.None).ConfigureAwait(false);
             }
             catch (SocketException ex)

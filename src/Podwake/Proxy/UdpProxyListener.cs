@@ -136,6 +136,11 @@ internal sealed class UdpProxyListener : IAsyncDisposable
             {
                 try
                 {
+                    if (flow.Paced)
+                    {
+                        await PaceAsync().ConfigureAwait(false);
+                    }
+
                     await backend.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
                     return;
                 }
@@ -215,8 +220,12 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until one more buffered datagram may be sent (see <see cref="HeldPerWindow"/>).</summary>
-    internal async ValueTask PaceHeldAsync()
+    /// <summary>
+    /// Waits until one more datagram may be sent (see <see cref="HeldPerWindow"/>): every buffered one, and every one to
+    /// a container behind rootless podman's forwarder, which drops the same burst when a backlog in the listen socket
+    /// (systemd holding it while the activator starts) is drained at full speed.
+    /// </summary>
+    internal async ValueTask PaceAsync()
     {
         while (true)
         {

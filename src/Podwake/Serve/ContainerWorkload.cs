@@ -114,7 +114,7 @@ internal sealed class ContainerWorkload : IWorkload
             endpoints[port] = new IPEndPoint(IPAddress.Loopback, _rootless ? _publishedPorts[port] : port);
         }
 
-        return new WorkloadInstance(generation, endpoints, sockets);
+        return new WorkloadInstance(generation, endpoints, sockets) { PacedForwarder = _rootless };
     }
 
     public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>

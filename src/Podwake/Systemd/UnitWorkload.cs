@@ -91,7 +91,10 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         var run = new Run(generation, watch, netns);
         Interlocked.Exchange(ref _current, run)?.Dispose();
         _ = ReportExitAsync(run);
-        return new WorkloadInstance(generation, endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints);
+        return new WorkloadInstance(generation, endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints)
+        {
+            PacedForwarder = _rootless,
+        };
     }
 
     /// <summary>

@@ -10,6 +10,12 @@ namespace Podwake.IntegrationTests.Deploy;
 /// the first datagram makes systemd start <c>podwake activate</c>, which adopts the datagram socket and proxies it.
 /// Real user manager, real podman, the test image's UDP echo server.
 /// </summary>
+/// <remarks>
+/// In the podman collection, so its burst never runs beside <c>ServeUdpTests</c>' own: rootless, both bursts cross
+/// podman's userspace UDP forwarder (rootlessport), which drops datagrams when two paced bursts compete for the two
+/// cores (seen here: 155 and 234 of 250 replies), though either one alone arrives whole.
+/// </remarks>
+[Collection(PodmanCollection.Name)]
 public sealed class DeployUdpTests
 {
     private static readonly TimeSpan WakeLimit = TimeSpan.FromSeconds(30);
@@ -72,17 +78,27 @@ public sealed class DeployUdpTests
             var received = await Task.WhenAll(clients.Select(async c =>
             {
                 var replies = new List<string>(perClient);
-                for (var n = 0; n < perClient; n++)
+                try
                 {
-                    replies.Add(await c.ReceiveAsync(replies.Count == 0 ? WakeLimit : ReplyLimit));
+                    for (var n = 0; n < perClient; n++)
+                    {
+                        replies.Add(await c.ReceiveAsync(replies.Count == 0 ? WakeLimit : ReplyLimit));
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    replies.Add($"(then nothing: {ex.Message})");
                 }
 
                 return replies;
             }));
 
+            var status = await PodwakeCli.RunAsync("status", "--json", service.Name);
             for (var i = 0; i < clientCount; i++)
             {
-                Assert.Equal(Enumerable.Range(0, perClient).Select(n => $"c{i}-{n:D4}"), received[i]);
+                Assert.True(
+                    Enumerable.Range(0, perClient).Select(n => $"c{i}-{n:D4}").SequenceEqual(received[i]),
+                    $"client {i} got {received[i].Count} replies, last {received[i][^1]}; podwake status: {status.Stdout}");
             }
         }
         finally
