@@ -45,7 +45,7 @@ internal static class DeployedStatus
     {
         var last = ReadLastState(paths, name);
         var listen = SpecLoader.Load([file]).Services.FirstOrDefault()?.Ports
-            .Select(p => $"{ListenSocket.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()}").ToList() ?? [];
+            .Select(p => p.ListenDisplay).ToList() ?? [];
         var socket = UnitGenerator.SocketUnitName(name);
         var state = await systemctl.ActiveStateAsync(socket, cancellationToken).ConfigureAwait(false);
         var listening = state == "active";

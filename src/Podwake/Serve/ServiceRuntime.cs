@@ -22,5 +22,5 @@ internal sealed record ServiceRuntime(
         TcpListeners.Select(l => l.DisposeAsync().AsTask()).Concat(UdpListeners.Select(l => l.DisposeAsync().AsTask()));
 
     public IReadOnlyList<string> ListenAddresses { get; } =
-        [.. Spec.Ports.Select(p => $"{ListenSocket.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()}")];
+        [.. Spec.Ports.Select(p => p.ListenDisplay)];
 }

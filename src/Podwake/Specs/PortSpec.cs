@@ -12,4 +12,7 @@ internal sealed record PortSpec
     public Protocol Protocol { get; init; } = Protocol.Tcp;
 
     public required SourceLocation Location { get; init; }
+
+    /// <summary><c>127.0.0.1:8080/tcp</c>, <c>[::]:53/udp</c>: the listen side as status, logs and errors show it.</summary>
+    public string ListenDisplay => $"{ListenAddress.Format(Listen)}/{Protocol.ToString().ToLowerInvariant()}";
 }

@@ -71,7 +71,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             }
         }
 
-        _listen = [.. _spec.Ports.Select(p => $"{ListenSocket.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()}")];
+        _listen = [.. _spec.Ports.Select(p => p.ListenDisplay)];
         try
         {
             _control = ControlServer.Start(RuntimePaths.FromEnvironment(), Snapshot);

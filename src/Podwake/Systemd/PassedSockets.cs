@@ -26,7 +26,7 @@ internal static class PassedSockets
             var fd = unused.FirstOrDefault(f => f.Socket.SocketType == type && Equals(f.Socket.LocalEndPoint as IPEndPoint, port.Listen));
             if (fd is null)
             {
-                problems.Add($"no passed socket listens on {ListenSocket.Format(port.Listen)}/{port.Protocol.ToString().ToLowerInvariant()}");
+                problems.Add($"no passed socket listens on {port.ListenDisplay}");
                 continue;
             }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using Xunit;
 
 namespace Podwake.IntegrationTests.Infrastructure;
@@ -95,6 +96,33 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the "serving" line; fails the test with podwake's output when it exits instead.</summary>
+    /// <summary>Starts <c>podwake serve FILES...</c> and waits until it serves; disposes it when it does not.</summary>
+    public static async Task<ServeProcess> StartServingAsync(params string[] files)
+    {
+        var serve = Start(["serve", .. files]);
+        try
+        {
+            await serve.WaitUntilServingAsync();
+            return serve;
+        }
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The status of service <paramref name="name"/> of this serve, from <c>podwake status --json</c>.</summary>
+    public async Task<JsonElement> ServiceStatusAsync(string name)
+    {
+        using var document = JsonDocument.Parse(await StatusJsonAsync());
+        return document.RootElement.EnumerateArray()
+            .Where(d => d.GetProperty("pid").ValueKind == JsonValueKind.Number && d.GetProperty("pid").GetInt32() == Pid)
+            .SelectMany(d => d.GetProperty("services").EnumerateArray())
+            .Single(s => s.GetProperty("name").GetString() == name)
+            .Clone();
+    }
+
     public async Task WaitUntilServingAsync(TimeSpan? timeout = null)
     {
         await _serving.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(90));

@@ -46,5 +46,28 @@ internal sealed class UdpTestClient : IDisposable
         return await ReceiveAsync(timeout);
     }
 
+    /// <summary>
+    /// Every client, at the same time, makes <paramref name="rounds"/> round trips tagged with its own index; each must
+    /// get back exactly its own datagrams, in order.
+    /// </summary>
+    public static async Task AssertEachGetsItsOwnRepliesAsync(IReadOnlyList<UdpTestClient> clients, int rounds, TimeSpan timeout)
+    {
+        var replies = await Task.WhenAll(clients.Select(async (c, i) =>
+        {
+            var got = new List<string>();
+            for (var n = 0; n < rounds; n++)
+            {
+                got.Add(await c.RoundTripAsync($"client{i}-{n}", timeout));
+            }
+
+            return got;
+        }));
+
+        for (var i = 0; i < clients.Count; i++)
+        {
+            Assert.Equal(Enumerable.Range(0, rounds).Select(n => $"client{i}-{n}"), replies[i]);
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 }

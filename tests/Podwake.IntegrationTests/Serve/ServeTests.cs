@@ -29,7 +29,7 @@ public sealed class ServeTests : IDisposable
     public async Task DormantService_WakesOnFirstRequest_StopsWhenIdle_WakesAgain()
     {
         var svc = NewService(idle: "2s");
-        await using var serve = await StartServeAsync(svc.File);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.False(await IsRunningAsync(svc), "a container runs before any request");
 
         var first = await RawHttp.GetAsync(svc.Endpoint);
@@ -37,13 +37,13 @@ public sealed class ServeTests : IDisposable
         Assert.Equal(HttpOutcomeKind.Response, first.Kind);
         Assert.Equal(200, first.Status);
         Assert.Contains(TestImages.PageText, first.Body, StringComparison.Ordinal);
-        var status = await ReadStatusAsync(serve, svc.Name);
+        var status = await serve.ServiceStatusAsync(svc.Name);
         Assert.Equal("ready", status.GetProperty("state").GetString());
         Assert.True(status.GetProperty("last_wake_milliseconds").GetDouble() > 0);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(await IsRunningAsync(svc), "the container still runs idle + 1 s after the last connection closed");
-        Assert.Equal("dormant", (await ReadStatusAsync(serve, svc.Name)).GetProperty("state").GetString());
+        Assert.Equal("dormant", (await serve.ServiceStatusAsync(svc.Name)).GetProperty("state").GetString());
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await probe.ConnectAsync(svc.Endpoint);
@@ -52,14 +52,14 @@ public sealed class ServeTests : IDisposable
         var second = await RawHttp.GetAsync(svc.Endpoint);
 
         Assert.Equal(200, second.Status);
-        Assert.Equal(2, (await ReadStatusAsync(serve, svc.Name)).GetProperty("wakes").GetInt64());
+        Assert.Equal(2, (await serve.ServiceStatusAsync(svc.Name)).GetProperty("wakes").GetInt64());
     }
 
     [PodmanFact]
     public async Task FiftySimultaneousFirstConnections_AllServed_OneContainerStart()
     {
         var svc = NewService(idle: "30s");
-        await using var serve = await StartServeAsync(svc.File);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
         using var events = new EventRecorder(_podman.Client, svc.Container);
         await events.StartedAsync();
 
@@ -74,7 +74,7 @@ public sealed class ServeTests : IDisposable
     public async Task KillMinus9OfContainer_ClientLoopSeesNoRefusedOrReset_ServiceComesBack()
     {
         var svc = NewService(idle: "30s");
-        await using var serve = await StartServeAsync(svc.File);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
         var before = await _podman.Client.InspectContainerAsync(svc.Container, CancellationToken.None);
 
@@ -82,7 +82,7 @@ public sealed class ServeTests : IDisposable
         var clients = Enumerable.Range(0, 2).Select(_ => RequestLoopAsync(svc.Endpoint, loop.Token)).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(1));
         Process.GetProcessById(before.State.Pid).Kill();
-        await WaitUntilAsync(async () => (await ReadStatusAsync(serve, svc.Name)).GetProperty("restarts").GetInt64() == 1
+        await Eventually.TrueAsync(async () => (await serve.ServiceStatusAsync(svc.Name)).GetProperty("restarts").GetInt64() == 1
             && await IsRunningAsync(svc), TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(1));
         await loop.CancelAsync();
@@ -104,7 +104,7 @@ public sealed class ServeTests : IDisposable
     {
         var bad = NewService(idle: "30s", readyTimeout: "2s", command: """["/bin/busybox", "sleep", "3600"]""");
         var good = NewService(idle: "30s");
-        await using var serve = await StartServeAsync(bad.File, good.File);
+        await using var serve = await ServeProcess.StartServingAsync(bad.File, good.File);
 
         var clock = Stopwatch.StartNew();
         var waiting = Enumerable.Range(0, 3).Select(_ => RawHttp.GetAsync(bad.Endpoint, timeout: TimeSpan.FromSeconds(20))).ToArray();
@@ -115,7 +115,7 @@ public sealed class ServeTests : IDisposable
         Assert.Equal(200, served.Status);
         Assert.All(closed, o => Assert.Equal(HttpOutcomeKind.ClosedWithoutResponse, o.Kind));
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(1500));
-        var status = await ReadStatusAsync(serve, bad.Name);
+        var status = await serve.ServiceStatusAsync(bad.Name);
         Assert.Equal("failed", status.GetProperty("state").GetString());
         Assert.Contains("ready.timeout", status.GetProperty("last_error").GetString(), StringComparison.Ordinal);
         Assert.Equal(200, (await RawHttp.GetAsync(good.Endpoint)).Status);
@@ -151,7 +151,7 @@ public sealed class ServeTests : IDisposable
     public async Task Sigint_LeavesNoContainerListenerOrChildProcess()
     {
         var svc = NewService(idle: "30s");
-        var serve = await StartServeAsync(svc.File);
+        var serve = await ServeProcess.StartServingAsync(svc.File);
         await using (serve)
         {
             Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
@@ -195,33 +195,8 @@ public sealed class ServeTests : IDisposable
         return new TestService(name, file, new IPEndPoint(IPAddress.Loopback, port));
     }
 
-    private static async Task<ServeProcess> StartServeAsync(params string[] files)
-    {
-        var serve = ServeProcess.Start(["serve", .. files]);
-        try
-        {
-            await serve.WaitUntilServingAsync();
-            return serve;
-        }
-        catch
-        {
-            await serve.DisposeAsync();
-            throw;
-        }
-    }
-
     private async Task<bool> IsRunningAsync(TestService service) =>
         (await _podman.Client.InspectContainerAsync(service.Container, CancellationToken.None)).State.Running;
-
-    private static async Task<JsonElement> ReadStatusAsync(ServeProcess serve, string name)
-    {
-        using var document = JsonDocument.Parse(await serve.StatusJsonAsync());
-        return document.RootElement.EnumerateArray()
-            .Where(d => d.GetProperty("pid").ValueKind == JsonValueKind.Number && d.GetProperty("pid").GetInt32() == serve.Pid)
-            .SelectMany(d => d.GetProperty("services").EnumerateArray())
-            .Single(s => s.GetProperty("name").GetString() == name)
-            .Clone();
-    }
 
     private static async Task<List<HttpOutcome>> RequestLoopAsync(IPEndPoint endpoint, CancellationToken stop)
     {
@@ -233,16 +208,6 @@ public sealed class ServeTests : IDisposable
         }
 
         return outcomes;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {limit}");
-            await Task.Delay(50);
-        }
     }
 
     private static List<int> ChildProcesses(int parent) =>

@@ -10,7 +10,7 @@ namespace Podwake.IntegrationTests.Serve;
 /// The acceptance tests of <c>protocol: udp</c> in <c>podwake serve</c>: the real binary, real podman
 /// (rootful or rootless, whoever runs the tests), the test image's UDP echo server, real sockets.
 /// </summary>
-[Collection(PodmanCollection.Name)]
+[Collection(UdpBurstCollection.Name)]
 public sealed class ServeUdpTests : IDisposable
 {
     private static readonly TimeSpan WakeLimit = TimeSpan.FromSeconds(30);
@@ -30,7 +30,7 @@ public sealed class ServeUdpTests : IDisposable
     public async Task FirstDatagramsFromThreeClients_WakeOnce_EachGetsOnlyItsOwnReplies()
     {
         var svc = await NewServiceAsync(idle: "30s");
-        await using var serve = await StartServeAsync(svc.File);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.False(await IsRunningAsync(svc), "a container runs before any datagram");
         using var events = new EventRecorder(_podman.Client, svc.Container);
         await events.StartedAsync();
@@ -41,23 +41,9 @@ public sealed class ServeUdpTests : IDisposable
             var first = await Task.WhenAll(clients.Select((c, i) => c.RoundTripAsync($"client{i}-first", WakeLimit)));
             Assert.Equal(["client0-first", "client1-first", "client2-first"], first);
 
-            var rounds = await Task.WhenAll(clients.Select(async (c, i) =>
-            {
-                var replies = new List<string>();
-                for (var n = 0; n < 50; n++)
-                {
-                    replies.Add(await c.RoundTripAsync($"client{i}-{n}", ReplyLimit));
-                }
+            await UdpTestClient.AssertEachGetsItsOwnRepliesAsync(clients, rounds: 50, ReplyLimit);
 
-                return replies;
-            }));
-
-            for (var i = 0; i < clients.Count; i++)
-            {
-                Assert.Equal(Enumerable.Range(0, 50).Select(n => $"client{i}-{n}"), rounds[i]);
-            }
-
-            var status = await ReadStatusAsync(serve, svc.Name);
+            var status = await serve.ServiceStatusAsync(svc.Name);
             Assert.Equal("ready", status.GetProperty("state").GetString());
             Assert.Equal(3, status.GetProperty("live_flows").GetInt32());
             Assert.Equal(3, status.GetProperty("open_connections").GetInt32());
@@ -76,7 +62,7 @@ public sealed class ServeUdpTests : IDisposable
         const int clientCount = 4;
         const int perClient = 250;
         var svc = await NewServiceAsync(idle: "30s");
-        await using var serve = await StartServeAsync(svc.File);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
         var clients = Enumerable.Range(0, clientCount).Select(_ => new UdpTestClient(svc.Endpoint)).ToList();
         try
         {
@@ -108,7 +94,7 @@ public sealed class ServeUdpTests : IDisposable
                 Assert.Equal(Enumerable.Range(0, perClient).Select(n => $"c{i}-{n:D4}"), received[i]);
             }
 
-            var status = await ReadStatusAsync(serve, svc.Name);
+            var status = await serve.ServiceStatusAsync(svc.Name);
             Assert.Equal(0, status.GetProperty("dropped_datagrams").GetInt64());
             Assert.Equal(0, status.GetProperty("held_datagrams").GetInt32());
             Assert.Equal(1, status.GetProperty("wakes").GetInt64());
@@ -126,7 +112,7 @@ public sealed class ServeUdpTests : IDisposable
     public async Task QuietForFlowIdlePlusIdle_Stops_NextDatagramWakesAgain()
     {
         var svc = await NewServiceAsync(idle: "1s", flowIdle: "2s");
-        await using var serve = await StartServeAsync(svc.File);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
         using var client = new UdpTestClient(svc.Endpoint);
         Assert.Equal("hello", await client.RoundTripAsync("hello", WakeLimit));
         var quiet = Stopwatch.StartNew();
@@ -134,16 +120,16 @@ public sealed class ServeUdpTests : IDisposable
         // Past the service's idle but within flow idle: the live flow keeps it up.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.True(await IsRunningAsync(svc), "the container stopped while a udp flow was live");
-        Assert.Equal(1, (await ReadStatusAsync(serve, svc.Name)).GetProperty("live_flows").GetInt32());
+        Assert.Equal(1, (await serve.ServiceStatusAsync(svc.Name)).GetProperty("live_flows").GetInt32());
 
-        await WaitUntilAsync(async () => !await IsRunningAsync(svc), TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(async () => !await IsRunningAsync(svc), TimeSpan.FromSeconds(15));
         Assert.True(quiet.Elapsed >= TimeSpan.FromSeconds(3), $"stopped {quiet.Elapsed} after the last datagram, before flow idle (2s) + idle (1s)");
-        var dormant = await ReadStatusAsync(serve, svc.Name);
+        var dormant = await serve.ServiceStatusAsync(svc.Name);
         Assert.Equal(0, dormant.GetProperty("live_flows").GetInt32());
-        await WaitUntilAsync(async () => (await ReadStatusAsync(serve, svc.Name)).GetProperty("state").GetString() == "dormant", TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(async () => (await serve.ServiceStatusAsync(svc.Name)).GetProperty("state").GetString() == "dormant", TimeSpan.FromSeconds(15));
 
         Assert.Equal("again", await client.RoundTripAsync("again", WakeLimit));
-        Assert.Equal(2, (await ReadStatusAsync(serve, svc.Name)).GetProperty("wakes").GetInt64());
+        Assert.Equal(2, (await serve.ServiceStatusAsync(svc.Name)).GetProperty("wakes").GetInt64());
     }
 
     [PodmanFact]
@@ -166,7 +152,7 @@ public sealed class ServeUdpTests : IDisposable
             idle: 30s
             """);
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
-        await using var serve = await StartServeAsync(file);
+        await using var serve = await ServeProcess.StartServingAsync(file);
         using var client = new UdpTestClient(endpoint);
 
         var http = await RawHttp.GetAsync(endpoint);
@@ -175,7 +161,7 @@ public sealed class ServeUdpTests : IDisposable
         Assert.Equal(200, http.Status);
         Assert.Contains(TestImages.PageText, http.Body, StringComparison.Ordinal);
         Assert.Equal("over udp", echo);
-        var status = await ReadStatusAsync(serve, name);
+        var status = await serve.ServiceStatusAsync(name);
         Assert.Equal([$"127.0.0.1:{port}/tcp", $"127.0.0.1:{port}/udp"], status.GetProperty("listen").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(1, status.GetProperty("wakes").GetInt64());
     }
@@ -205,41 +191,6 @@ public sealed class ServeUdpTests : IDisposable
         return new TestService(name, file, new IPEndPoint(IPAddress.Loopback, port));
     }
 
-    private static async Task<ServeProcess> StartServeAsync(params string[] files)
-    {
-        var serve = ServeProcess.Start(["serve", .. files]);
-        try
-        {
-            await serve.WaitUntilServingAsync();
-            return serve;
-        }
-        catch
-        {
-            await serve.DisposeAsync();
-            throw;
-        }
-    }
-
     private async Task<bool> IsRunningAsync(TestService service) =>
         (await _podman.Client.InspectContainerAsync(service.Container, CancellationToken.None)).State.Running;
-
-    private static async Task<JsonElement> ReadStatusAsync(ServeProcess serve, string name)
-    {
-        using var document = JsonDocument.Parse(await serve.StatusJsonAsync());
-        return document.RootElement.EnumerateArray()
-            .Where(d => d.GetProperty("pid").ValueKind == JsonValueKind.Number && d.GetProperty("pid").GetInt32() == serve.Pid)
-            .SelectMany(d => d.GetProperty("services").EnumerateArray())
-            .Single(s => s.GetProperty("name").GetString() == name)
-            .Clone();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {limit}");
-            await Task.Delay(50);
-        }
-    }
 }
