@@ -89,11 +89,11 @@ internal sealed class DeployApplier
             return;
         }
 
-        var state = await target.Systemctl.RunAsync(["is-system-running"], cancellationToken).ConfigureAwait(false);
-        if (state.Stdout.Trim() is not ("running" or "degraded" or "starting"))
+        var (answers, state) = await target.Systemctl.SystemStateAsync(cancellationToken).ConfigureAwait(false);
+        if (!answers)
         {
             throw new EnvironmentException(
-                $"your systemd user manager does not answer ({(state.Stderr.Trim().Length > 0 ? state.Stderr.Trim() : state.Stdout.Trim())}); "
+                $"your systemd user manager does not answer ({state}); "
                 + $"start it: `sudo loginctl enable-linger {Environment.UserName}` (hosts with logind) or `sudo podwake user-manager start {Environment.UserName}`");
         }
     }

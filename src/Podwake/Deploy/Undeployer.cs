@@ -118,6 +118,5 @@ internal sealed class Undeployer
     }
 
     private static async Task<bool> ManagerAnswersAsync(DeployTarget target, CancellationToken cancellationToken) =>
-        (await target.Systemctl.RunAsync(["is-system-running"], cancellationToken).ConfigureAwait(false)).Stdout.Trim()
-            is "running" or "degraded" or "starting" or "initializing" or "maintenance";
+        (await target.Systemctl.SystemStateAsync(cancellationToken).ConfigureAwait(false)).Answers;
 }

@@ -45,6 +45,20 @@ internal sealed class Systemctl
     public async Task StopAsync(string unit, CancellationToken cancellationToken = default) =>
         (await RunAsync(["stop", unit], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"stop {unit}");
 
+    /// <summary>
+    /// The manager's SystemState (<c>running</c>, <c>degraded</c>, <c>starting</c>, ...), or what systemctl said when it could
+    /// not reach the manager. Not <c>is-system-running</c>: that answers "offline" whenever /run/systemd/system is
+    /// missing (sd_booted), which is the case for a user manager on a host whose PID 1 is not systemd.
+    /// </summary>
+    public async Task<(bool Answers, string State)> SystemStateAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await RunAsync(["show", "--property=SystemState", "--value"], cancellationToken).ConfigureAwait(false);
+        var state = result.Stdout.Trim();
+        return result.Succeeded && state is "running" or "degraded" or "starting" or "initializing" or "maintenance"
+            ? (true, state)
+            : (false, result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : state);
+    }
+
     /// <summary>The unit's ActiveState (<c>active</c>, <c>inactive</c>, <c>activating</c>, <c>failed</c>, ...).</summary>
     public async Task<string> ActiveStateAsync(string unit, CancellationToken cancellationToken = default)
     {

@@ -38,8 +38,7 @@ internal sealed class UserManager
             return false;
         }
 
-        var result = await Systemctl.RunAsync(["is-system-running"], cancellationToken).ConfigureAwait(false);
-        return result.Stdout.Trim() is "running" or "degraded" or "starting" or "initializing" or "maintenance";
+        return (await Systemctl.SystemStateAsync(cancellationToken).ConfigureAwait(false)).Answers;
     }
 
     /// <summary>Starts the manager unless it runs; true when this call started it.</summary>
