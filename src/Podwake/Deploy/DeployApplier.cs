@@ -104,18 +104,8 @@ internal sealed class DeployApplier
         var podman = service.Target.Podman;
         if (spec.Build is { } build)
         {
-            List<string> arguments = ["build", "--tag", spec.Image!];
-            if (build.Containerfile is { } file)
-            {
-                arguments.AddRange(["--file", file]);
-            }
-
-            foreach (var (key, value) in build.Args.OrderBy(a => a.Key, StringComparer.Ordinal))
-            {
-                arguments.AddRange(["--build-arg", $"{key}={value}"]);
-            }
-
-            arguments.Add(build.Context);
+            // As the target user (their image store), through the same arguments podwake serve builds with.
+            var arguments = ImageBuilder.BuildArguments(build.Context, build.Containerfile, build.Args, spec.Image!);
             var result = await podman.RunAsync(arguments, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {

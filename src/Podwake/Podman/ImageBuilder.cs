@@ -13,6 +13,24 @@ internal sealed class ImageBuilder
 
     public ImageBuilder(string podmanPath = "podman") => _podmanPath = podmanPath;
 
+    /// <summary>The <c>podman build</c> arguments (after the program name) for a context, build args in key order.</summary>
+    internal static List<string> BuildArguments(string contextDir, string? containerfile, IReadOnlyDictionary<string, string>? buildArgs, string tag)
+    {
+        List<string> arguments = ["build", "--tag", tag];
+        if (containerfile is not null)
+        {
+            arguments.AddRange(["--file", containerfile]);
+        }
+
+        foreach (var (key, value) in (buildArgs ?? new Dictionary<string, string>()).OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            arguments.AddRange(["--build-arg", $"{key}={value}"]);
+        }
+
+        arguments.Add(contextDir);
+        return arguments;
+    }
+
     /// <summary>Builds <paramref name="contextDir"/> as <paramref name="tag"/> and returns the image ID.</summary>
     /// <param name="containerfile">null = podman's default (Containerfile, then Dockerfile, in the context).</param>
     public async Task<string> BuildAsync(
@@ -30,24 +48,12 @@ internal sealed class ImageBuilder
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["build", "--tag", tag, "--iidfile", iidFile])
+        var arguments = BuildArguments(contextDir, containerfile, buildArgs, tag);
+        arguments.InsertRange(1, ["--iidfile", iidFile]);
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
-
-        if (containerfile is not null)
-        {
-            start.ArgumentList.Add("--file");
-            start.ArgumentList.Add(containerfile);
-        }
-
-        foreach (var (key, value) in buildArgs ?? new Dictionary<string, string>())
-        {
-            start.ArgumentList.Add("--build-arg");
-            start.ArgumentList.Add($"{key}={value}");
-        }
-
-        start.ArgumentList.Add(contextDir);
 
         var tail = new OutputTail();
         using var process = new Process { StartInfo = start };
