@@ -10,7 +10,7 @@ internal sealed record RuntimePaths(string Directory)
     {
         if (Environment.IsPrivilegedProcess)
         {
-            return new RuntimePaths("/run/podwake");
+            return ForRoot;
         }
 
         var xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
@@ -21,8 +21,14 @@ internal sealed record RuntimePaths(string Directory)
                 + "or create /run/user/$(id -u) owned by you with mode 0700 and export XDG_RUNTIME_DIR=/run/user/$(id -u)");
         }
 
-        return new RuntimePaths(Path.Combine(xdg, "podwake"));
+        return ForUser(xdg);
     }
+
+    /// <summary>Root's, whichever manager runs it (system or root's own user manager).</summary>
+    public static RuntimePaths ForRoot { get; } = new("/run/podwake");
+
+    /// <summary>A non-root user's, under their <c>XDG_RUNTIME_DIR</c> (<c>/run/user/UID</c>).</summary>
+    public static RuntimePaths ForUser(string xdgRuntimeDirectory) => new(Path.Combine(xdgRuntimeDirectory, "podwake"));
 
     public string ControlSocket(int pid) => Path.Combine(Directory, $"serve-{pid}.sock");
 

@@ -1,3 +1,4 @@
+using Podwake.Control;
 using Podwake.Host;
 using Podwake.Systemd;
 using Podwake.Units;
@@ -38,6 +39,11 @@ internal sealed class Undeployer
         var manager = target.Manager;
         var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name) };
         var files = units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)).Where(File.Exists).ToList();
+
+        // What the service left at run time (the last state podwake status shows, the swap lock): removed too, but
+        // they alone do not make a service "there".
+        var runtime = target.Rootless ? RuntimePaths.ForUser(manager.RuntimeDirectory) : RuntimePaths.ForRoot;
+        string[] runtimeFiles = [runtime.LastStateFile(name), ContainerRunFiles.SwapLockFile(name, manager.RuntimeDirectory)];
         var exposeManager = _me.IsRoot ? _planner.ExposeTarget() : null;
         var exposeFiles = exposeManager is null ? [] : DeployPlanner.ExistingExposeUnits(exposeManager.Manager, name).ToList();
         var containerName = $"podwake-{name}";
@@ -74,7 +80,7 @@ internal sealed class Undeployer
             await exposeManager.Systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var file in files)
+        foreach (var file in files.Concat(runtimeFiles.Where(File.Exists)))
         {
             File.Delete(file);
         }

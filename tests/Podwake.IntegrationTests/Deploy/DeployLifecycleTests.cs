@@ -34,6 +34,14 @@ public sealed class DeployLifecycleTests
                 $"cycle {cycle}: still running 30 s after the last request (idle 2s): {string.Join("; ", service.ServiceProcesses())}");
             Assert.Equal("active", await DeployedService.ActiveStateAsync($"podwake-{service.Name}.socket"));
         }
+
+        // The last activator left its state for podwake status; undeploy takes it away with the rest.
+        var runtime = Environment.IsPrivilegedProcess ? "/run/podwake" : Path.Combine(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")!, "podwake");
+        var lastState = Path.Combine(runtime, $"activate-{service.Name}.json");
+        Assert.True(File.Exists(lastState), $"no {lastState} after five wakes");
+        var undeploy = await PodwakeCli.RunAsync("undeploy", service.Name);
+        Assert.True(undeploy.ExitCode == 0, undeploy.ToString());
+        Assert.False(File.Exists(lastState), $"{lastState} is still there after undeploy");
     }
 
     [UserManagerFact]

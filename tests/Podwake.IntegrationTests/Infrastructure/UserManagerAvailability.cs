@@ -19,7 +19,9 @@ internal static class UserManagerAvailability
 
     private static string? Probe()
     {
-        var start = new ProcessStartInfo("systemctl", ["--user", "is-system-running"])
+        // SystemState, not is-system-running: that says "offline" whenever /run/systemd/system is missing, as it is
+        // on a host whose PID 1 is not systemd once the manager has started.
+        var start = new ProcessStartInfo("systemctl", ["--user", "show", "--property=SystemState", "--value"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
