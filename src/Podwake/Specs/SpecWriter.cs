@@ -130,10 +130,7 @@ internal static class SpecWriter
     }
 
     /// <summary>The form <see cref="ListenAddress"/> reads: <c>127.0.0.1:8080</c>, <c>[::1]:8080</c>.</summary>
-    internal static string Address(IPEndPoint endpoint) =>
-        endpoint.AddressFamily == AddressFamily.InterNetworkV6
-            ? $"[{endpoint.Address}]:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}"
-            : $"{endpoint.Address}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)}";
+    internal static string Address(IPEndPoint endpoint) => ListenAddress.Format(endpoint);
 
     private static YamlMappingNode Ready(ReadySpec ready)
     {
