@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Podwake.Network;
 using Podwake.Specs;
 using Podwake.Units;
 
@@ -6,8 +7,9 @@ namespace Podwake.Cli;
 
 /// <summary><c>podwake generate PATH... [--system]</c>: print the systemd units deploy would install.</summary>
 /// <remarks>
-/// Output: for each service in load order, its socket, activator and container units, each preceded by a
-/// <c># podwake-NAME.socket</c> line and separated by a blank line. Same input, same bytes.
+/// Output: for each service in load order, its socket, activator and container units (and its network unit where
+/// deploy would give it one: rootful, podman on CNI), each preceded by a <c># podwake-NAME.socket</c> line and
+/// separated by a blank line. Same input on the same host, same bytes.
 /// </remarks>
 internal static class GenerateCommand
 {
@@ -27,7 +29,7 @@ internal static class GenerateCommand
             paths,
             system,
         };
-        command.SetAction((ParseResult result, CancellationToken cancellationToken) =>
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
@@ -39,15 +41,27 @@ internal static class GenerateCommand
 
             if (!loaded.Succeeded)
             {
-                return Task.FromResult(ExitCodes.UserError);
+                return ExitCodes.UserError;
             }
 
-            var options = new UnitGeneratorOptions { System = result.GetValue(system) };
-            output.Write(Render(loaded.Services.SelectMany(s => UnitGenerator.Generate(s, options))));
-            return Task.FromResult(ExitCodes.Success);
+            var options = await HostOptionsAsync(result.GetValue(system), cancellationToken);
+            output.Write(Render(loaded.Services.SelectMany(s => UnitGenerator.Generate(s, ForService(s, options)))));
+            return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>The options deploy would use on this host for this process's user, as the planner works them out.</summary>
+    internal static async Task<UnitGeneratorOptions> HostOptionsAsync(bool system, CancellationToken cancellationToken)
+    {
+        var rootless = !system && !Environment.IsPrivilegedProcess;
+        var networkNamespace = !rootless && await ServiceNetwork.UnavailableReasonAsync(cancellationToken: cancellationToken) is null;
+        return new UnitGeneratorOptions { System = system, Rootless = rootless, NetworkNamespace = networkNamespace };
+    }
+
+    /// <summary>A <c>user:</c> service deploys into that user's manager, with rootless podman.</summary>
+    internal static UnitGeneratorOptions ForService(ServiceSpec spec, UnitGeneratorOptions host) =>
+        spec.User is { } user && user != "root" && !host.System ? host with { Rootless = true, NetworkNamespace = false } : host;
 
     /// <summary>Units one after another, each under a <c># NAME</c> line, a blank line between two.</summary>
     internal static string Render(IEnumerable<GeneratedUnit> units) =>

@@ -26,5 +26,6 @@ internal static class PodwakeCommand
         yield return DeployCommand.Create();
         yield return UndeployCommand.Create();
         yield return UserManagerCommand.Create();
+        yield return NetworkCommand.Create();
     }
 }

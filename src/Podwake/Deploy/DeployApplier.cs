@@ -1,5 +1,6 @@
 using Podwake.Control;
 using Podwake.Host;
+using Podwake.Network;
 using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Systemd;
@@ -142,6 +143,13 @@ internal sealed class DeployApplier
             HostFiles.CreateDirectories(volume.Source, target.User);
         }
 
+        var networkNamespace = _planner.GeneratorOptions(target).NetworkNamespace;
+        if (networkNamespace)
+        {
+            // podman create checks that the namespace exists; its unit, started below, finds it up.
+            await ServiceNetwork.UpAsync(spec.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         var next = $"{spec.ContainerName}-next";
         if (container == ContainerAction.Recreate)
         {
@@ -150,6 +158,13 @@ internal sealed class DeployApplier
             var words = SpecHash.Labelled(create, hash);
             words[words.IndexOf("--name") + 1] = next;
             (await podman.RunAsync(words.Skip(1), cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"create the container of {spec.Name}");
+        }
+
+        if (service.Files.Any(f => f is { Change: FileChange.Remove } && Path.GetFileName(f.Path) == UnitGenerator.NetworkUnitName(spec.Name)))
+        {
+            // A namespace no longer wanted (the old container, which joined it, is replaced below).
+            await systemctl.RunAsync(["stop", UnitGenerator.NetworkUnitName(spec.Name)], cancellationToken).ConfigureAwait(false);
+            await ServiceNetwork.DownAsync(spec.Name, cancellationToken).ConfigureAwait(false);
         }
 
         // Expose units that are going away stop before their files do.
@@ -209,6 +224,11 @@ internal sealed class DeployApplier
 
         // Failed units from an earlier run would keep a start limit; and a service nobody asked to start stays dormant.
         await systemctl.RunAsync(["reset-failed", activator, containerUnit], cancellationToken).ConfigureAwait(false);
+        if (networkNamespace)
+        {
+            await systemctl.StartAsync(UnitGenerator.NetworkUnitName(spec.Name), cancellationToken).ConfigureAwait(false);
+        }
+
         await StartSocketAsync(systemctl, UnitGenerator.SocketUnitName(spec.Name), service.SocketListenChanged, cancellationToken).ConfigureAwait(false);
         if (wasActive)
         {

@@ -1,5 +1,6 @@
 using Podwake.Control;
 using Podwake.Host;
+using Podwake.Network;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
@@ -14,6 +15,7 @@ internal sealed class DeployPlanner
 {
     private readonly DeployOptions _options;
     private readonly UnixUser _me;
+    private bool _networkNamespaces;
 
     public DeployPlanner(DeployOptions options, UnixUser me)
     {
@@ -42,6 +44,10 @@ internal sealed class DeployPlanner
             return (null, problems);
         }
 
+        // Rootful services get their own kept network namespace where podman networks through CNI (ServiceNetwork).
+        _networkNamespaces = resolved.Any(r => !r.Target.Rootless)
+            && await ServiceNetwork.UnavailableReasonAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is null;
+
         var plans = new List<ServicePlan>();
         foreach (var (spec, target, expose) in resolved)
         {
@@ -53,7 +59,13 @@ internal sealed class DeployPlanner
 
     /// <summary>The generator options for <paramref name="target"/>.</summary>
     public UnitGeneratorOptions GeneratorOptions(DeployTarget target) =>
-        new() { System = target.Manager.IsSystem, Rootless = target.Rootless, PodwakePath = _options.PodwakePath };
+        new()
+        {
+            System = target.Manager.IsSystem,
+            Rootless = target.Rootless,
+            NetworkNamespace = _networkNamespaces && !target.Rootless,
+            PodwakePath = _options.PodwakePath,
+        };
 
     /// <summary>The <c>podman create</c> command of <paramref name="spec"/> in <paramref name="target"/>, without the hash label.</summary>
     public List<string> CreateCommand(ServiceSpec spec, DeployTarget target) =>
@@ -142,6 +154,13 @@ internal sealed class DeployPlanner
         foreach (var unit in units)
         {
             files.Add(Planned(Path.Combine(manager.UnitDirectory, unit.Name), unit.File.ToString(), manager));
+        }
+
+        var networkUnit = Path.Combine(manager.UnitDirectory, UnitGenerator.NetworkUnitName(spec.Name));
+        if (units.All(u => u.Name != UnitGenerator.NetworkUnitName(spec.Name)) && File.Exists(networkUnit))
+        {
+            // Deployed with a network namespace before; podman's own network set-up now (the backend changed).
+            files.Add(new PlannedFile(networkUnit, null, FileChange.Remove, manager));
         }
 
         files.Add(Planned(SpecCopyPath(manager, spec.Name), SpecWriter.Write(spec), manager));

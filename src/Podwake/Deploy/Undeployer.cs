@@ -1,5 +1,6 @@
 using Podwake.Control;
 using Podwake.Host;
+using Podwake.Network;
 using Podwake.Systemd;
 using Podwake.Units;
 
@@ -37,7 +38,7 @@ internal sealed class Undeployer
                     : new DeployTarget(SystemdManager.CurrentUser(), null, false, true);
 
         var manager = target.Manager;
-        var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name) };
+        var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name), UnitGenerator.NetworkUnitName(name) };
         var files = units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)).Where(File.Exists).ToList();
 
         // What the service left at run time (the last state podwake status shows, the swap lock): removed too, but
@@ -95,6 +96,12 @@ internal sealed class Undeployer
         {
             await target.Podman.RemoveContainerAsync(containerName, cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}-next", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_me.IsRoot && !target.Rootless)
+        {
+            // Its unit's ExecStop took it down; this catches one whose unit never ran (a deploy that failed half-way).
+            await ServiceNetwork.DownAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
         if (purge && image is not null)

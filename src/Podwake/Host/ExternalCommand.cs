@@ -10,7 +10,7 @@ namespace Podwake.Host;
 /// </summary>
 internal static class ExternalCommand
 {
-    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>, stdin closed.</summary>
+    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>; stdin gets <paramref name="standardInput"/>, then closes.</summary>
     /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
     /// <param name="workingDirectory">
     /// Where the program runs; null = this process's. Programs run as another user (runuser) need one that user may
@@ -22,7 +22,8 @@ internal static class ExternalCommand
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
         CancellationToken cancellationToken = default,
-        string? workingDirectory = null)
+        string? workingDirectory = null,
+        string? standardInput = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -59,6 +60,12 @@ internal static class ExternalCommand
             throw new EnvironmentException($"Failed to run {fileName}: {ex.Message}; {InstallHint(fileName)}", ex);
         }
 
+        if (standardInput is not null)
+        {
+            // Small documents (a CNI plugin's configuration): the program reads them before it writes much.
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -86,6 +93,7 @@ internal static class ExternalCommand
         "loginctl" => "install systemd (logind): apt-get install systemd",
         "useradd" or "userdel" or "usermod" => "install passwd: apt-get install passwd",
         "runuser" => "install util-linux: apt-get install util-linux",
+        "ip" => "install iproute2: apt-get install iproute2",
         _ => "check that it is installed and on PATH",
     };
 }

@@ -245,6 +245,9 @@ internal sealed partial class ServiceParser
         }
     }
 
+    /// <summary>A valid <c>name:</c>; also what the internal commands that take a service name accept.</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,47}$")]
     private static partial Regex NamePattern();
 

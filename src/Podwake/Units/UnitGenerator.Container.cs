@@ -1,4 +1,5 @@
 using System.Globalization;
+using Podwake.Network;
 using Podwake.Serve;
 using Podwake.Specs;
 
@@ -43,6 +44,11 @@ internal static partial class UnitGenerator
         }
 
         unit.Add(UnitSections.Unit, UnitKeys.RequiresMountsFor, "%t/containers");
+        if (options.NetworkNamespace)
+        {
+            unit.Add(UnitSections.Unit, UnitKeys.Requires, NetworkUnitName(spec.Name));
+            unit.Add(UnitSections.Unit, UnitKeys.After, NetworkUnitName(spec.Name));
+        }
 
         // Pulled in by the activator's Wants=, stopped as soon as no activator needs it (idle exit or crash).
         unit.Add(UnitSections.Unit, UnitKeys.StopWhenUnneeded, "yes");
@@ -101,6 +107,11 @@ internal static partial class UnitGenerator
         {
             var mountOptions = volume.Options.Count == 0 ? "" : $":{string.Join(',', volume.Options)}";
             create.AddRange(["-v", $"{volume.Source}:{volume.Target}{mountOptions}"]);
+        }
+
+        if (options.NetworkNamespace)
+        {
+            create.AddRange(["--network", $"ns:{ServiceNetwork.NamespacePath(spec.Name)}"]);
         }
 
         if (options.Rootless)

@@ -37,6 +37,8 @@ internal static partial class UnitGenerator
 
     public static string ContainerUnitName(string service) => $"podwake-{service}-container.service";
 
+    public static string NetworkUnitName(string service) => $"podwake-{service}-network.service";
+
     /// <summary>The name every listening socket of <paramref name="service"/> carries in <c>LISTEN_FDNAMES</c>.</summary>
     /// <remarks>
     /// systemd gives all sockets of one .socket unit the same <c>FileDescriptorName=</c> (systemd.socket(5)), so
@@ -46,7 +48,7 @@ internal static partial class UnitGenerator
     /// </remarks>
     public static string FileDescriptorName(string service) => $"podwake-{service}";
 
-    /// <summary>The socket, activator and container units, in that order.</summary>
+    /// <summary>The socket, activator and container units, in that order, and the network unit when the options ask for one.</summary>
     public static IReadOnlyList<GeneratedUnit> Generate(ServiceSpec spec, UnitGeneratorOptions options)
     {
         if (spec.Image is null)
@@ -54,12 +56,18 @@ internal static partial class UnitGenerator
             throw new ArgumentException($"service {spec.Name} has no image: pod services have no generator yet", nameof(spec));
         }
 
-        return
+        List<GeneratedUnit> units =
         [
-            new GeneratedUnit(SocketUnitName(spec.Name), Socket(spec)),
+            new GeneratedUnit(SocketUnitName(spec.Name), Socket(spec, options)),
             new GeneratedUnit(ActivatorUnitName(spec.Name), Activator(spec, options)),
             new GeneratedUnit(ContainerUnitName(spec.Name), Container(spec, options)),
         ];
+        if (options.NetworkNamespace)
+        {
+            units.Add(new GeneratedUnit(NetworkUnitName(spec.Name), Network(spec, options)));
+        }
+
+        return units;
     }
 
     private static UnitFile NewUnit(string description)
@@ -70,9 +78,15 @@ internal static partial class UnitGenerator
         return unit;
     }
 
-    private static UnitFile Socket(ServiceSpec spec)
+    private static UnitFile Socket(ServiceSpec spec, UnitGeneratorOptions options)
     {
         var unit = NewUnit($"podwake listening sockets of {spec.Name}");
+        if (options.NetworkNamespace)
+        {
+            // Up with the socket (deploy, boot), not on the first wake; it holds no process while the service sleeps.
+            unit.Add(UnitSections.Unit, UnitKeys.Wants, NetworkUnitName(spec.Name));
+        }
+
         foreach (var port in spec.Ports)
         {
             var key = port.Protocol == Protocol.Udp ? UnitKeys.ListenDatagram : UnitKeys.ListenStream;

@@ -15,6 +15,13 @@ internal sealed record UnitGeneratorOptions
     /// </summary>
     public bool Rootless { get; init; }
 
+    /// <summary>
+    /// The container joins the service's own network namespace (<see cref="Network.ServiceNetwork"/>), which a fourth
+    /// unit, <c>podwake-NAME-network.service</c>, keeps attached to podman's CNI network while the service is deployed:
+    /// a wake then skips podman's network set-up. Rootful podman with the CNI backend only.
+    /// </summary>
+    public bool NetworkNamespace { get; init; }
+
     /// <summary>Absolute path of the podwake binary the activator unit runs.</summary>
     public string PodwakePath { get; init; } = DefaultPodwakePath;
 

@@ -35,5 +35,6 @@ internal static class UnitKeys
     public const string TimeoutStopSec = "TimeoutStopSec";
     public const string SuccessExitStatus = "SuccessExitStatus";
     public const string RuntimeDirectory = "RuntimeDirectory";
+    public const string RemainAfterExit = "RemainAfterExit";
     public const string PIDFile = "PIDFile";
 }

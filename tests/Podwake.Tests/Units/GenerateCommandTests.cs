@@ -12,16 +12,38 @@ public sealed class GenerateCommandTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void HelloExample_PrintsTheHelloGoldenUnitsUnderHeaders()
+    public async Task HelloExample_PrintsTheUnitsDeployWouldInstallHereUnderHeaders()
     {
         var (exitCode, output, error) = Run("generate", RepositoryPaths.Combine("examples/hello"));
 
-        var golden = RepositoryPaths.Combine("tests/Podwake.Tests/Units/testdata/hello");
-        var expected = string.Join("\n", new[] { "podwake-hello.socket", "podwake-hello.service", "podwake-hello-container.service" }
-            .Select(name => $"# {name}\n{UnitGeneratorGoldenTests.StripAssertions(File.ReadAllText(Path.Join(golden, name)))}"));
+        // What deploy would install depends on the host (rootful on CNI: a network unit too); the hello golden files
+        // are those units without it.
+        var host = await GenerateCommand.HostOptionsAsync(system: false, CancellationToken.None);
+        var (spec, _) = UnitGeneratorGoldenTests.Load("hello");
+        var expected = string.Join("\n", UnitGenerator.Generate(spec, host).Select(u => $"# {u.Name}\n{UnitGeneratorGoldenTests.Render(u)}"));
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Equal("", error);
         Assert.Equal(expected, output.Replace(RepositoryPaths.Root, "@REPO@", StringComparison.Ordinal));
+        if (!host.NetworkNamespace && !host.Rootless)
+        {
+            var golden = RepositoryPaths.Combine("tests/Podwake.Tests/Units/testdata/hello");
+            Assert.Equal(
+                string.Join("\n", new[] { "podwake-hello.socket", "podwake-hello.service", "podwake-hello-container.service" }
+                    .Select(name => $"# {name}\n{UnitGeneratorGoldenTests.StripAssertions(File.ReadAllText(Path.Join(golden, name)))}")),
+                output.Replace(RepositoryPaths.Root, "@REPO@", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void CreateCommand_NetworkNamespace_JoinsTheServicesKeptNamespace()
+    {
+        var (spec, options) = UnitGeneratorGoldenTests.Load("network-namespace");
+
+        var words = UnitGenerator.CreateCommand(spec, options, "/run/user/0");
+
+        Assert.Equal("ns:/run/netns/podwake-netns", words[words.IndexOf("--network") + 1]);
+        Assert.DoesNotContain("-p", words);
+        Assert.DoesNotContain("--network", UnitGenerator.CreateCommand(spec, options with { NetworkNamespace = false }, "/run/user/0"));
     }
 
     [Fact]

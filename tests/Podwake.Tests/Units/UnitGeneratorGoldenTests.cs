@@ -7,7 +7,7 @@ namespace Podwake.Tests.Units;
 
 /// <summary>
 /// Golden files under <c>testdata/CASE/</c>: the input (<c>service.yaml</c>, or <c>input</c> naming a repository
-/// path), optional <c>options</c> (<c>--system</c>), and one expected file per generated unit. Expected files carry
+/// path), optional <c>options</c> (<c>--system</c>, <c>--network-namespace</c>), and one expected file per generated unit. Expected files carry
 /// Quadlet-style assertions beside the lines they test, which are checked and then stripped before comparing:
 /// <list type="bullet">
 /// <item><c>## assert-key-is SECTION KEY VALUE</c>: the last KEY in SECTION is VALUE (the rest of the line).</item>
@@ -98,8 +98,9 @@ public sealed class UnitGeneratorGoldenTests
         }
 
         var optionsFile = Path.Join(directory, "options");
-        var system = File.Exists(optionsFile) && File.ReadAllText(optionsFile).Trim() == "--system";
-        return (spec, new UnitGeneratorOptions { System = system });
+        var words = File.Exists(optionsFile) ? File.ReadAllText(optionsFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [];
+        Assert.All(words, w => Assert.Contains(w, (string[])["--system", "--network-namespace"]));
+        return (spec, new UnitGeneratorOptions { System = words.Contains("--system"), NetworkNamespace = words.Contains("--network-namespace") });
     }
 
     internal static string Render(GeneratedUnit unit) => unit.File.ToString().Replace(RepositoryPaths.Root, RepoPlaceholder, StringComparison.Ordinal);
