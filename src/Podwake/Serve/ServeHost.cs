@@ -125,12 +125,22 @@ internal sealed class ServeHost : IAsyncDisposable
 
     private async Task WatchEventsAsync(CancellationToken cancellationToken)
     {
+        // podman's event stream can end under load: the next subscription replays from the last event seen (that one
+        // again too; a workload takes a repeated "died" for what it is), so a container that died in between is noticed.
+        // The first subscription starts at the log's end: for a since, podman reads its event log from the start.
+        DateTimeOffset? since = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var subscribedAt = DateTimeOffset.UtcNow;
             try
             {
-                await foreach (var podmanEvent in _podman!.Client.StreamEventsAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var podmanEvent in _podman!.Client.StreamEventsAsync(since, cancellationToken).ConfigureAwait(false))
                 {
+                    if (podmanEvent.TimeNano > 0)
+                    {
+                        since = podmanEvent.Timestamp;
+                    }
+
                     foreach (var service in _services)
                     {
                         service.Workload.OnEvent(podmanEvent);
@@ -145,6 +155,8 @@ internal sealed class ServeHost : IAsyncDisposable
             {
                 ServeLog.EventsFailed(_logger, ex.Message);
             }
+
+            since ??= subscribedAt;
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
