@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;
@@ -68,7 +67,7 @@ internal static class DeployCommand
             await error.WriteLineAsync($"podwake: error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.UserError;
         }
-        catch (Exception ex) when (ex is EnvironmentException or PodmanUnavailableException or ExternalCommandException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex))
         {
             await error.WriteLineAsync($"podwake: error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.EnvironmentError;

@@ -10,4 +10,12 @@ internal static class ExitCodes
 
     /// <summary>podman or systemd missing or unusable; the message says what to install or start.</summary>
     public const int EnvironmentError = 2;
+
+    /// <summary>
+    /// A failure of the host rather than of the user's input (a tool missing or failing, podman away, a file podwake may
+    /// not write): the commands that change the host print its message and exit with <see cref="EnvironmentError"/>.
+    /// </summary>
+    public static bool IsEnvironmentFailure(Exception exception) =>
+        exception is Control.EnvironmentException or Podman.PodmanUnavailableException or Host.ExternalCommandException
+            or IOException or UnauthorizedAccessException;
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Podwake.Control;
-using Podwake.Host;
 using Podwake.Network;
 
 namespace Podwake.Cli;
@@ -46,7 +44,7 @@ internal static class NetworkCommand
                 await result.InvocationConfiguration.Output.WriteLineAsync(await action(serviceName, result, cancellationToken));
                 return ExitCodes.Success;
             }
-            catch (Exception ex) when (ex is EnvironmentException or IOException or UnauthorizedAccessException or ExternalCommandException)
+            catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex))
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"podwake: error: {ex.Message}");
                 return ExitCodes.EnvironmentError;

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
-using Podwake.Podman;
 
 namespace Podwake.Cli;
 
@@ -48,7 +46,7 @@ internal static class UndeployCommand
 
                 return ExitCodes.Success;
             }
-            catch (Exception ex) when (ex is EnvironmentException or PodmanUnavailableException or ExternalCommandException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex))
             {
                 await error.WriteLineAsync($"podwake: error: {ex.Message}");
                 return ExitCodes.EnvironmentError;

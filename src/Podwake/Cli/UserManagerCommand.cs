@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Podwake.Control;
 using Podwake.Host;
 using Podwake.Systemd;
 
@@ -39,7 +38,7 @@ internal static class UserManagerCommand
                 await result.InvocationConfiguration.Output.WriteLineAsync(await action(new UserManager(account), cancellationToken));
                 return ExitCodes.Success;
             }
-            catch (Exception ex) when (ex is EnvironmentException or IOException or UnauthorizedAccessException or Host.ExternalCommandException)
+            catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex))
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"podwake: error: {ex.Message}");
                 return ExitCodes.EnvironmentError;

@@ -36,7 +36,7 @@ internal static class ServiceNetwork
 
     public static string NamespacePath(string service) => Path.Combine(NetnsDirectory, NamespaceName(service));
 
-    public static CniAttachment Attachment(string service) => new($"podwake-{service}", NamespacePath(service));
+    public static CniAttachment Attachment(string service) => new(NamespaceName(service), NamespacePath(service));
 
     private static string StatePath(string service) => Path.Combine(StateDirectory, $"{service}.json");
 
@@ -132,13 +132,6 @@ internal static class ServiceNetwork
 
         return true;
     }
-
-    /// <summary>The namespace's IPv4 address on the CNI network (from the ADD result), or null when it is down.</summary>
-    public static string? Address(string service) =>
-        ReadState(service)?.Result?["ips"] is JsonArray ips
-        && ips.OfType<JsonObject>().Select(ip => ip["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null && !a.Contains(':')) is { } cidr
-            ? cidr.Split('/')[0]
-            : null;
 
     private static async Task Ip(string[] arguments, CancellationToken cancellationToken) =>
         (await ExternalCommand.RunAsync(IpPath, arguments, cancellationToken: cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"ip {string.Join(' ', arguments)}");
