@@ -8,6 +8,14 @@ internal static partial class Duration
 {
     public const string Units = "ms, s, m or h";
 
+    /// <summary>The longest duration any key accepts (README, "Limits").</summary>
+    /// <remarks>
+    /// Every duration ends up in a timer (<c>Task.Delay</c>, <c>CancelAfter</c>, <c>ITimer</c>), which throws past
+    /// uint.MaxValue - 1 ms (~49.7 days): a ready.timeout of 1200h passed validate, then every connection got an
+    /// empty reply and SIGTERM threw, leaving the container. 24h keeps even a sum of two (flow_idle + idle) far below.
+    /// </remarks>
+    public static readonly TimeSpan Maximum = TimeSpan.FromHours(24);
+
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="problem"/> says what is wrong (without the key).</summary>
     /// <param name="alternatives">Other accepted words for the "use ..." advice, e.g. <c> or "never"</c>.</param>
     public static bool TryParse(string text, out TimeSpan value, out string problem, string alternatives = "")
@@ -45,9 +53,9 @@ internal static partial class Duration
             milliseconds = decimal.MaxValue;
         }
 
-        if (milliseconds > (decimal)TimeSpan.MaxValue.TotalMilliseconds / 2)
+        if (milliseconds > (decimal)Maximum.TotalMilliseconds)
         {
-            problem = $"\"{text}\" is too long; use at most a few years (e.g. 8760h)";
+            problem = $"\"{text}\" is longer than {Format(Maximum)}, the most podwake accepts; use at most {Format(Maximum)}{alternatives}";
             return false;
         }
 
@@ -90,10 +98,10 @@ internal static partial class Duration
         return text;
     }
 
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$")]
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?\z")]
     private static partial Regex BareNumber();
 
-    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")]
+    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+\z")]
     private static partial Regex Whole();
 
     [GeneratedRegex(@"(?<number>[0-9]+(\.[0-9]+)?)(?<unit>ms|s|m|h)")]

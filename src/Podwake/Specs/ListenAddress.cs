@@ -42,6 +42,15 @@ internal static partial class ListenAddress
                 return false;
             }
 
+            // Tried here (systemd 252, Linux 6.x): ListenStream= refuses any zone ("[fe80::..%eth0]", "%%4", "%%eth0":
+            // "Failed to parse address value"), an unescaped "%4" is a bad specifier, and the kernel refuses to bind a
+            // link-local address without one (EINVAL). .NET turned "%lo" into "%1", so it reached the unit unescaped.
+            if (host.Contains('%', StringComparison.Ordinal) || v6.ScopeId != 0 || v6.IsIPv6LinkLocal)
+            {
+                problem = $"\"{host}\" in \"{text}\" is a link-local address or has a zone (%IFACE); podwake cannot listen on those (systemd's ListenStream= refuses a zone and Linux binds link-local addresses only with one): use a global or loopback address, or [::]:{port} for every address";
+                return false;
+            }
+
             return TryPort(text, port, out var v6Port, ref problem) && Set(new IPEndPoint(v6, v6Port), out endPoint);
         }
 
@@ -102,12 +111,12 @@ internal static partial class ListenAddress
 
     private static bool LooksLikeHost(string text) => HostName().IsMatch(text) && !IPv4().IsMatch(text);
 
-    [GeneratedRegex("^[0-9]+$")]
+    [GeneratedRegex(@"^[0-9]+\z")]
     private static partial Regex Digits();
 
-    [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")]
+    [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3}){3}\z")]
     private static partial Regex IPv4();
 
-    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\z")]
     private static partial Regex HostName();
 }

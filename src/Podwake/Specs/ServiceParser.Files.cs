@@ -228,6 +228,6 @@ internal sealed partial class ServiceParser
         return path;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex VolumeName();
 }

@@ -130,6 +130,12 @@ internal sealed partial class ServiceParser
             return null;
         }
 
+        if (text.Any(char.IsControl))
+        {
+            Error(node, $"{key}: \"{text}\" contains a control character; write the address alone: {ListenAddress.Forms}");
+            return null;
+        }
+
         if (!ListenAddress.TryParse(text, out var endPoint, out var problem))
         {
             Error(node, $"{key}: {problem}");

@@ -110,6 +110,13 @@ internal sealed partial class ServiceParser
             return null;
         }
 
+        // The path goes into the request line as is: a space or control character would end or split it.
+        if (path.Any(c => c <= ' ' || c == '\x7f'))
+        {
+            Error(node, $"ready.http: \"{path}\" contains a space or control character, which would break the request line; percent-encode it (e.g. %20 for a space)");
+            return null;
+        }
+
         if (port is null)
         {
             if (ports.Complete)

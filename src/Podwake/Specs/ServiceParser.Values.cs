@@ -85,6 +85,14 @@ internal sealed partial class ServiceParser
     {
         if (node is YamlScalarNode { Value: { } value } && !IsNull(node))
         {
+            // A NUL cannot be part of an argv string, an environment entry or a path: runc refused every wake of such
+            // a service ("invalid argument"), after validate had said ok.
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                Error(node, $"{key}: contains a NUL character (\\0), which no program argument, environment value or path can hold; remove it");
+                return null;
+            }
+
             return value;
         }
 
@@ -194,9 +202,9 @@ internal sealed partial class ServiceParser
     /// <summary>An absolute path for <paramref name="path"/>, relative ones taken from the file's directory.</summary>
     private string Resolve(string path) => Path.GetFullPath(path, _directory);
 
-    [GeneratedRegex("^[0-9]+$")]
+    [GeneratedRegex(@"^[0-9]+\z")]
     private static partial Regex Digits();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex VariableName();
 }

@@ -102,6 +102,13 @@ internal sealed partial class ServiceParser
             return null;
         }
 
+        if (name is not null && ReservedSuffix().Match(name) is { Success: true } reserved)
+        {
+            var owner = name[..reserved.Index];
+            Error(node, $"name: \"{name}\" ends with \"{reserved.Value}\", which podwake reserves: {ReservedUse(name, reserved.Value, owner)}; choose a name without that ending, e.g. {owner}-app");
+            return null;
+        }
+
         return name;
     }
 
@@ -248,9 +255,25 @@ internal sealed partial class ServiceParser
     /// <summary>A valid <c>name:</c>; also what the internal commands that take a service name accept.</summary>
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,47}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,47}\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    /// <summary>
+    /// Suffixes podwake appends to a service's name for its other units and containers (<c>-container</c>,
+    /// <c>-network</c> and <c>-expose[-PORT]</c> units, the <c>-next</c> container of an update): a service named so would
+    /// share unit or container names with another, even one deployed from another file at another time.
+    /// </summary>
+    [GeneratedRegex(@"-(container|network|next|expose(-[0-9]+)?)\z")]
+    private static partial Regex ReservedSuffix();
+
+    private static string ReservedUse(string name, string suffix, string owner) => suffix switch
+    {
+        "-container" => $"podwake-{name}.service is the container unit of a service named \"{owner}\"",
+        "-network" => $"podwake-{name}.service is the network unit of a service named \"{owner}\"",
+        "-next" => $"podwake-{name} is the container an update of a service named \"{owner}\" creates",
+        _ => $"podwake-{name}.socket is an expose unit of a service named \"{owner}\"",
+    };
+
+    [GeneratedRegex(@"^[a-z_][a-z0-9_-]{0,31}\z")]
     private static partial Regex UserPattern();
 }

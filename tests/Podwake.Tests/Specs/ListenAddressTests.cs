@@ -30,6 +30,10 @@ public sealed class ListenAddressTests
     [InlineData("70000", "port 70000 in \"70000\" is out of range; use 1 to 65535")]
     [InlineData("127.0.0.1:http", "\"127.0.0.1:http\" has no valid port; write ADDRESS:PORT with a port from 1 to 65535")]
     [InlineData("300.1.1.1:80", "\"300.1.1.1:80\" is not an address; use PORT, IPV4:PORT or [IPV6]:PORT (e.g. 8080, 0.0.0.0:80, [::1]:8080)")]
+    [InlineData("127.0.0.1:8080\n", "\"127.0.0.1:8080\n\" has no valid port; write ADDRESS:PORT with a port from 1 to 65535")]
+    [InlineData("[fe80::1%lo]:8080", "\"fe80::1%lo\" in \"[fe80::1%lo]:8080\" is a link-local address or has a zone (%IFACE); podwake cannot listen on those (systemd's ListenStream= refuses a zone and Linux binds link-local addresses only with one): use a global or loopback address, or [::]:8080 for every address")]
+    [InlineData("[fe80::1]:8080", "\"fe80::1\" in \"[fe80::1]:8080\" is a link-local address or has a zone (%IFACE); podwake cannot listen on those (systemd's ListenStream= refuses a zone and Linux binds link-local addresses only with one): use a global or loopback address, or [::]:8080 for every address")]
+    [InlineData("[::1%1]:8080", "\"::1%1\" in \"[::1%1]:8080\" is a link-local address or has a zone (%IFACE); podwake cannot listen on those (systemd's ListenStream= refuses a zone and Linux binds link-local addresses only with one): use a global or loopback address, or [::]:8080 for every address")]
     public void InvalidAddress_SaysHowToFixIt(string text, string problem)
     {
         Assert.False(ListenAddress.TryParse(text, out _, out var actual));
