@@ -91,22 +91,33 @@ internal static class SpecLoader
     private static List<ParsedService> LoadFile(string file, List<Diagnostic> diagnostics)
     {
         var services = new List<ParsedService>();
+        var text = SpecFileReader.Read(file, out var problem);
+        if (text is null)
+        {
+            diagnostics.Add(problem!);
+            return services;
+        }
+
         var stream = new YamlStream();
-        var text = "";
+        var parser = new BoundedYamlParser(new StringReader(text));
         try
         {
-            text = File.ReadAllText(file);
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
-            var line = checked((int)e.Start.Line);
-            diagnostics.Add(new Diagnostic(new SourceLocation(file, line, checked((int)e.Start.Column)), YamlMessage(e, text, line)));
+            var at = Position(e, text);
+            diagnostics.Add(new Diagnostic(new SourceLocation(file, at.Line, at.Column), YamlMessage(e, text, at.Line)));
             return services;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
         {
-            diagnostics.Add(new Diagnostic(SourceLocation.ForFile(file), $"cannot read the file: {e.Message}"));
+            // YamlDotNet 18.1 throws these from inside its scanner on some broken input, e.g. an unclosed flow list
+            // followed by a key ("command: [a" then "ports: ..."): before, an unhandled exception and a stack trace.
+            var at = parser.Position;
+            diagnostics.Add(new Diagnostic(
+                new SourceLocation(file, Math.Max(1, checked((int)at.Line)), Math.Max(1, checked((int)at.Column))),
+                "invalid YAML: the parser stopped here; look for an unclosed [ { or quote before this point"));
             return services;
         }
 
@@ -124,10 +135,32 @@ internal static class SpecLoader
 
         if (services.Count == 0)
         {
-            diagnostics.Add(new Diagnostic(SourceLocation.ForFile(file), "no service in this file; a service needs at least name, image and ports"));
+            diagnostics.Add(new Diagnostic(new SourceLocation(file, 1, 1), "no service in this file; a service needs at least name, image and ports"));
         }
 
         return services;
+    }
+
+    /// <summary>Where to point: YamlDotNet's position, except for a tab, which it reports at the mapping it breaks.</summary>
+    private static (int Line, int Column) Position(YamlException e, string text)
+    {
+        var (line, column) = (Math.Max(1, checked((int)e.Start.Line)), Math.Max(1, checked((int)e.Start.Column)));
+        if (e.Message.Contains(" tab", StringComparison.Ordinal))
+        {
+            // The first line from there indented with a tab: "ports:\n\t- ..." said 1:1 (the mapping), not 4:1.
+            var lines = text.Split('\n');
+            for (var i = line - 1; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+                if (tab >= 0 && tab < indent)
+                {
+                    return (i + 1, tab + 1);
+                }
+            }
+        }
+
+        return (line, column);
     }
 
     /// <summary>YamlDotNet's message, in the style of the others ("invalid YAML: ...", no final period).</summary>

@@ -337,7 +337,7 @@ public sealed class SpecValidationTests : IDisposable
     {
         var errors = Load("# nothing here yet\n");
 
-        Assert.Equal([$"{_file}: error: no service in this file; a service needs at least name, image and ports"], errors);
+        Assert.Equal([$"{_file}:1:1: error: no service in this file; a service needs at least name, image and ports"], errors);
     }
 
     [Fact]
