@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -63,18 +64,32 @@ internal static partial class SpecFileReader
             return null;
         }
 
-        // Read one byte past the limit: the file may have grown since statx.
-        var bytes = new byte[MaxBytes + 1];
+        // Read one byte past the limit: the file may have grown since statx. Pooled: a fresh 1 MiB array per file
+        // was most of the cost of loading a small one.
+        var bytes = ArrayPool<byte>.Shared.Rent(MaxBytes + 1);
+        try
+        {
+            return ReadText(file, handle, bytes, out problem);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static string? ReadText(string file, SafeFileHandle handle, byte[] bytes, out Diagnostic? problem)
+    {
+        problem = null;
         var length = 0;
         int read;
-        while (length < bytes.Length && (read = RandomAccess.Read(handle, bytes.AsSpan(length), length)) > 0)
+        while (length <= MaxBytes && (read = RandomAccess.Read(handle, bytes.AsSpan(length, MaxBytes + 1 - length), length)) > 0)
         {
             length += read;
         }
 
         if (length > MaxBytes)
         {
-            problem = TooLarge(file, "more than that");
+            problem = TooLarge(file, $"more than {MaxBytes} bytes");
             return null;
         }
 

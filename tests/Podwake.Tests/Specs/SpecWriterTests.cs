@@ -91,7 +91,7 @@ public sealed class SpecWriterTests : IDisposable
     }
 
     /// <summary>Everything but where the keys were written, with collections as comparable text.</summary>
-    private static string Normalize(ServiceSpec spec) => string.Join('\n',
+    internal static string Normalize(ServiceSpec spec) => string.Join('\n',
         spec.Name, spec.Image, spec.Build?.Context, spec.Build?.Containerfile, string.Join('|', spec.Build?.Args.OrderBy(a => a.Key).Select(a => a.ToString()) ?? []),
         string.Join('|', spec.Command ?? []), string.Join('|', spec.Env.OrderBy(e => e.Key)),
         string.Join('|', spec.Volumes.Select(v => $"{v.Source}>{v.Target}>{string.Join(',', v.Options)}")),

@@ -1,3 +1,4 @@
+using CsCheck;
 using Podwake.Units;
 using Xunit;
 
@@ -17,6 +18,30 @@ public sealed class UnitNameTests
     [
         "/", "/srv/www", "//srv//www/", "/srv/./www", "/srv/my data", "/srv/h\u00e9llo/.config", "/.hidden", "/a-b/c_d",
     ];
+
+    [SystemdToolFact(SystemdEscape)]
+    public void UnitNamesOfValidServiceNames_AreNamesSystemdKeepsAsTheyAre()
+    {
+        // systemd-escape --mangle escapes whatever is not valid in a unit name: nothing may change.
+        var random = Gen.Select(
+                Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-"], 0, 47],
+                Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789"],
+                (rest, first) => $"{first}{rest}")
+            .Array[100, 100].Single();
+        var units = random.Concat(["0", "a--b", "a-", new string('z', 48)])
+            .Where(Podwake.Specs.ServiceParser.IsValidName)
+            .SelectMany(n => new[]
+            {
+                UnitGenerator.SocketUnitName(n), UnitGenerator.ActivatorUnitName(n), UnitGenerator.ContainerUnitName(n),
+                UnitGenerator.NetworkUnitName(n), $"podwake-{n}-expose.socket", $"podwake-{n}-expose-65535.service",
+            })
+            .ToList();
+
+        var (exitCode, output, error) = ToolRunner.Run(SystemdEscape, ["--mangle", "--", .. units]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(units, output.TrimEnd('\n').Split(' '));
+    }
 
     [SystemdToolFact(SystemdEscape)]
     public void Escape_MatchesSystemdEscape()
