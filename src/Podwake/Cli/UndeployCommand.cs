@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Podwake.Deploy;
 using Podwake.Host;
+using Podwake.Specs;
 
 namespace Podwake.Cli;
 
@@ -23,7 +24,8 @@ internal static class UndeployCommand
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             var requested = result.GetRequiredValue(names);
-            var invalid = requested.Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9][a-z0-9-]{0,47}$")).ToList();
+            // The loader's own name rule (its `$`-free pattern refuses "web\n", which a `^...$` regex let through).
+            var invalid = requested.Where(n => !ServiceParser.IsValidName(n)).ToList();
             foreach (var name in invalid)
             {
                 await error.WriteLineAsync($"podwake: error: \"{name}\" is not a service name; names are 1 to 48 lowercase letters, digits and '-'");
