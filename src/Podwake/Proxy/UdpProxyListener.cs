@@ -37,6 +37,14 @@ internal sealed class UdpProxyListener : IAsyncDisposable
 
     private static readonly TimeSpan HeldWindow = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Datagrams the receive loop handles in a row before it lets go of its thread. Socket continuations run inline on
+    /// the epoll thread (Program.cs), and under a flood every receive completes at once, so without this the loop kept
+    /// that thread for as long as the flood lasted and no other socket of the process (TCP accepts, the control socket,
+    /// replies) got an event.
+    /// </summary>
+    private const int ReceivesPerYield = 64;
+
     private readonly Socket _listener;
     private readonly int _containerPort;
     private readonly ServiceActivator _activator;
@@ -45,6 +53,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<SocketAddress, UdpFlow> _flows = new();
+    private readonly UdpFlowEviction _eviction;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _sweeper;
@@ -58,14 +67,19 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     private int _disposed;
 
     /// <param name="listener">A bound udp socket; the listener owns it from now on.</param>
-    /// <param name="flowIdle">A flow ends after this long with no datagram either way (<c>udp.flow_idle</c>).</param>
-    public UdpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan flowIdle, TimeProvider time, ILogger logger)
+    /// <param name="udp">
+    /// <c>udp:</c>: a flow ends after <c>flow_idle</c> with no datagram either way; past <c>max_flows</c> (or the process's
+    /// <paramref name="budget"/>) a new client evicts the flow idle longest.
+    /// </param>
+    /// <param name="budget">The process's fd budget for flows; <see cref="FileDescriptorBudget.Process"/> unless a test gives its own.</param>
+    public UdpProxyListener(Socket listener, int containerPort, ServiceActivator activator, Specs.UdpSpec udp, TimeProvider time, ILogger logger, FileDescriptorBudget? budget = null)
     {
         _listener = listener;
         _containerPort = containerPort;
         _activator = activator;
         _accounting = activator.Datagrams;
-        _flowIdle = flowIdle;
+        _flowIdle = udp.FlowIdle;
+        _eviction = new UdpFlowEviction(udp.MaxFlows, budget ?? FileDescriptorBudget.Process);
         _time = time;
         _logger = logger;
         _lastUnreachableReport = time.GetTimestamp() - time.TimestampFrequency;
@@ -91,8 +105,15 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize, pinned: true);
         var from = new SocketAddress(_listener.AddressFamily);
+        var inARow = 0;
         while (true)
         {
+            if (++inARow == ReceivesPerYield)
+            {
+                inARow = 0;
+                await Task.Yield();
+            }
+
             int length;
             try
             {
@@ -129,6 +150,11 @@ internal sealed class UdpProxyListener : IAsyncDisposable
                 }
 
                 flow = OpenFlow(from, now);
+                if (flow is null)
+                {
+                    _accounting.CountDropped();
+                    return;
+                }
             }
 
             var backend = flow.Accept(datagram, now, out var closed, out var dropped);
@@ -175,12 +201,18 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         }
     }
 
-    private UdpFlow OpenFlow(SocketAddress from, long now)
+    /// <summary>A new flow for a new client, evicting the flow idle longest when the table is full; null when nothing can be evicted.</summary>
+    private UdpFlow? OpenFlow(SocketAddress from, long now)
     {
         // The receive loop reuses `from`: the table keeps its own copy.
         var client = new SocketAddress(from.Family, from.Size);
         from.Buffer.Span[..from.Size].CopyTo(client.Buffer.Span);
         var endpoint = (_listener.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0)).Create(client);
+        if (!MakeRoom(endpoint))
+        {
+            return null;
+        }
+
         var flow = new UdpFlow(this, _accounting, client, endpoint, now);
         _flows[client] = flow;
         _accounting.FlowOpened();
@@ -188,6 +220,51 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         ProxyLog.FlowOpened(_logger, _activator.Name, endpoint);
         _ = RunFlowAsync(flow);
         return flow;
+    }
+
+    /// <summary>
+    /// Takes room for one more flow: within <c>udp.max_flows</c> and the process's fd budget, evicting this listener's
+    /// flows idle longest until there is. False (the datagram is dropped) only when the budget is spent by other
+    /// listeners and this one has nothing to evict. Only the receive loop opens flows, so this runs on one thread at a time.
+    /// </summary>
+    private bool MakeRoom(EndPoint client)
+    {
+        var evicted = 0;
+        while (!_eviction.TryTake())
+        {
+            if (_eviction.NextVictim(_flows) is not { } victim)
+            {
+                if (!_eviction.BudgetWarned)
+                {
+                    _eviction.BudgetWarned = true;
+                    ProxyLog.FlowBudgetExhausted(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.Budget.MaxFlows, _eviction.Budget.Limit, _eviction.Budget.Reserve, client);
+                }
+
+                return false;
+            }
+
+            if (!_eviction.Evicting)
+            {
+                _eviction.Evicting = true;
+                ProxyLog.Evicting(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.Flows, _eviction.MaxFlows, _eviction.Budget.MaxFlows, victim.ClientEndPoint);
+            }
+
+            evicted++;
+            _accounting.CountEvicted();
+            _eviction.RunEvictions++;
+            victim.Close();
+        }
+
+        if (evicted == 0 && _eviction.Evicting)
+        {
+            // A new client found room without evicting: the run of evictions is over.
+            ProxyLog.EvictionsEnded(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.RunEvictions);
+            _eviction.Evicting = false;
+            _eviction.RunEvictions = 0;
+        }
+
+        _eviction.BudgetWarned = false;
+        return true;
     }
 
     private async Task RunFlowAsync(UdpFlow flow)
@@ -267,8 +344,10 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Called once per flow, by its <see cref="UdpFlow.Close"/>: its room in the table and the fd budget is free again.</summary>
     internal void Remove(UdpFlow flow)
     {
+        _eviction.Give();
         if (_flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow)))
         {
             ProxyLog.FlowEnded(_logger, _activator.Name, flow.ClientEndPoint);
