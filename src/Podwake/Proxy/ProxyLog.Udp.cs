@@ -12,6 +12,9 @@ internal static partial class ProxyLog
     [LoggerMessage(131, LogLevel.Warning, "{Service}: the process holds its most udp flows ({Budget}: open-file limit {Limit} less {Reserve} kept for tcp and podman) and {Listen} has none to evict: dropping datagrams from new clients such as {Client}")]
     public static partial void FlowBudgetExhausted(ILogger logger, string service, EndPoint? listen, int budget, int limit, int reserve, EndPoint client);
 
+    [LoggerMessage(133, LogLevel.Warning, "{Service}: udp flow table of {Listen} full and turning over at its most ({MaxFlows} evictions a second, udp.max_flows): dropping datagrams from new clients such as {Client}; existing flows are served")]
+    public static partial void EvictionRateLimited(ILogger logger, string service, EndPoint? listen, int maxFlows, EndPoint client);
+
     [LoggerMessage(132, LogLevel.Information, "{Service}: udp flow table of {Listen} has room again after {Evicted} evictions")]
     public static partial void EvictionsEnded(ILogger logger, string service, EndPoint? listen, long evicted);
 }

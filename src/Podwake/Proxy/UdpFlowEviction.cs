@@ -15,13 +15,19 @@ namespace Podwake.Proxy;
 internal sealed class UdpFlowEviction
 {
     private readonly Queue<(UdpFlow Flow, long Seen)> _candidates = new();
+    private readonly long _frequency;
     private int _flows;
+    private double _tokens;
+    private long _refilledAt;
 
-    public UdpFlowEviction(int maxFlows, FileDescriptorBudget budget)
+    /// <param name="frequency">Ticks per second of the timestamps <see cref="TryEvictNow"/> gets (<see cref="TimeProvider.TimestampFrequency"/>).</param>
+    public UdpFlowEviction(int maxFlows, FileDescriptorBudget budget, long frequency)
     {
         MaxFlows = maxFlows;
         Budget = budget;
         BatchSize = Math.Clamp(maxFlows / 16, 1, 256);
+        _frequency = frequency;
+        _tokens = maxFlows;
     }
 
     public int MaxFlows { get; }
@@ -42,6 +48,31 @@ internal sealed class UdpFlowEviction
 
     /// <summary>The budget's exhaustion was logged since room was last found.</summary>
     public bool BudgetWarned { get; set; }
+
+    /// <summary>Evictions were refused for their rate since room was last found (logged once).</summary>
+    public bool RateLimited { get; set; }
+
+    /// <summary>
+    /// Whether one more eviction may happen now: at most <see cref="MaxFlows"/> a second (a token bucket as deep as the
+    /// table), i.e. a full table turns over at most once a second. Opening a flow (a socket, a connect, often a setns)
+    /// costs far more than reading a datagram: with evictions unbounded, 100,000 new sources kept the receive loop
+    /// opening and evicting flows (about 4,000 a second here) while the kernel dropped two thirds of the flood from the
+    /// listen socket's queue, a legitimate client's datagrams among them (14 of 20 answered). Past the rate, datagrams
+    /// of new clients are read and dropped (counted), which keeps that queue drained for the flows that exist.
+    /// </summary>
+    public bool TryEvictNow(long now)
+    {
+        var elapsed = (now - _refilledAt) / (double)_frequency;
+        _refilledAt = now;
+        _tokens = Math.Min(MaxFlows, _tokens + (elapsed * MaxFlows));
+        if (_tokens < 1)
+        {
+            return false;
+        }
+
+        _tokens--;
+        return true;
+    }
 
     /// <summary>Room for one more flow in this table and in the process's budget; false (nothing taken) when either is full.</summary>
     public bool TryTake()

@@ -79,7 +79,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         _activator = activator;
         _accounting = activator.Datagrams;
         _flowIdle = udp.FlowIdle;
-        _eviction = new UdpFlowEviction(udp.MaxFlows, budget ?? FileDescriptorBudget.Process);
+        _eviction = new UdpFlowEviction(udp.MaxFlows, budget ?? FileDescriptorBudget.Process, time.TimestampFrequency);
         _time = time;
         _logger = logger;
         _lastUnreachableReport = time.GetTimestamp() - time.TimestampFrequency;
@@ -208,7 +208,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         var client = new SocketAddress(from.Family, from.Size);
         from.Buffer.Span[..from.Size].CopyTo(client.Buffer.Span);
         var endpoint = (_listener.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0)).Create(client);
-        if (!MakeRoom(endpoint))
+        if (!MakeRoom(endpoint, now))
         {
             return null;
         }
@@ -227,11 +227,22 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     /// flows idle longest until there is. False (the datagram is dropped) only when the budget is spent by other
     /// listeners and this one has nothing to evict. Only the receive loop opens flows, so this runs on one thread at a time.
     /// </summary>
-    private bool MakeRoom(EndPoint client)
+    private bool MakeRoom(EndPoint client, long now)
     {
         var evicted = 0;
         while (!_eviction.TryTake())
         {
+            if (!_eviction.TryEvictNow(now))
+            {
+                if (!_eviction.RateLimited)
+                {
+                    _eviction.RateLimited = true;
+                    ProxyLog.EvictionRateLimited(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.MaxFlows, client);
+                }
+
+                return false;
+            }
+
             if (_eviction.NextVictim(_flows) is not { } victim)
             {
                 if (!_eviction.BudgetWarned)
@@ -264,6 +275,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         }
 
         _eviction.BudgetWarned = false;
+        _eviction.RateLimited = false;
         return true;
     }
 
