@@ -21,7 +21,7 @@ namespace Podwake.Proxy;
 /// flow's connected socket; replies take one ReceiveAsync and one SendToAsync. With socket
 /// continuations inlined on the epoll thread (Program.cs) that is the whole cost.
 /// </remarks>
-internal sealed class UdpProxyListener : IAsyncDisposable
+internal sealed partial class UdpProxyListener : IAsyncDisposable
 {
     /// <summary>Largest datagram a UDP socket can receive (IPv6 jumbograms aside).</summary>
     private const int MaxDatagramSize = 65535;
@@ -201,114 +201,6 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         }
     }
 
-    /// <summary>A new flow for a new client, evicting the flow idle longest when the table is full; null when nothing can be evicted.</summary>
-    private UdpFlow? OpenFlow(SocketAddress from, long now)
-    {
-        // The receive loop reuses `from`: the table keeps its own copy.
-        var client = new SocketAddress(from.Family, from.Size);
-        from.Buffer.Span[..from.Size].CopyTo(client.Buffer.Span);
-        var endpoint = (_listener.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0)).Create(client);
-        if (!MakeRoom(endpoint, now))
-        {
-            return null;
-        }
-
-        var flow = new UdpFlow(this, _accounting, client, endpoint, now);
-        _flows[client] = flow;
-        _accounting.FlowOpened();
-        Interlocked.Increment(ref _running);
-        ProxyLog.FlowOpened(_logger, _activator.Name, endpoint);
-        _ = RunFlowAsync(flow);
-        return flow;
-    }
-
-    /// <summary>
-    /// Takes room for one more flow: within <c>udp.max_flows</c> and the process's fd budget, evicting this listener's
-    /// flows idle longest until there is. False (the datagram is dropped) only when the budget is spent by other
-    /// listeners and this one has nothing to evict. Only the receive loop opens flows, so this runs on one thread at a time.
-    /// </summary>
-    private bool MakeRoom(EndPoint client, long now)
-    {
-        var evicted = 0;
-        while (!_eviction.TryTake())
-        {
-            if (!_eviction.TryEvictNow(now))
-            {
-                if (!_eviction.RateLimited)
-                {
-                    _eviction.RateLimited = true;
-                    ProxyLog.EvictionRateLimited(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.MaxFlows, client);
-                }
-
-                return false;
-            }
-
-            if (_eviction.NextVictim(_flows) is not { } victim)
-            {
-                if (!_eviction.BudgetWarned)
-                {
-                    _eviction.BudgetWarned = true;
-                    ProxyLog.FlowBudgetExhausted(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.Budget.MaxFlows, _eviction.Budget.Limit, _eviction.Budget.Reserve, client);
-                }
-
-                return false;
-            }
-
-            if (!_eviction.Evicting)
-            {
-                _eviction.Evicting = true;
-                ProxyLog.Evicting(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.Flows, _eviction.MaxFlows, _eviction.Budget.MaxFlows, victim.ClientEndPoint);
-            }
-
-            evicted++;
-            _accounting.CountEvicted();
-            _eviction.RunEvictions++;
-            victim.Close();
-        }
-
-        if (evicted == 0 && _eviction.Evicting)
-        {
-            // A new client found room without evicting: the run of evictions is over.
-            ProxyLog.EvictionsEnded(_logger, _activator.Name, _listener.LocalEndPoint, _eviction.RunEvictions);
-            _eviction.Evicting = false;
-            _eviction.RunEvictions = 0;
-        }
-
-        _eviction.BudgetWarned = false;
-        _eviction.RateLimited = false;
-        return true;
-    }
-
-    private async Task RunFlowAsync(UdpFlow flow)
-    {
-        // Off the receive loop: the flow's first await (the wake) must not delay the next datagram.
-        await Task.Yield();
-        try
-        {
-            await flow.RunAsync(_activator, _containerPort, _stopping.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _running) == 0 && _stopping.IsCancellationRequested)
-            {
-                _drained.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>Ends flows that were quiet for flow idle; a flow still waiting for its wake is left alone.</summary>
-    private void Sweep()
-    {
-        foreach (var (_, flow) in _flows)
-        {
-            if (flow.IsReady && _time.GetElapsedTime(flow.LastActivity) >= _flowIdle)
-            {
-                ProxyLog.FlowIdle(_logger, _activator.Name, flow.ClientEndPoint, _flowIdle.TotalSeconds);
-                flow.Close();
-            }
-        }
-    }
-
     /// <summary>
     /// Waits until one more datagram may be sent (see <see cref="HeldPerWindow"/>): every buffered one, and every one to
     /// a container behind rootless podman's forwarder, which drops the same burst when a backlog in the listen socket
@@ -353,16 +245,6 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         {
             // The client's side (e.g. ENOBUFS, EPERM from a firewall): this reply is lost, the flow goes on.
             ProxyLog.ReplyFailed(_logger, _activator.Name, flow.ClientEndPoint, ex.Message);
-        }
-    }
-
-    /// <summary>Called once per flow, by its <see cref="UdpFlow.Close"/>: its room in the table and the fd budget is free again.</summary>
-    internal void Remove(UdpFlow flow)
-    {
-        _eviction.Give();
-        if (_flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow)))
-        {
-            ProxyLog.FlowEnded(_logger, _activator.Name, flow.ClientEndPoint);
         }
     }
 
