@@ -14,6 +14,7 @@ internal sealed class DatagramAccounting
     private int _heldDatagrams;
     private long _heldBytes;
     private long _dropped;
+    private long _evicted;
 
     public DatagramAccounting(int maxDatagrams, long maxBytes)
     {
@@ -28,6 +29,11 @@ internal sealed class DatagramAccounting
     public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Flows ended early to make room for a new client (<c>udp.max_flows</c>, or the process's fd budget).</summary>
+    public long EvictedFlows => Interlocked.Read(ref _evicted);
+
+    public void CountEvicted() => Interlocked.Increment(ref _evicted);
 
     public void FlowOpened() => Interlocked.Increment(ref _flows);
 

@@ -233,6 +233,7 @@ internal sealed class ServiceActivator : IAsyncDisposable
                 LiveFlows = Datagrams.LiveFlows,
                 HeldDatagrams = Datagrams.HeldDatagrams,
                 DroppedDatagrams = Datagrams.Dropped,
+                EvictedFlows = Datagrams.EvictedFlows,
             };
         }
     }

@@ -28,6 +28,9 @@ internal sealed record ServiceStatus
     /// <summary>UDP datagrams not delivered: past the buffer bound, or their wake failed.</summary>
     public long DroppedDatagrams { get; init; }
 
+    /// <summary>UDP flows ended to make room for new clients: the flow table was full (<c>udp.max_flows</c>).</summary>
+    public long EvictedFlows { get; init; }
+
     public long Wakes { get; init; }
 
     public long FailedWakes { get; init; }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;
@@ -59,6 +60,8 @@ internal static class DeployCommand
                 return ExitCodes.Success;
             }
 
+            // A name a running serve owns is refused before anything changes: deploy would replace its container.
+            using var names = DeployNameLocks(plan);
             await new DeployApplier(planner, output).ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -72,6 +75,26 @@ internal static class DeployCommand
             await error.WriteLineAsync($"podwake: error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.EnvironmentError;
         }
+    }
+
+    /// <summary>
+    /// Takes the names (ServiceNameLock) of the services deployed into this user's own podman for the whole apply, so a
+    /// serve of one of them is refused meanwhile; for another user's (root deploying <c>user:</c>) only checks them: root
+    /// creates nothing in that user's runtime directory.
+    /// </summary>
+    private static ServiceNameLock DeployNameLocks(DeployPlan plan)
+    {
+        foreach (var service in plan.Services.Where(s => s.Target.User is not null))
+        {
+            var paths = RuntimePaths.ForUser(service.Target.Manager.RuntimeDirectory);
+            if (ServiceNameLock.Holder(paths, service.Spec.Name) is { } holder)
+            {
+                throw new EnvironmentException(ServiceNameLock.Refusal(service.Spec.Name, holder));
+            }
+        }
+
+        var own = plan.Services.Where(s => s.Target.User is null).Select(s => s.Spec.Name);
+        return ServiceNameLock.Acquire(RuntimePaths.FromEnvironment(), own, ServiceNameLock.DeployOwner);
     }
 
     private static async Task WriteAllAsync(TextWriter error, IEnumerable<Diagnostic> problems)

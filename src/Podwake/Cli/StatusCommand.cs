@@ -32,7 +32,15 @@ internal static class StatusCommand
     private static async Task<int> RunAsync(string? name, bool json, CancellationToken cancellationToken)
     {
         var paths = RuntimePaths.FromEnvironment();
-        var running = await StatusClient.ReadAllAsync(paths, cancellationToken);
+        var read = await StatusClient.ReadAllAsync(paths, cancellationToken);
+        foreach (var pid in read.Unresponsive)
+        {
+            await Console.Error.WriteLineAsync(
+                $"podwake: warning: serve pid {pid} is unresponsive: its control socket did not answer within {StatusClient.QueryTimeout.TotalSeconds:F0} s "
+                + "(stopped, e.g. by SIGSTOP or a debugger, or overloaded); its services are not listed");
+        }
+
+        var running = read.Documents;
         var documents = running.Concat(await DeployedStatus.DormantAsync(paths, running, cancellationToken)).ToList();
         var filtered = documents
             .Select(d => d with { Services = [.. d.Services.Where(s => name is null || s.Name == name)] })
@@ -62,7 +70,7 @@ internal static class StatusCommand
 
     internal static string FormatTable(IEnumerable<StatusDocument> documents)
     {
-        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "FLOWS", "DROPPED", "WAKES", "LAST WAKE", "IDLE IN", "LISTEN", "PID"];
+        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "FLOWS", "DROPPED", "EVICTED", "WAKES", "LAST WAKE", "IDLE IN", "LISTEN", "PID"];
         var rows = new List<string[]> { header };
         foreach (var document in documents)
         {
@@ -76,6 +84,7 @@ internal static class StatusCommand
                     s.HeldConnections.ToString(CultureInfo.InvariantCulture),
                     s.LiveFlows.ToString(CultureInfo.InvariantCulture),
                     s.DroppedDatagrams.ToString(CultureInfo.InvariantCulture),
+                    s.EvictedFlows.ToString(CultureInfo.InvariantCulture),
                     s.Wakes.ToString(CultureInfo.InvariantCulture),
                     s.LastWakeMilliseconds is { } ms ? $"{ms:F0} ms" : "-",
                     s.IdleRemainingSeconds is { } idle ? $"{idle:F1} s" : "-",

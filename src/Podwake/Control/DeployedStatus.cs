@@ -13,6 +13,9 @@ namespace Podwake.Control;
 /// </summary>
 internal static class DeployedStatus
 {
+    /// <summary>Root's user manager's runtime directory (<c>%t</c>), where deploy reaches it.</summary>
+    public const string RootUserRuntimeDirectory = "/run/user/0";
+
     public static async Task<IReadOnlyList<StatusDocument>> DormantAsync(RuntimePaths paths, IReadOnlyList<StatusDocument> running, CancellationToken cancellationToken)
     {
         var awake = running.Where(d => d.Runtime == StatusDocument.RuntimeSystemd).SelectMany(d => d.Services).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -76,12 +79,21 @@ internal static class DeployedStatus
         }
     }
 
-    /// <summary>This user's manager, and the system's too for root (services deployed with --system).</summary>
+    /// <summary>
+    /// This user's manager, and the system's too for root (services deployed with --system). Root's own user manager is
+    /// at /run/user/0 whether or not a login session set XDG_RUNTIME_DIR (sudo, su, cron do not): deploy puts root's
+    /// services there, so status must find them there too.
+    /// </summary>
     private static IEnumerable<SystemdManager> Managers()
     {
         if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 })
         {
             yield return SystemdManager.CurrentUser();
+        }
+        else if (Environment.IsPrivilegedProcess)
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            yield return new SystemdManager(false, null, home.Length > 0 ? home : "/root", RootUserRuntimeDirectory);
         }
 
         if (Environment.IsPrivilegedProcess)

@@ -15,6 +15,11 @@ internal static class ListenSocket
     /// </summary>
     public const int Backlog = 4096;
 
+    /// <summary>SOL_SOCKET and SO_REUSEADDR of Linux's socket(7).</summary>
+    private const int SolSocket = 1;
+
+    private const int SoReuseAddr = 2;
+
     public static Socket BindTcp(PortSpec port)
     {
         var endpoint = port.Listen;
@@ -26,8 +31,11 @@ internal static class ListenSocket
                 socket.DualMode = true;
             }
 
-            // Lets a restarted podwake bind while old connections sit in TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone: it lets a restarted podwake bind while old connections sit in TIME_WAIT, and still
+            // fails while another socket listens there. Not the ReuseAddress property: .NET on Linux sets SO_REUSEPORT
+            // with it, which let a second serve of the same file bind the same port and take half the connections
+            // (issue 9: half the requests got an empty reply).
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(endpoint);
             socket.Listen(Backlog);
             return socket;
@@ -48,8 +56,8 @@ internal static class ListenSocket
     public const int UdpReceiveBuffer = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Binds a udp listen address. No SO_REUSEADDR: for UDP it would let a second process bind the
-    /// same address and silently share its datagrams, instead of failing as a port conflict should.
+    /// Binds a udp listen address. No SO_REUSEADDR (nor SO_REUSEPORT): for UDP either would let a second process
+    /// bind the same address and silently share its datagrams, instead of failing as a port conflict should.
     /// </summary>
     public static Socket BindUdp(PortSpec port)
     {

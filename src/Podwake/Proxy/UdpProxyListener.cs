@@ -21,7 +21,7 @@ namespace Podwake.Proxy;
 /// flow's connected socket; replies take one ReceiveAsync and one SendToAsync. With socket
 /// continuations inlined on the epoll thread (Program.cs) that is the whole cost.
 /// </remarks>
-internal sealed class UdpProxyListener : IAsyncDisposable
+internal sealed partial class UdpProxyListener : IAsyncDisposable
 {
     /// <summary>Largest datagram a UDP socket can receive (IPv6 jumbograms aside).</summary>
     private const int MaxDatagramSize = 65535;
@@ -37,6 +37,14 @@ internal sealed class UdpProxyListener : IAsyncDisposable
 
     private static readonly TimeSpan HeldWindow = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Datagrams the receive loop handles in a row before it lets go of its thread. Socket continuations run inline on
+    /// the epoll thread (Program.cs), and under a flood every receive completes at once, so without this the loop kept
+    /// that thread for as long as the flood lasted and no other socket of the process (TCP accepts, the control socket,
+    /// replies) got an event.
+    /// </summary>
+    private const int ReceivesPerYield = 64;
+
     private readonly Socket _listener;
     private readonly int _containerPort;
     private readonly ServiceActivator _activator;
@@ -45,6 +53,7 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<SocketAddress, UdpFlow> _flows = new();
+    private readonly UdpFlowEviction _eviction;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _sweeper;
@@ -58,14 +67,19 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     private int _disposed;
 
     /// <param name="listener">A bound udp socket; the listener owns it from now on.</param>
-    /// <param name="flowIdle">A flow ends after this long with no datagram either way (<c>udp.flow_idle</c>).</param>
-    public UdpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan flowIdle, TimeProvider time, ILogger logger)
+    /// <param name="udp">
+    /// <c>udp:</c>: a flow ends after <c>flow_idle</c> with no datagram either way; past <c>max_flows</c> (or the process's
+    /// <paramref name="budget"/>) a new client evicts the flow idle longest.
+    /// </param>
+    /// <param name="budget">The process's fd budget for flows; <see cref="FileDescriptorBudget.Process"/> unless a test gives its own.</param>
+    public UdpProxyListener(Socket listener, int containerPort, ServiceActivator activator, Specs.UdpSpec udp, TimeProvider time, ILogger logger, FileDescriptorBudget? budget = null)
     {
         _listener = listener;
         _containerPort = containerPort;
         _activator = activator;
         _accounting = activator.Datagrams;
-        _flowIdle = flowIdle;
+        _flowIdle = udp.FlowIdle;
+        _eviction = new UdpFlowEviction(udp.MaxFlows, budget ?? FileDescriptorBudget.Process, time.TimestampFrequency);
         _time = time;
         _logger = logger;
         _lastUnreachableReport = time.GetTimestamp() - time.TimestampFrequency;
@@ -91,8 +105,15 @@ internal sealed class UdpProxyListener : IAsyncDisposable
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize, pinned: true);
         var from = new SocketAddress(_listener.AddressFamily);
+        var inARow = 0;
         while (true)
         {
+            if (++inARow == ReceivesPerYield)
+            {
+                inARow = 0;
+                await Task.Yield();
+            }
+
             int length;
             try
             {
@@ -129,6 +150,11 @@ internal sealed class UdpProxyListener : IAsyncDisposable
                 }
 
                 flow = OpenFlow(from, now);
+                if (flow is null)
+                {
+                    _accounting.CountDropped();
+                    return;
+                }
             }
 
             var backend = flow.Accept(datagram, now, out var closed, out var dropped);
@@ -172,51 +198,6 @@ internal sealed class UdpProxyListener : IAsyncDisposable
             }
 
             _flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow));
-        }
-    }
-
-    private UdpFlow OpenFlow(SocketAddress from, long now)
-    {
-        // The receive loop reuses `from`: the table keeps its own copy.
-        var client = new SocketAddress(from.Family, from.Size);
-        from.Buffer.Span[..from.Size].CopyTo(client.Buffer.Span);
-        var endpoint = (_listener.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0)).Create(client);
-        var flow = new UdpFlow(this, _accounting, client, endpoint, now);
-        _flows[client] = flow;
-        _accounting.FlowOpened();
-        Interlocked.Increment(ref _running);
-        ProxyLog.FlowOpened(_logger, _activator.Name, endpoint);
-        _ = RunFlowAsync(flow);
-        return flow;
-    }
-
-    private async Task RunFlowAsync(UdpFlow flow)
-    {
-        // Off the receive loop: the flow's first await (the wake) must not delay the next datagram.
-        await Task.Yield();
-        try
-        {
-            await flow.RunAsync(_activator, _containerPort, _stopping.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _running) == 0 && _stopping.IsCancellationRequested)
-            {
-                _drained.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>Ends flows that were quiet for flow idle; a flow still waiting for its wake is left alone.</summary>
-    private void Sweep()
-    {
-        foreach (var (_, flow) in _flows)
-        {
-            if (flow.IsReady && _time.GetElapsedTime(flow.LastActivity) >= _flowIdle)
-            {
-                ProxyLog.FlowIdle(_logger, _activator.Name, flow.ClientEndPoint, _flowIdle.TotalSeconds);
-                flow.Close();
-            }
         }
     }
 
@@ -264,14 +245,6 @@ internal sealed class UdpProxyListener : IAsyncDisposable
         {
             // The client's side (e.g. ENOBUFS, EPERM from a firewall): this reply is lost, the flow goes on.
             ProxyLog.ReplyFailed(_logger, _activator.Name, flow.ClientEndPoint, ex.Message);
-        }
-    }
-
-    internal void Remove(UdpFlow flow)
-    {
-        if (_flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow)))
-        {
-            ProxyLog.FlowEnded(_logger, _activator.Name, flow.ClientEndPoint);
         }
     }
 

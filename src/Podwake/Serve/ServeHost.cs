@@ -25,6 +25,7 @@ internal sealed class ServeHost : IAsyncDisposable
     private PodmanService? _podman;
     private ControlServer? _control;
     private Task? _events;
+    private ServiceNameLock? _names;
 
     public ServeHost(IReadOnlyList<ServiceSpec> specs, ILoggerFactory loggers, TimeProvider time)
     {
@@ -41,6 +42,17 @@ internal sealed class ServeHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var paths = RuntimePaths.FromEnvironment();
+
+        // Names before anything else: a name another serve or a deployment owns is refused (exit 2) before a port is
+        // bound or a container touched; podwake-NAME is theirs. Held until DisposeAsync has removed our containers.
+        _names = ServiceNameLock.Acquire(paths, _specs.Select(s => s.Name), ServiceNameLock.ServeOwner);
+        foreach (var spec in _specs)
+        {
+            if (DeployedName.Refusal(spec.Name) is { } refusal)
+            {
+                throw new EnvironmentException(refusal);
+            }
+        }
 
         // Listeners first: a port conflict is found before anything is created.
         var bound = new List<(ServiceSpec Spec, PortSpec Port, Socket Socket)>();
@@ -84,7 +96,7 @@ internal sealed class ServeHost : IAsyncDisposable
                 .ToList();
             var udp = mine
                 .Where(b => b.Port.Protocol == Protocol.Udp)
-                .Select(b => new UdpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Udp.FlowIdle, _time, proxyLogger))
+                .Select(b => new UdpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Udp, _time, proxyLogger))
                 .ToList();
             _services.Add(new ServiceRuntime(spec, workload, activator, tcp, udp));
         }
@@ -195,6 +207,7 @@ internal sealed class ServeHost : IAsyncDisposable
             await _podman.DisposeAsync().ConfigureAwait(false);
         }
 
+        _names?.Dispose();
         _stopping.Dispose();
     }
 

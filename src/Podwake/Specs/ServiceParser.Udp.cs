@@ -6,7 +6,7 @@ namespace Podwake.Specs;
 /// <summary><c>udp:</c>, the flow table and datagram buffer bounds of a service's udp ports.</summary>
 internal sealed partial class ServiceParser
 {
-    private const string UdpExample = "{flow_idle: 30s, hold_datagrams: 4096, hold_bytes: 4194304}";
+    private const string UdpExample = "{flow_idle: 30s, hold_datagrams: 4096, hold_bytes: 4194304, max_flows: 1024}";
 
     private UdpSpec? ParseUdp(YamlNode key, YamlNode node, (List<PortSpec> Ports, bool Complete) ports)
     {
@@ -43,6 +43,13 @@ internal sealed partial class ServiceParser
             var parsed = ReadPositive(bytes.Value, $"{SpecKeys.Udp}.{SpecKeys.HoldBytes}", "payload bytes to buffer while waking", UdpSpec.DefaultHoldBytes, long.MaxValue);
             ok &= parsed is not null;
             udp = udp with { HoldBytes = parsed ?? udp.HoldBytes };
+        }
+
+        if (entries.TryGetValue(SpecKeys.MaxFlows, out var flows))
+        {
+            var parsed = ReadPositive(flows.Value, $"{SpecKeys.Udp}.{SpecKeys.MaxFlows}", "client flows per udp port (the one idle longest is evicted past it)", UdpSpec.DefaultMaxFlows, UdpSpec.MaxMaxFlows);
+            ok &= parsed is not null;
+            udp = udp with { MaxFlows = (int)(parsed ?? udp.MaxFlows) };
         }
 
         return ok ? udp : null;

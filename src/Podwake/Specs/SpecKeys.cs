@@ -34,6 +34,7 @@ internal static class SpecKeys
     public const string FlowIdle = "flow_idle";
     public const string HoldDatagrams = "hold_datagrams";
     public const string HoldBytes = "hold_bytes";
+    public const string MaxFlows = "max_flows";
 
     public const string Context = "context";
     public const string Containerfile = "containerfile";
@@ -48,7 +49,7 @@ internal static class SpecKeys
 
     public static readonly IReadOnlyList<string> ReadyProbe = [Tcp, Udp, Http, Exec, Port, Timeout];
 
-    public static readonly IReadOnlyList<string> UdpMapping = [FlowIdle, HoldDatagrams, HoldBytes];
+    public static readonly IReadOnlyList<string> UdpMapping = [FlowIdle, HoldDatagrams, HoldBytes, MaxFlows];
 
     public static readonly IReadOnlyList<string> BuildMapping = [Context, Containerfile, Args];
 

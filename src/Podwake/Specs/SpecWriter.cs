@@ -117,6 +117,7 @@ internal static class SpecWriter
             Add(udp, SpecKeys.FlowIdle, Text(Duration.Format(spec.Udp.FlowIdle)));
             Add(udp, SpecKeys.HoldDatagrams, Number(spec.Udp.HoldDatagrams));
             Add(udp, SpecKeys.HoldBytes, Number(spec.Udp.HoldBytes));
+            Add(udp, SpecKeys.MaxFlows, Number(spec.Udp.MaxFlows));
             Add(root, SpecKeys.Udp, udp);
         }
 

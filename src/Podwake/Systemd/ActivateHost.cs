@@ -63,7 +63,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             var proxyLogger = _loggers.CreateLogger($"podwake.{_spec.Name}.proxy");
             if (port.Protocol == Protocol.Udp)
             {
-                _udpListeners.Add(new UdpProxyListener(socket, port.ContainerPort, _activator, _spec.Udp.FlowIdle, _time, proxyLogger));
+                _udpListeners.Add(new UdpProxyListener(socket, port.ContainerPort, _activator, _spec.Udp, _time, proxyLogger));
             }
             else
             {

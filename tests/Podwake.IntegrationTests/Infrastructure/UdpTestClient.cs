@@ -39,6 +39,21 @@ internal sealed class UdpTestClient : IDisposable
         }
     }
 
+    /// <summary>The next datagram, or null when none comes within <paramref name="timeout"/>.</summary>
+    public async Task<string?> TryReceiveAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            var length = await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, limit.Token);
+            return Encoding.ASCII.GetString(_buffer, 0, length);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sends <paramref name="text"/> and returns the reply.</summary>
     public async Task<string> RoundTripAsync(string text, TimeSpan timeout)
     {

@@ -26,10 +26,10 @@ public sealed class StatusCommandTests
 
         Assert.Equal(
             """
-            SERVICE  STATE    OPEN  HELD  FLOWS  DROPPED  WAKES  LAST WAKE  IDLE IN  LISTEN                          PID
-            hello    ready    3     0     2      7        2      232 ms     -        127.0.0.1:8080/tcp              4242
-            db       failed   0     0     0      0        0      -          -        [::1]:5432/tcp                  4242
-            web      dormant  0     0     0      0        1      -          12.3 s   0.0.0.0:80/tcp,0.0.0.0:443/tcp  4242
+            SERVICE  STATE    OPEN  HELD  FLOWS  DROPPED  EVICTED  WAKES  LAST WAKE  IDLE IN  LISTEN                          PID
+            hello    ready    3     0     2      7        0        2      232 ms     -        127.0.0.1:8080/tcp              4242
+            db       failed   0     0     0      0        0        0      -          -        [::1]:5432/tcp                  4242
+            web      dormant  0     0     0      0        0        1      -          12.3 s   0.0.0.0:80/tcp,0.0.0.0:443/tcp  4242
             db: last wake failed: not ready within 30s
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal),
@@ -52,8 +52,8 @@ public sealed class StatusCommandTests
 
         Assert.Equal(
             """
-            SERVICE  STATE    OPEN  HELD  FLOWS  DROPPED  WAKES  LAST WAKE  IDLE IN  LISTEN              PID
-            api      dormant  0     0     0      0        1      512 ms     -        127.0.0.1:9000/tcp  -
+            SERVICE  STATE    OPEN  HELD  FLOWS  DROPPED  EVICTED  WAKES  LAST WAKE  IDLE IN  LISTEN              PID
+            api      dormant  0     0     0      0        0        1      512 ms     -        127.0.0.1:9000/tcp  -
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal),
             table);

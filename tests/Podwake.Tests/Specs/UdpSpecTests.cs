@@ -91,10 +91,11 @@ public sealed class UdpSpecTests : IDisposable
               flow_idle: 1m30s
               hold_datagrams: 100
               hold_bytes: 65536
+              max_flows: 50
             """);
 
         Assert.Equal(new ReadySpec { Kind = ReadyKind.Udp, Port = 53, Timeout = TimeSpan.FromSeconds(5) }, spec.Ready);
-        Assert.Equal(new UdpSpec { FlowIdle = TimeSpan.FromSeconds(90), HoldDatagrams = 100, HoldBytes = 65536 }, spec.Udp);
+        Assert.Equal(new UdpSpec { FlowIdle = TimeSpan.FromSeconds(90), HoldDatagrams = 100, HoldBytes = 65536, MaxFlows = 50 }, spec.Udp);
     }
 
     [Fact]
@@ -129,8 +130,40 @@ public sealed class UdpSpecTests : IDisposable
                 $"{_file}:5:14: error: udp.flow_idle: \"0s\" must be more than zero; a flow needs time for its reply, e.g. 30s",
                 $"{_file}:6:19: error: udp.hold_datagrams: \"many\" is not a positive integer up to 2147483647; give the most datagrams to buffer while waking, e.g. 4096",
                 $"{_file}:7:15: error: udp.hold_bytes: \"-1\" is not a positive integer up to 9223372036854775807; give the most payload bytes to buffer while waking, e.g. 4194304",
-                $"{_file}:8:3: error: udp: unknown key \"flow_timeout\"; allowed keys: flow_idle, hold_datagrams, hold_bytes",
+                $"{_file}:8:3: error: udp: unknown key \"flow_timeout\"; allowed keys: flow_idle, hold_datagrams, hold_bytes, max_flows",
             ],
+            errors);
+    }
+
+    [Fact]
+    public void MaxFlowsDefault_Is1024()
+    {
+        var spec = LoadOne("""
+            name: dns
+            image: dns
+            ports: [{listen: 5353, container: 53, protocol: udp}]
+            """);
+
+        Assert.Equal(1024, spec.Udp.MaxFlows);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("lots")]
+    [InlineData("1048577")]
+    public void BadMaxFlows_IsAnErrorAtItsValue(string value)
+    {
+        var errors = Load($$"""
+            name: dns
+            image: dns
+            ports: [{listen: 5353, container: 53, protocol: udp}]
+            udp:
+              max_flows: {{value}}
+            """);
+
+        Assert.Equal(
+            [$"{_file}:5:14: error: udp.max_flows: \"{value}\" is not a positive integer up to 1048576; give the most client flows per udp port (the one idle longest is evicted past it), e.g. 1024"],
             errors);
     }
 
@@ -160,7 +193,7 @@ public sealed class UdpSpecTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:4:6: error: udp: expected a mapping like {{flow_idle: 30s, hold_datagrams: 4096, hold_bytes: 4194304}}, found a list"],
+            [$"{_file}:4:6: error: udp: expected a mapping like {{flow_idle: 30s, hold_datagrams: 4096, hold_bytes: 4194304, max_flows: 1024}}, found a list"],
             errors);
     }
 
