@@ -175,13 +175,13 @@ internal sealed class DeployApplier
 
         foreach (var file in service.Files.Where(f => f.Changes))
         {
+            var owner = file.Manager == target.Manager ? target.User : null;
             if (file.Change == FileChange.Remove)
             {
-                File.Delete(file.Path);
+                HostFiles.Delete(file.Path, owner);
             }
             else
             {
-                var owner = file.Manager == target.Manager ? target.User : null;
                 await HostFiles.WriteAtomicallyAsync(file.Path, file.Content!, owner, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -39,7 +39,15 @@ internal sealed class Undeployer
 
         var manager = target.Manager;
         var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name), UnitGenerator.NetworkUnitName(name) };
-        var files = units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)).Where(File.Exists).ToList();
+        var owner = target.User;
+        var files = new List<string>();
+        foreach (var path in units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)))
+        {
+            if (await ExistsAsync(name, path, owner).ConfigureAwait(false))
+            {
+                files.Add(path);
+            }
+        }
 
         // What the service left at run time (the last state podwake status shows, the swap lock): removed too, but
         // they alone do not make a service "there".
@@ -81,9 +89,17 @@ internal sealed class Undeployer
             await exposeManager.Systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var file in files.Concat(runtimeFiles.Where(File.Exists)))
+        foreach (var file in files.Concat(runtimeFiles))
         {
-            File.Delete(file);
+            // Within the user's home and runtime directory nothing is followed: a link there is removed, never its target.
+            try
+            {
+                HostFiles.Delete(file, owner);
+            }
+            catch (UnsafePathException ex)
+            {
+                await _output.WriteLineAsync($"{name}: left {ex.PathName} alone: {ex.Problem}").ConfigureAwait(false);
+            }
         }
 
         if (reachable)
@@ -128,6 +144,20 @@ internal sealed class Undeployer
         }
 
         await _output.WriteLineAsync($"{name}: undeployed from {target.Describe()}").ConfigureAwait(false);
+    }
+
+    /// <summary>Something is at <paramref name="path"/>, reached without following links below the owner's home; a link on the way is reported, not followed.</summary>
+    private async Task<bool> ExistsAsync(string name, string path, UnixUser? owner)
+    {
+        try
+        {
+            return HostFiles.Exists(path, owner);
+        }
+        catch (UnsafePathException ex)
+        {
+            await _output.WriteLineAsync($"{name}: left {ex.PathName} alone: {ex.Problem}").ConfigureAwait(false);
+            return false;
+        }
     }
 
     private static async Task<bool> ManagerAnswersAsync(DeployTarget target, CancellationToken cancellationToken) =>
