@@ -15,6 +15,7 @@ internal sealed class Undeployer
     private readonly DeployPlanner _planner;
     private readonly UnixUser _me;
     private readonly TextWriter _output;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
     public Undeployer(DeployPlanner planner, UnixUser me, TextWriter output)
     {
@@ -98,7 +99,7 @@ internal sealed class Undeployer
             }
             catch (UnsafePathException ex)
             {
-                await _output.WriteLineAsync($"{name}: left {ex.PathName} alone: {ex.Problem}").ConfigureAwait(false);
+                await ReportLeftAsync(name, ex).ConfigureAwait(false);
             }
         }
 
@@ -155,8 +156,17 @@ internal sealed class Undeployer
         }
         catch (UnsafePathException ex)
         {
-            await _output.WriteLineAsync($"{name}: left {ex.PathName} alone: {ex.Problem}").ConfigureAwait(false);
+            await ReportLeftAsync(name, ex).ConfigureAwait(false);
             return false;
+        }
+    }
+
+    /// <summary>One line per refused path (every file below a linked directory meets the same link).</summary>
+    private async Task ReportLeftAsync(string name, UnsafePathException refused)
+    {
+        if (_reported.Add(refused.PathName))
+        {
+            await _output.WriteLineAsync($"{name}: left {refused.PathName} alone: {refused.Problem}").ConfigureAwait(false);
         }
     }
 

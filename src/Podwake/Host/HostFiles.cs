@@ -105,6 +105,11 @@ internal static partial class HostFiles
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (owner is not null && ConfinedRoot(directory, owner) is { } root)
         {
+            if (!create && !Directory.Exists(root))
+            {
+                return null;
+            }
+
             using var trusted = ConfinedDirectory.OpenRoot(root, owner, ownedByOwner: true, Display(root, owner));
             return trusted.Open(Path.GetRelativePath(root, directory), create);
         }
