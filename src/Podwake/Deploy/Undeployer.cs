@@ -113,6 +113,7 @@ internal sealed class Undeployer
         {
             await target.Podman.RemoveContainerAsync(containerName, cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}-next", cancellationToken).ConfigureAwait(false);
+            await target.Podman.RemoveContainerAsync($"{containerName}.previous", cancellationToken).ConfigureAwait(false);
         }
 
         if (_me.IsRoot && !target.Rootless)

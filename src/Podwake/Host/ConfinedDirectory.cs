@@ -170,6 +170,9 @@ internal sealed class ConfinedDirectory : IDisposable
         return errno == NativeFiles.ENOENT ? false : throw new IOException($"Failed to remove {Child(name)}: {NativeFiles.Describe(errno)}");
     }
 
+    /// <summary>Removes the directory entry <paramref name="name"/> if it is an empty directory (never a link's target); false otherwise.</summary>
+    public bool RemoveEmptyDirectory(string name) => NativeFiles.UnlinkAt(_handle, name, NativeFiles.AtRemoveDir) == 0;
+
     /// <summary>Opens (creating if missing) the regular file <paramref name="name"/> for reading and writing, owned by the owner.</summary>
     public SafeFileHandle OpenOrCreateFile(string name, UnixFileMode mode = DefaultFileMode)
     {

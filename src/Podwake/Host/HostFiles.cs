@@ -76,6 +76,26 @@ internal static partial class HostFiles
         return directory?.Delete(Path.GetFileName(path)) ?? false;
     }
 
+    /// <summary>The directories of <paramref name="directory"/> that do not exist yet, outermost first (what creating it adds).</summary>
+    public static List<string> MissingDirectories(string directory)
+    {
+        var missing = new List<string>();
+        for (var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)); !Directory.Exists(path); path = Path.GetDirectoryName(path) ?? "/")
+        {
+            missing.Insert(0, path);
+        }
+
+        return missing;
+    }
+
+    /// <summary>Removes <paramref name="directory"/> if it is empty (reached as <see cref="OpenDirectory"/> does); false when it is not.</summary>
+    public static bool RemoveEmptyDirectory(string directory, UnixUser? owner)
+    {
+        directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        using var parent = OpenDirectory(Path.GetDirectoryName(directory) ?? "/", owner, create: false);
+        return parent?.RemoveEmptyDirectory(Path.GetFileName(directory)) ?? false;
+    }
+
     /// <summary>
     /// <c>/run/user/UID</c> for <paramref name="user"/> (0700, theirs), made without following links and chowned by descriptor;
     /// an existing one must be theirs.

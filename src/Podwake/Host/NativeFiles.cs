@@ -11,6 +11,7 @@ internal static partial class NativeFiles
 {
     public const int AtFdCwd = -100;
     public const int AtSymlinkNoFollow = 0x100;
+    public const int AtRemoveDir = 0x200;
     public const int AtEmptyPath = 0x1000;
 
     public const int ENOENT = 2;
