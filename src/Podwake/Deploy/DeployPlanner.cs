@@ -89,6 +89,11 @@ internal sealed class DeployPlanner
             {
                 var user = await UnixUser.FindAsync(name, cancellationToken).ConfigureAwait(false);
                 var create = user is null;
+                if (user is not null && !user.IsRoot)
+                {
+                    // Before anything changes: a linked or foreign ~/.config/... is refused here, not half-way through apply.
+                    UserHome.Check(user);
+                }
 
                 // useradd's default home; the real account is read back once it exists.
                 user ??= new UnixUser(name, -1, -1, $"/home/{name}");
@@ -151,19 +156,20 @@ internal sealed class DeployPlanner
         var files = new List<PlannedFile>();
         var manager = target.Manager;
         var units = UnitGenerator.Generate(spec, GeneratorOptions(target));
+        var owner = target.User;
         foreach (var unit in units)
         {
-            files.Add(Planned(Path.Combine(manager.UnitDirectory, unit.Name), unit.File.ToString(), manager));
+            files.Add(Planned(Path.Combine(manager.UnitDirectory, unit.Name), unit.File.ToString(), manager, owner));
         }
 
         var networkUnit = Path.Combine(manager.UnitDirectory, UnitGenerator.NetworkUnitName(spec.Name));
-        if (units.All(u => u.Name != UnitGenerator.NetworkUnitName(spec.Name)) && File.Exists(networkUnit))
+        if (units.All(u => u.Name != UnitGenerator.NetworkUnitName(spec.Name)) && HostFiles.Exists(networkUnit, owner))
         {
             // Deployed with a network namespace before; podman's own network set-up now (the backend changed).
             files.Add(new PlannedFile(networkUnit, null, FileChange.Remove, manager));
         }
 
-        files.Add(Planned(SpecCopyPath(manager, spec.Name), SpecWriter.Write(spec), manager));
+        files.Add(Planned(SpecCopyPath(manager, spec.Name), SpecWriter.Write(spec), manager, owner));
 
         var exposeListenChanged = false;
         if (_me.IsRoot)
@@ -174,8 +180,8 @@ internal sealed class DeployPlanner
             foreach (var unit in exposeUnits)
             {
                 var path = Path.Combine(exposeManager.UnitDirectory, unit.Name);
-                exposeListenChanged |= unit.Name.EndsWith(".socket", StringComparison.Ordinal) && ListenChanged(path, unit.File);
-                files.Add(Planned(path, unit.File.ToString(), exposeManager));
+                exposeListenChanged |= unit.Name.EndsWith(".socket", StringComparison.Ordinal) && ListenChanged(path, unit.File, null);
+                files.Add(Planned(path, unit.File.ToString(), exposeManager, null));
             }
 
             foreach (var stale in ExistingExposeUnits(exposeManager, spec.Name).Where(p => exposeUnits.All(u => u.Name != Path.GetFileName(p))))
@@ -183,11 +189,11 @@ internal sealed class DeployPlanner
                 files.Add(new PlannedFile(stale, null, FileChange.Remove, exposeManager));
             }
 
-            files.Add(Planned(DeployedIndex.PathOf(spec.Name), target.IndexValue + "\n", null));
+            files.Add(Planned(DeployedIndex.PathOf(spec.Name), target.IndexValue + "\n", null, null));
         }
 
         var socketPath = Path.Combine(manager.UnitDirectory, UnitGenerator.SocketUnitName(spec.Name));
-        var socketListenChanged = ListenChanged(socketPath, units[0].File);
+        var socketListenChanged = ListenChanged(socketPath, units[0].File, owner);
 
         // A user that does not exist yet has no store, no container and no image.
         var exists = !target.CreateUser;
@@ -210,17 +216,18 @@ internal sealed class DeployPlanner
                 .Order(StringComparer.Ordinal)
             : [];
 
-    private static PlannedFile Planned(string path, string content, SystemdManager? manager)
+    /// <param name="owner">The user whose home the file is in (root deploying a <c>user:</c> service): read without following links.</param>
+    private static PlannedFile Planned(string path, string content, SystemdManager? manager, UnixUser? owner)
     {
-        var existing = HostFiles.ReadOrNull(path);
+        var existing = HostFiles.ReadOrNull(path, owner);
         var change = existing is null ? FileChange.Create : existing == content ? FileChange.Unchanged : FileChange.Update;
         return new PlannedFile(path, content, change, manager);
     }
 
     /// <summary>The installed socket unit listens elsewhere than <paramref name="wanted"/> (a missing one has nothing to restart).</summary>
-    private static bool ListenChanged(string path, UnitFile wanted)
+    private static bool ListenChanged(string path, UnitFile wanted, UnixUser? owner)
     {
-        if (HostFiles.ReadOrNull(path) is not { } text)
+        if (HostFiles.ReadOrNull(path, owner) is not { } text)
         {
             return false;
         }

@@ -43,12 +43,11 @@ internal static class ServiceUsers
                 .ThrowIfFailed($"give {name} subordinate IDs");
         }
 
-        HostFiles.CreateDirectories(user.RuntimeDirectory, user);
-        File.SetUnixFileMode(user.RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        HostFiles.CreateRuntimeDirectory(user);
 
         // overlay, not podman's slow vfs fallback (HOST-NOTES).
         var storage = Path.Combine(user.Home, ".config", "containers", "storage.conf");
-        if (!File.Exists(storage))
+        if (!HostFiles.Exists(storage, user))
         {
             await HostFiles.WriteAtomicallyAsync(storage, "[storage]\ndriver = \"overlay\"\n", user, cancellationToken).ConfigureAwait(false);
         }

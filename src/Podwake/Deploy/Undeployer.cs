@@ -15,6 +15,7 @@ internal sealed class Undeployer
     private readonly DeployPlanner _planner;
     private readonly UnixUser _me;
     private readonly TextWriter _output;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
     public Undeployer(DeployPlanner planner, UnixUser me, TextWriter output)
     {
@@ -39,7 +40,15 @@ internal sealed class Undeployer
 
         var manager = target.Manager;
         var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name), UnitGenerator.NetworkUnitName(name) };
-        var files = units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)).Where(File.Exists).ToList();
+        var owner = target.User;
+        var files = new List<string>();
+        foreach (var path in units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)))
+        {
+            if (await ExistsAsync(name, path, owner).ConfigureAwait(false))
+            {
+                files.Add(path);
+            }
+        }
 
         // What the service left at run time (the last state podwake status shows, the swap lock): removed too, but
         // they alone do not make a service "there".
@@ -81,9 +90,17 @@ internal sealed class Undeployer
             await exposeManager.Systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var file in files.Concat(runtimeFiles.Where(File.Exists)))
+        foreach (var file in files.Concat(runtimeFiles))
         {
-            File.Delete(file);
+            // Within the user's home and runtime directory nothing is followed: a link there is removed, never its target.
+            try
+            {
+                HostFiles.Delete(file, owner);
+            }
+            catch (UnsafePathException ex)
+            {
+                await ReportLeftAsync(name, ex).ConfigureAwait(false);
+            }
         }
 
         if (reachable)
@@ -96,6 +113,7 @@ internal sealed class Undeployer
         {
             await target.Podman.RemoveContainerAsync(containerName, cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}-next", cancellationToken).ConfigureAwait(false);
+            await target.Podman.RemoveContainerAsync($"{containerName}.previous", cancellationToken).ConfigureAwait(false);
         }
 
         if (_me.IsRoot && !target.Rootless)
@@ -128,6 +146,29 @@ internal sealed class Undeployer
         }
 
         await _output.WriteLineAsync($"{name}: undeployed from {target.Describe()}").ConfigureAwait(false);
+    }
+
+    /// <summary>Something is at <paramref name="path"/>, reached without following links below the owner's home; a link on the way is reported, not followed.</summary>
+    private async Task<bool> ExistsAsync(string name, string path, UnixUser? owner)
+    {
+        try
+        {
+            return HostFiles.Exists(path, owner);
+        }
+        catch (UnsafePathException ex)
+        {
+            await ReportLeftAsync(name, ex).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>One line per refused path (every file below a linked directory meets the same link).</summary>
+    private async Task ReportLeftAsync(string name, UnsafePathException refused)
+    {
+        if (_reported.Add(refused.PathName))
+        {
+            await _output.WriteLineAsync($"{name}: left {refused.PathName} alone: {refused.Problem}").ConfigureAwait(false);
+        }
     }
 
     private static async Task<bool> ManagerAnswersAsync(DeployTarget target, CancellationToken cancellationToken) =>

@@ -11,26 +11,37 @@ internal sealed class ContainerSwapLock : IDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(10);
 
-    private readonly FileStream _file;
+    private readonly IDisposable _file;
 
-    private ContainerSwapLock(FileStream file) => _file = file;
+    private ContainerSwapLock(IDisposable file) => _file = file;
 
-    /// <summary>Takes the exclusive lock for a swap, creating the file (owned by <paramref name="owner"/>) if needed.</summary>
+    /// <summary>
+    /// Takes the exclusive lock for a swap, creating the file (owned by <paramref name="owner"/>) if needed. The file is
+    /// in the owner's runtime directory, which the owner may fill with links: it is opened without following one and
+    /// chowned through its descriptor (a link there to /etc/shadow once made root give that file to the user).
+    /// </summary>
     public static async Task<ContainerSwapLock> AcquireForSwapAsync(string path, UnixUser? owner, CancellationToken cancellationToken)
     {
-        while (true)
+        var file = HostFiles.OpenLockFile(path, owner);
+        try
         {
-            try
+            while (NativeFiles.Flock(file, NativeFiles.LockEx | NativeFiles.LockNb) != 0)
             {
-                var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                HostFiles.Chown(path, owner);
-                return new ContainerSwapLock(file);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
+                if (NativeFiles.LastError is not (NativeFiles.EAGAIN or NativeFiles.EINTR))
+                {
+                    throw new IOException($"Failed to lock {path}: {NativeFiles.Describe(NativeFiles.LastError)}");
+                }
+
                 // An activator is looking right now: it lets go at once.
                 await Task.Delay(Retry, cancellationToken).ConfigureAwait(false);
             }
+
+            return new ContainerSwapLock(file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
     }
 

@@ -185,6 +185,11 @@ internal sealed partial class ServiceParser
             return null;
         }
 
+        if (isPath && !IsExpressibleHostPath(node, key, Resolve(source)))
+        {
+            return null;
+        }
+
         var options = parts.Length == 3 ? parts[2].Split(',') : [];
         foreach (var option in options)
         {

@@ -105,13 +105,14 @@ internal sealed class UserManager
         }
 
         // The runtime directory systemd --user and rootless podman expect (logind makes it on a booted host).
-        HostFiles.CreateDirectories(_user.RuntimeDirectory, _user);
-        File.SetUnixFileMode(_user.RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        HostFiles.CreateRuntimeDirectory(_user);
 
         var procs = new List<string>();
         foreach (var directory in CgroupDirectories())
         {
             HostFiles.CreateDirectories(directory, null);
+
+            // lchown: the user owns these from an earlier run, but cgroupfs takes no symbolic links, so none is followed.
             foreach (var entry in Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Prepend(directory))
             {
                 HostFiles.Chown(entry, _user);

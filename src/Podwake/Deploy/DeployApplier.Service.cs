@@ -1,0 +1,297 @@
+using Podwake.Control;
+using Podwake.Host;
+using Podwake.Network;
+using Podwake.Specs;
+using Podwake.Systemd;
+using Podwake.Units;
+
+namespace Podwake.Deploy;
+
+/// <summary>One service's part of a deploy, each step recorded in the <see cref="DeployJournal"/> with its undo.</summary>
+internal sealed partial class DeployApplier
+{
+    private async Task ApplyServiceAsync(ServicePlan service, DeployJournal journal, CancellationToken cancellationToken)
+    {
+        var spec = service.Spec;
+        var target = service.Target;
+        var podman = target.Podman;
+        var systemctl = target.Systemctl;
+        var none = CancellationToken.None;
+
+        // The container's identity: its create command and the image now in the store (a build may have changed it).
+        var imageId = await podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false)
+            ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after building or pulling it");
+        var create = _planner.CreateCommand(spec, target);
+        var hash = SpecHash.Of(create, imageId);
+        var label = await podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, cancellationToken).ConfigureAwait(false);
+        var container = label is null ? ContainerAction.Create : label == hash ? ContainerAction.Keep : ContainerAction.Recreate;
+
+        foreach (var volume in spec.Volumes.Where(v => v.IsBindMount && !Directory.Exists(v.Source) && !File.Exists(v.Source)))
+        {
+            // "host folders are created if missing" (DESIGN.md), owned by whoever runs the container.
+            var missing = HostFiles.MissingDirectories(volume.Source);
+            journal.Undo($"remove {volume.Source}, created for {spec.Name}", () =>
+            {
+                foreach (var directory in Enumerable.Reverse(missing))
+                {
+                    HostFiles.RemoveEmptyDirectory(directory, target.User);
+                }
+
+                return Task.CompletedTask;
+            });
+            HostFiles.CreateDirectories(volume.Source, target.User);
+        }
+
+        var networkNamespace = _planner.GeneratorOptions(target).NetworkNamespace;
+        var namespaceWasUp = true;
+        if (networkNamespace)
+        {
+            // podman create checks that the namespace exists; its unit, started below, finds it up.
+            journal.Undo($"take down the network namespace of {spec.Name}", async () =>
+            {
+                if (!namespaceWasUp)
+                {
+                    await ServiceNetwork.DownAsync(spec.Name, none).ConfigureAwait(false);
+                }
+            });
+            namespaceWasUp = !await ServiceNetwork.UpAsync(spec.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var next = $"{spec.ContainerName}-next";
+
+        // A service name has no '.', so no other service's container can be called this.
+        var previous = $"{spec.ContainerName}.previous";
+        if (container == ContainerAction.Recreate)
+        {
+            // Created beside the running one: the slow part happens while the old container still serves.
+            await RemoveStrayAsync(podman, next, cancellationToken).ConfigureAwait(false);
+            await RemoveStrayAsync(podman, previous, cancellationToken).ConfigureAwait(false);
+            var words = SpecHash.Labelled(create, hash);
+            words[words.IndexOf("--name") + 1] = next;
+            (await podman.RunAsync(words.Skip(1), cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"create the container of {spec.Name}");
+            journal.Undo($"remove the new container {next}", () => podman.RemoveContainerAsync(next, none));
+        }
+
+        if (service.Files.Any(f => f is { Change: FileChange.Remove } && Path.GetFileName(f.Path) == UnitGenerator.NetworkUnitName(spec.Name)))
+        {
+            // A namespace no longer wanted (the old container, which joined it, is replaced below).
+            journal.Undo($"bring the network namespace of {spec.Name} back", () => ServiceNetwork.UpAsync(spec.Name, cancellationToken: none));
+            journal.RestartAfterUndo($"start {UnitGenerator.NetworkUnitName(spec.Name)} again", () => systemctl.StartAsync(UnitGenerator.NetworkUnitName(spec.Name), none));
+            await systemctl.RunAsync(["stop", UnitGenerator.NetworkUnitName(spec.Name)], cancellationToken).ConfigureAwait(false);
+            await ServiceNetwork.DownAsync(spec.Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Expose units that are going away stop before their files do.
+        foreach (var removed in service.Files.Where(f => f is { Change: FileChange.Remove, IsUnit: true } && f.Path.EndsWith(".socket", StringComparison.Ordinal)))
+        {
+            var unit = Path.GetFileName(removed.Path);
+            var manager = new Systemctl(removed.Manager!);
+            journal.RestartAfterUndo($"enable and start {unit} again", async () => (await manager.RunAsync(["enable", "--now", unit], none).ConfigureAwait(false)).ThrowIfFailed($"start {unit}"));
+            await manager.RunAsync(["disable", "--now", unit], cancellationToken).ConfigureAwait(false);
+        }
+
+        await WriteFilesAsync(service, journal, cancellationToken).ConfigureAwait(false);
+
+        var activator = UnitGenerator.ActivatorUnitName(spec.Name);
+        var containerUnit = UnitGenerator.ContainerUnitName(spec.Name);
+        var wasActive = false;
+
+        // From the stop to the rename, a connection may start a new activator: it waits for this lock, then wakes the new container.
+        using var swap = container == ContainerAction.Recreate
+            ? await ContainerSwapLock.AcquireForSwapAsync(ContainerRunFiles.SwapLockFile(spec.Name, target.Manager.RuntimeDirectory), target.User, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (container == ContainerAction.Recreate || service.RestartsRunning)
+        {
+            wasActive = await systemctl.ActiveStateAsync(activator, cancellationToken).ConfigureAwait(false) is "active" or "activating" or "reloading";
+            var running = wasActive || await systemctl.ActiveStateAsync(containerUnit, cancellationToken).ConfigureAwait(false) is not ("inactive" or "failed");
+            if (running)
+            {
+                // After the rollback: the old units and container are back, so what ran runs again, as it was.
+                var restart = wasActive ? activator : containerUnit;
+                journal.RestartAfterUndo($"start {restart} again", async () =>
+                {
+                    await systemctl.RunAsync(["stop", activator, containerUnit], none).ConfigureAwait(false);
+                    await systemctl.RunAsync(["reset-failed", activator, containerUnit], none).ConfigureAwait(false);
+                    await systemctl.StartAsync(restart, none).ConfigureAwait(false);
+                });
+                (await systemctl.RunAsync(["stop", activator, containerUnit], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"stop {activator}");
+            }
+        }
+
+        if (container == ContainerAction.Recreate)
+        {
+            // The old container is kept (stopped, renamed) until the whole deploy succeeded: a rollback renames it back.
+            (await podman.RunAsync(["rename", spec.ContainerName, previous], cancellationToken).ConfigureAwait(false))
+                .ThrowIfFailed($"set the old container of {spec.Name} aside");
+            journal.Undo($"put the old container {spec.ContainerName} back", async () =>
+            {
+                await systemctl.RunAsync(["stop", activator, containerUnit], none).ConfigureAwait(false);
+                if (await podman.ContainerIdAsync(spec.ContainerName, none).ConfigureAwait(false) is not null)
+                {
+                    (await podman.RunAsync(["rename", spec.ContainerName, next], none).ConfigureAwait(false)).ThrowIfFailed($"set the new container of {spec.Name} aside");
+                }
+
+                (await podman.RunAsync(["rename", previous, spec.ContainerName], none).ConfigureAwait(false)).ThrowIfFailed($"rename {previous} back");
+            });
+            (await podman.RunAsync(["rename", next, spec.ContainerName], cancellationToken).ConfigureAwait(false))
+                .ThrowIfFailed($"rename the new container of {spec.Name}");
+            swap!.Dispose();
+            journal.OnCommit($"remove the replaced container {previous}", () => podman.RemoveContainerAsync(previous, none));
+        }
+        else if (container == ContainerAction.Create)
+        {
+            (await podman.RunAsync(SpecHash.Labelled(create, hash).Skip(1), cancellationToken).ConfigureAwait(false))
+                .ThrowIfFailed($"create the container of {spec.Name}");
+            journal.Undo($"remove the container {spec.ContainerName}", () => podman.RemoveContainerAsync(spec.ContainerName, none));
+        }
+
+        // Failed units from an earlier run would keep a start limit; and a service nobody asked to start stays dormant.
+        await systemctl.RunAsync(["reset-failed", activator, containerUnit], cancellationToken).ConfigureAwait(false);
+        if (networkNamespace)
+        {
+            var networkUnit = UnitGenerator.NetworkUnitName(spec.Name);
+            if (await systemctl.ActiveStateAsync(networkUnit, cancellationToken).ConfigureAwait(false) != "active")
+            {
+                journal.Undo($"stop {networkUnit}", async () =>
+                {
+                    // Its stop takes the namespace down; one that was up before this deploy comes back.
+                    await systemctl.RunAsync(["stop", networkUnit], none).ConfigureAwait(false);
+                    await systemctl.RunAsync(["reset-failed", networkUnit], none).ConfigureAwait(false);
+                    if (namespaceWasUp)
+                    {
+                        await ServiceNetwork.UpAsync(spec.Name, cancellationToken: none).ConfigureAwait(false);
+                    }
+                });
+            }
+
+            await systemctl.StartAsync(networkUnit, cancellationToken).ConfigureAwait(false);
+        }
+
+        await StartSocketAsync(systemctl, UnitGenerator.SocketUnitName(spec.Name), service.SocketListenChanged, [activator, containerUnit], journal, cancellationToken).ConfigureAwait(false);
+        if (wasActive)
+        {
+            await systemctl.StartAsync(activator, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (service.ExposeTarget is { } exposeTarget)
+        {
+            foreach (var socket in service.Files.Where(f => f.Manager == exposeTarget.Manager && f.Change != FileChange.Remove
+                                                              && f.Path.EndsWith(".socket", StringComparison.Ordinal)
+                                                              && Path.GetFileName(f.Path).StartsWith($"podwake-{spec.Name}-expose", StringComparison.Ordinal)))
+            {
+                var forwarder = Path.ChangeExtension(Path.GetFileName(socket.Path), ".service");
+                await StartSocketAsync(exposeTarget.Systemctl, Path.GetFileName(socket.Path), service.ExposeListenChanged, [forwarder], journal, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var what = service.Files.Any(f => f.Changes) || container != ContainerAction.Keep
+            ? $"deployed into {target.Describe()} (container {(container == ContainerAction.Keep ? "kept" : container == ContainerAction.Create ? "created" : "recreated")})"
+            : "unchanged";
+        await _output.WriteLineAsync($"{spec.Name}: {what}; listening on {string.Join(", ", spec.Ports.Select(p => SpecWriter.Address(p.Listen)))}").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes (or removes) the changed files and reloads each manager that got a changed unit. The undo puts every
+    /// file back byte for byte (or removes one that was new) and reloads again.
+    /// </summary>
+    private static async Task WriteFilesAsync(ServicePlan service, DeployJournal journal, CancellationToken cancellationToken)
+    {
+        var target = service.Target;
+        var written = new List<(PlannedFile File, string? Old, UnixUser? Owner)>();
+        journal.Undo($"restore the files of {service.Spec.Name}", async () =>
+        {
+            foreach (var (file, old, owner) in Enumerable.Reverse(written))
+            {
+                if (old is null)
+                {
+                    HostFiles.Delete(file.Path, owner);
+                }
+                else
+                {
+                    await HostFiles.WriteAtomicallyAsync(file.Path, old, owner, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var manager in written.Where(w => w.File.IsUnit).Select(w => w.File.Manager!).Distinct())
+            {
+                (await new Systemctl(manager).RunAsync(["daemon-reload"], CancellationToken.None).ConfigureAwait(false)).ThrowIfFailed("reload systemd's units");
+            }
+        });
+
+        foreach (var file in service.Files.Where(f => f.Changes))
+        {
+            var owner = file.Manager == target.Manager ? target.User : null;
+            written.Add((file, HostFiles.ReadOrNull(file.Path, owner), owner));
+            if (file.Change == FileChange.Remove)
+            {
+                HostFiles.Delete(file.Path, owner);
+            }
+            else
+            {
+                await HostFiles.WriteAtomicallyAsync(file.Path, file.Content!, owner, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var manager in service.Files.Where(f => f is { Changes: true, IsUnit: true }).Select(f => f.Manager!).Distinct())
+        {
+            (await new Systemctl(manager).RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false)).ThrowIfFailed("reload systemd's units");
+        }
+    }
+
+    /// <summary>
+    /// A leftover of an interrupted deploy of podwake's own (it carries the spec-hash label) is removed; a container of
+    /// that name that podwake did not make is someone else's and stops the deploy, untouched.
+    /// </summary>
+    private static async Task RemoveStrayAsync(TargetPodman podman, string name, CancellationToken cancellationToken)
+    {
+        var label = await podman.ContainerLabelAsync(name, SpecHash.Label, cancellationToken).ConfigureAwait(false);
+        if (label is null)
+        {
+            return;
+        }
+
+        if (label.Length == 0)
+        {
+            throw new EnvironmentException($"a container named {name} that podwake did not create is in the way; remove or rename it (podman rm {name}) and deploy again");
+        }
+
+        await podman.RemoveContainerAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Enabled and listening; restarted only when it listens elsewhere now (that drops its queued connections). The undo
+    /// stops (with <paramref name="started"/>) and disables a socket this deploy brought up, or restarts one it restarted
+    /// once the old unit is back.
+    /// </summary>
+    private static async Task StartSocketAsync(
+        Systemctl systemctl, string socket, bool listenChanged, string[] started, DeployJournal journal, CancellationToken cancellationToken)
+    {
+        var none = CancellationToken.None;
+        var enabled = await systemctl.RunAsync(["is-enabled", socket], cancellationToken).ConfigureAwait(false);
+        if (enabled.Stdout.Trim() != "enabled")
+        {
+            journal.Undo($"disable {socket}", () => systemctl.RunAsync(["disable", socket], none));
+            (await systemctl.RunAsync(["enable", socket], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"enable {socket}");
+        }
+
+        var state = await systemctl.ActiveStateAsync(socket, cancellationToken).ConfigureAwait(false);
+        if (state == "active" && listenChanged)
+        {
+            journal.RestartAfterUndo($"restart {socket} on its old addresses", async () =>
+            {
+                await systemctl.RunAsync(["reset-failed", socket], none).ConfigureAwait(false);
+                (await systemctl.RunAsync(["restart", socket], none).ConfigureAwait(false)).ThrowIfFailed($"restart {socket}");
+            });
+            (await systemctl.RunAsync(["restart", socket], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"restart {socket}");
+        }
+        else if (state != "active")
+        {
+            journal.Undo($"stop {socket}", async () =>
+            {
+                await systemctl.RunAsync(["stop", socket, .. started], none).ConfigureAwait(false);
+                await systemctl.RunAsync(["reset-failed", socket, .. started], none).ConfigureAwait(false);
+            });
+            await systemctl.StartAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
