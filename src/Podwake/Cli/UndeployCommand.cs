@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Specs;
@@ -41,6 +42,9 @@ internal static class UndeployCommand
                 var me = await UnixUser.CurrentAsync(cancellationToken);
                 var planner = new DeployPlanner(new DeployOptions { PodwakePath = PodwakeBinary.Path, System = result.GetValue(system) }, me);
                 var undeployer = new Undeployer(planner, me, output);
+                // A serve's container shares this user's podman store and its name (podwake-NAME): undeploy must not
+                // remove it. The lock also keeps a serve of the name from starting while the undeploy runs.
+                using var names = ServiceNameLock.Acquire(RuntimePaths.FromEnvironment(), requested, ServiceNameLock.UndeployOwner);
                 foreach (var name in requested)
                 {
                     await undeployer.UndeployAsync(name, result.GetValue(purge), result.GetValue(system), cancellationToken);

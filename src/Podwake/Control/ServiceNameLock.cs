@@ -29,6 +29,9 @@ internal sealed class ServiceNameLock : IDisposable
     /// <summary>What a deploy writes as its owner text.</summary>
     public static string DeployOwner => $"being deployed by podwake deploy (pid {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})";
 
+    /// <summary>What an undeploy writes as its owner text.</summary>
+    public static string UndeployOwner => $"being undeployed by podwake undeploy (pid {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})";
+
     /// <summary>
     /// Takes every name or none: throws <see cref="EnvironmentException"/> naming the owner of the first name another
     /// process holds (and releases what it took).

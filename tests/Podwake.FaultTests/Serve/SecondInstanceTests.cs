@@ -116,6 +116,22 @@ public sealed class SecondInstanceTests : IDisposable
         Assert.False(File.Exists(Path.Combine(unitDirectory, $"podwake-{deployed.Name}.socket")), "deploy wrote the socket unit of a served name");
     }
 
+    [PodmanFact]
+    public async Task ServedName_Undeploy_Exits2AndLeavesTheServedContainer()
+    {
+        var svc = FaultService.Create(_dir.Path);
+        await using var serve = await ServeProcess.StartServingAsync(svc.File);
+        Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
+        var before = await ContainerAsync(svc.Container);
+
+        var result = await PodwakeCli.RunAsync("undeploy", svc.Name);
+
+        Assert.True(result.ExitCode == 2, $"undeploy of a served name did not exit 2: {result}");
+        Assert.Contains($"service {svc.Name} is already served by podwake serve (pid {serve.Pid})", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await ContainerAsync(svc.Container));
+        Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
+    }
+
     /// <summary>Waits until <paramref name="serve"/> exits (its code) or serves (null), at most a minute.</summary>
     private static async Task<int?> ExitOrServingAsync(ServeProcess serve)
     {
