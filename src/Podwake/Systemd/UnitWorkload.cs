@@ -222,6 +222,27 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
         }
     }
 
+    public async Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken)
+    {
+        exitCode ??= await ReadExitCodeAsync().ConfigureAwait(false);
+        IReadOnlyList<string>? lines = null;
+        try
+        {
+            // Both streams in the order the container wrote them: podman logs writes them to its own two.
+            var result = await ExternalCommand.RunAsync("/bin/sh", ["-c", "exec \"$0\" logs --tail \"$1\" \"$2\" 2>&1", _podmanPath,
+                WorkloadExit.TailLines.ToString(CultureInfo.InvariantCulture), _spec.ContainerName], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                lines = PodmanClient.SplitLines(result.Stdout, WorkloadExit.TailLines);
+            }
+        }
+        catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
+        {
+        }
+
+        return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
+    }
+
     /// <summary>(container port, protocol) → the loopback port podman published it on, from <c>"8080/tcp"</c>-style keys.</summary>
     private async Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>> ReadPublishedPortsAsync()
     {
