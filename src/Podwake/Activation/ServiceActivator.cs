@@ -408,9 +408,20 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalMilliseconds:0} ms")
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0.#} s");
 
-    /// <summary>The restart policy: <c>always</c> restarts any exit, <c>on-failure</c> a non-zero or unknown one, <c>no</c> none.</summary>
+    /// <summary>
+    /// The restart policy: <c>always</c> restarts any exit, <c>on-failure</c> one that is not clean (unknown included),
+    /// <c>no</c> none.
+    /// </summary>
     private bool RestartsAfter(int? exitCode) =>
-        _options.Restart == RestartPolicy.Always || (_options.Restart == RestartPolicy.OnFailure && exitCode != 0);
+        _options.Restart == RestartPolicy.Always || (_options.Restart == RestartPolicy.OnFailure && !IsCleanExit(exitCode));
+
+    /// <summary>
+    /// 0, or 143 (128 + SIGTERM): death by the SIGTERM of a stop (an outside <c>podman stop</c>; busybox-like programs
+    /// die of it through the init) is a stop someone asked for, not a failure. The container unit says the same with
+    /// <c>SuccessExitStatus=143</c>, so both runtimes leave such a service dormant under <c>on-failure</c> (as podman
+    /// and Docker never restart a container a user stopped) and the next connection wakes it again.
+    /// </summary>
+    public static bool IsCleanExit(int? exitCode) => exitCode is 0 or 143;
 
     /// <param name="ReadyAt">Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the run got ready.</param>
     private sealed record Run(WorkloadInstance Instance, CancellationTokenSource Lost, long ReadyAt);
