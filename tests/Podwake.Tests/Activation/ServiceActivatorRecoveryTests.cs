@@ -158,6 +158,24 @@ public sealed class ServiceActivatorRecoveryTests
         Assert.Equal(4, activator.GetStatus().Restarts);
     }
 
+    [Theory]
+    [InlineData(143, "on-failure", false)]
+    [InlineData(0, "on-failure", false)]
+    [InlineData(137, "on-failure", true)]
+    [InlineData(143, "always", true)]
+    [InlineData(1, "no", false)]
+    public async Task ExitWhileReady_FollowsThePolicy_143IsAStop(int exitCode, string policy, bool restarted)
+    {
+        await using var activator = Create(policy switch { "no" => RestartPolicy.No, "always" => RestartPolicy.Always, _ => RestartPolicy.OnFailure });
+        (await activator.AcquireAsync(CancellationToken.None))!.Dispose();
+
+        activator.OnExited(_workload.LastGeneration, exitCode);
+
+        var settled = restarted ? ServiceState.Ready : ServiceState.Dormant;
+        await AdvanceUntil(() => activator.State == settled && _workload.Starts == (restarted ? 2 : 1), TimeSpan.FromSeconds(1));
+        Assert.Equal(restarted ? 1 : 0, activator.GetStatus().Restarts);
+    }
+
     [Fact]
     public async Task FloodPastHold_LogsAtMostOneLineASecondWithACount()
     {
