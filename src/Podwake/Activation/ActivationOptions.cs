@@ -29,8 +29,18 @@ internal sealed record ActivationOptions
 
     public TimeSpan MaxProbeInterval { get; init; } = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>Restarts in a row that fail readiness before the restart policy gives up until the next connection.</summary>
+    /// <summary>
+    /// Attempts one wake makes while the restart policy allows another (a failed start, an exit during start), backing
+    /// off between them (<see cref="RestartBackoff"/>), before the service is failed: held connections then get a clean
+    /// close, and until the backoff of the whole failure run has passed new ones are closed at once without a wake.
+    /// </summary>
     public int MaxRestartFailures { get; init; } = 3;
+
+    /// <summary>Within a run of failed wakes, at most one "still failing" log line per this long (the first failure is always logged).</summary>
+    public TimeSpan FailureLogInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>At most one "connections past hold closed" log line per this long, counting the ones in between.</summary>
+    public TimeSpan RejectedLogInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public static ActivationOptions From(ServiceSpec spec) => new()
     {

@@ -15,6 +15,12 @@ internal interface IWorkload
     /// <summary>True when the run still lives (asked when a connection to it fails before its exit event arrived).</summary>
     Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Explains a run that ended before it was ready: which container, its exit code (<paramref name="exitCode"/> when the
+    /// exit report had it, else read back) and its last lines of output.
+    /// </summary>
+    Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken);
+
     /// <summary>Stops the run; idempotent, and quick when it already ended.</summary>
     Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken);
 }

@@ -13,7 +13,7 @@ namespace Podwake.Activation;
 /// A live UDP flow holds a lease exactly as an open TCP connection does, so idleness means "no
 /// open connection and no live flow" with no UDP-specific state here.
 /// </summary>
-internal sealed class ServiceActivator : IAsyncDisposable
+internal sealed partial class ServiceActivator : IAsyncDisposable
 {
     private readonly string _name;
     private readonly ActivationOptions _options;
@@ -25,10 +25,12 @@ internal sealed class ServiceActivator : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
 
     private ServiceState _state = ServiceState.Dormant;
+    private readonly LogRateLimit _rejectedLog;
+    private readonly LogRateLimit _failureLog;
     private Task<Run?>? _wake;
     private CancellationTokenSource? _wakeAbort;
     private long _wakeGeneration;
-    private string? _wakeAbortReason;
+    private ExitReport? _wakeExit;
     private Task _stopping = Task.CompletedTask;
     private Run? _run;
     private long _generation;
@@ -38,7 +40,10 @@ internal sealed class ServiceActivator : IAsyncDisposable
     private long _wakes;
     private long _failedWakes;
     private long _restarts;
-    private int _restartFailuresInARow;
+    private int _failuresInARow;
+    private long _failuresStartedAt;
+    private int _crashesInARow;
+    private DateTimeOffset? _retryAt;
     private double? _lastWakeMilliseconds;
     private DateTimeOffset? _lastWakeAt;
     private DateTimeOffset? _idleDueAt;
@@ -53,6 +58,8 @@ internal sealed class ServiceActivator : IAsyncDisposable
         _time = time;
         _logger = logger;
         Datagrams = new DatagramAccounting(options.HoldDatagrams, options.HoldBytes);
+        _rejectedLog = new LogRateLimit(options.RejectedLogInterval, time);
+        _failureLog = new LogRateLimit(options.FailureLogInterval, time);
         _idleTimer = time.CreateTimer(static s => ((ServiceActivator)s!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -106,7 +113,22 @@ internal sealed class ServiceActivator : IAsyncDisposable
             {
                 _open--;
                 _rejected++;
-                ActivationLog.Rejected(_logger, _name, _held);
+
+                // A flood past hold: would be one line per connection (thousands a second); one per interval with a count.
+                if (_rejectedLog.TryLog(out var suppressed))
+                {
+                    ActivationLog.Rejected(_logger, _name, _held, suppressed, _options.RejectedLogInterval.TotalSeconds);
+                }
+
+                ArmIdleIfQuietLocked();
+                return null;
+            }
+
+            if (_state == ServiceState.Failed && _retryAt is { } retryAt && _time.GetUtcNow() < retryAt)
+            {
+                // Backing off after failed wakes: a clean close now, no wake (each connection waking again at once
+                // made a tight loop of failures). The first connection after retryAt tries again.
+                _open--;
                 ArmIdleIfQuietLocked();
                 return null;
             }
@@ -138,78 +160,6 @@ internal sealed class ServiceActivator : IAsyncDisposable
         }
 
         return new ActivationLease(this, run.Instance, run.Lost.Token);
-    }
-
-    /// <summary>
-    /// Called by the workload when a run ends on its own (from podman's events, not by polling).
-    /// Late or duplicate reports of an old run are ignored by generation.
-    /// </summary>
-    public void OnExited(long generation, int? exitCode)
-    {
-        Run? lost;
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            if (_state == ServiceState.Waking && _wakeGeneration == generation)
-            {
-                // Died before it became ready: fail this wake now instead of probing until the timeout.
-                _wakeAbortReason = $"the container exited with status {FormatExit(exitCode)} before it was ready";
-                _wakeAbort?.Cancel();
-                return;
-            }
-
-            if (_state != ServiceState.Ready || _run is null || _run.Instance.Generation != generation)
-            {
-                return;
-            }
-
-            lost = _run;
-            _run = null;
-            DisarmIdleLocked();
-            var restart = _options.Restart == RestartPolicy.Always
-                || (_options.Restart == RestartPolicy.OnFailure && exitCode != 0);
-            if (restart && _restartFailuresInARow < _options.MaxRestartFailures)
-            {
-                _restarts++;
-                ActivationLog.Exited(_logger, _name, FormatExit(exitCode), _options.Restart, "restarting");
-                _wake = BeginWakeLocked(isRestart: true);
-            }
-            else
-            {
-                ActivationLog.Exited(_logger, _name, FormatExit(exitCode), _options.Restart, "dormant until the next connection");
-                _state = ServiceState.Stopping;
-                _stopping = StopRunAsync(lost.Instance);
-            }
-        }
-
-        // Outside the lock: cancelling runs the proxy's callbacks, which close connections and release leases.
-        lost.Lost.Cancel();
-    }
-
-    /// <summary>
-    /// A connection to the run failed before its exit event arrived: ask the workload whether the
-    /// run still lives, and treat it as exited when it does not.
-    /// </summary>
-    public async Task ReportUnreachableAsync(WorkloadInstance instance, CancellationToken cancellationToken)
-    {
-        bool running;
-        try
-        {
-            running = await _workload.IsRunningAsync(instance, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            running = false;
-        }
-
-        if (!running)
-        {
-            OnExited(instance.Generation, exitCode: null);
-        }
     }
 
     public ServiceStatus GetStatus()
@@ -289,128 +239,6 @@ internal sealed class ServiceActivator : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    private Task<Run?> BeginWakeLocked(bool isRestart = false)
-    {
-        _state = ServiceState.Waking;
-        var generation = ++_generation;
-        _wakeGeneration = generation;
-        _wakeAbortReason = null;
-        _wakeAbort = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-        var previousStop = _stopping;
-        return Task.Run(() => WakeAsync(generation, previousStop, _wakeAbort, isRestart));
-    }
-
-    private async Task<Run?> WakeAsync(long generation, Task previousStop, CancellationTokenSource abort, bool isRestart)
-    {
-        var started = _time.GetTimestamp();
-        WorkloadInstance? instance = null;
-        using var timeout = new CancellationTokenSource(_options.ReadyTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abort.Token);
-        try
-        {
-            await previousStop.ConfigureAwait(false);
-            ActivationLog.Waking(_logger, _name, generation);
-            instance = await _workload.StartAsync(generation, linked.Token).ConfigureAwait(false);
-            await WaitUntilReadyAsync(instance, linked.Token).ConfigureAwait(false);
-
-            var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
-            var run = new Run(instance, new CancellationTokenSource());
-            lock (_lock)
-            {
-                if (!_disposed)
-                {
-                    _run = run;
-                    _state = ServiceState.Ready;
-                    _wake = null;
-                    _wakes++;
-                    _restartFailuresInARow = 0;
-                    _lastWakeMilliseconds = elapsed;
-                    _lastWakeAt = _time.GetUtcNow();
-                    _lastError = null;
-                    ArmIdleIfQuietLocked();
-                    ActivationLog.Ready(_logger, _name, elapsed);
-                    return run;
-                }
-            }
-
-            await StopQuietlyAsync(instance).ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex)
-        {
-            string reason;
-            lock (_lock)
-            {
-                reason = _shutdown.IsCancellationRequested ? "podwake is shutting down"
-                    : _wakeAbortReason is { } why ? why
-                    : timeout.IsCancellationRequested ? $"not ready within {_options.ReadyTimeout.TotalSeconds:0.###}s (ready.timeout); check the `ready:` probe and the container's logs"
-                    : ex.Message;
-                _failedWakes++;
-                if (isRestart)
-                {
-                    _restartFailuresInARow++;
-                }
-
-                _lastError = reason;
-            }
-
-            ActivationLog.WakeFailed(_logger, _name, reason);
-            lock (_lock)
-            {
-                if (!_disposed)
-                {
-                    _state = ServiceState.Failed;
-                }
-
-                if (ReferenceEquals(_wakeAbort, abort))
-                {
-                    _wake = null;
-                    _wakeAbort = null;
-                }
-
-                // Waiting clients are closed now; the container is stopped behind them, and the
-                // next wake waits for that stop first.
-                _stopping = StopQuietlyAsync(instance);
-            }
-
-            if (!_shutdown.IsCancellationRequested)
-            {
-                Settled?.Invoke(ServiceState.Failed);
-            }
-
-            return null;
-        }
-        finally
-        {
-            abort.Dispose();
-        }
-    }
-
-    private async Task WaitUntilReadyAsync(WorkloadInstance instance, CancellationToken cancellationToken)
-    {
-        var pause = _options.FirstProbeInterval;
-        while (true)
-        {
-            bool ready;
-            try
-            {
-                ready = await _workload.ProbeAsync(instance, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                ready = false;
-            }
-
-            if (ready)
-            {
-                return;
-            }
-
-            await Task.Delay(pause, _time, cancellationToken).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, _options.MaxProbeInterval.Ticks));
-        }
-    }
-
     private void OnIdleTimer()
     {
         lock (_lock)
@@ -465,9 +293,14 @@ internal sealed class ServiceActivator : IAsyncDisposable
         {
             await _workload.StopAsync(instance, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (Exception ex) when (IsExpected(ex))
+        {
+            // podman or systemctl said no (gone, unreachable): one line, no stack trace.
+            ActivationLog.StopFailed(_logger, _name, ex.Message);
+        }
         catch (Exception ex)
         {
-            ActivationLog.StopFailed(_logger, _name, ex);
+            ActivationLog.StopFailedUnexpectedly(_logger, _name, ex);
         }
     }
 
@@ -489,7 +322,20 @@ internal sealed class ServiceActivator : IAsyncDisposable
         }
     }
 
+    /// <summary>Failures of the host (podman, systemctl, the network) rather than of podwake: logged without a stack trace.</summary>
+    private static bool IsExpected(Exception ex) => ex is Podman.PodmanException or Podman.PodmanUnavailableException or Host.ExternalCommandException
+        or Control.EnvironmentException or IOException or HttpRequestException or InvalidOperationException or TimeoutException
+        or OperationCanceledException or System.Net.Sockets.SocketException;
+
     private static string FormatExit(int? exitCode) => exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
 
-    private sealed record Run(WorkloadInstance Instance, CancellationTokenSource Lost);
+    private static string FormatDelay(TimeSpan delay) => delay < TimeSpan.FromSeconds(1)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalMilliseconds:0} ms")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0.#} s");
+
+    /// <param name="ReadyAt">Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the run got ready.</param>
+    private sealed record Run(WorkloadInstance Instance, CancellationTokenSource Lost, long ReadyAt);
+
+    /// <summary>The exit of the run being woken, reported before it got ready.</summary>
+    private sealed record ExitReport(int? ExitCode);
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Podwake.Activation;
 using Podwake.Podman;
 using Podwake.Proxy;
@@ -21,6 +23,9 @@ namespace Podwake.Serve;
 /// the host side before the container listens, a TCP readiness check reads the container's own
 /// socket table (<c>/proc/PID/net/tcp</c>) instead of trusting a connect. A UDP readiness check
 /// reads <c>/proc/PID/net/udp</c> in both modes.
+/// A container removed behind podwake's back (<c>podman rm -f</c>) is created again by the next wake; a container that
+/// exits while starting is reported with its exit code and last lines of output (<see cref="WorkloadExit"/>), never as
+/// a missing <c>/proc/PID/ns/net</c>.
 /// </remarks>
 internal sealed class ContainerWorkload : IWorkload
 {
@@ -28,15 +33,18 @@ internal sealed class ContainerWorkload : IWorkload
     private readonly PodmanClient _podman;
     private readonly bool _rootless;
     private readonly ReadinessProbe _probe;
+    private readonly ILogger _logger;
     private readonly Dictionary<int, int> _publishedPorts = [];
     private string? _id;
     private Run? _current;
     private NetworkNamespace? _netns;
     private bool _lastRunStoppedByUs = true;
+    private DateTimeOffset? _startRequestedAt;
 
-    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless)
+    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless, ILogger? logger = null)
     {
         _spec = spec;
+        _logger = logger ?? NullLogger.Instance;
         _podman = podman;
         _rootless = rootless;
         _probe = new ReadinessProbe(spec.Ready, rootless, (command, ct) => _podman.ExecAsync(_id!, command, ct));
@@ -89,21 +97,31 @@ internal sealed class ContainerWorkload : IWorkload
 
     public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
     {
-        var id = _id ?? throw new InvalidOperationException("the container was not created");
-        if (!_lastRunStoppedByUs)
-        {
-            await WaitForCleanupAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-
-        _lastRunStoppedByUs = false;
-        await _podman.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        var id = await StartContainerAsync(cancellationToken).ConfigureAwait(false);
         var inspect = await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
         var pid = inspect.State.Pid;
+        if (!inspect.State.Running || pid <= 0)
+        {
+            // Exited already (a config error at start): say so, with its output, rather than fail on /proc/0/ns/net.
+            throw new WorkloadExitedException(await ExplainExitAsync(inspect.State.ExitCode, cancellationToken).ConfigureAwait(false));
+        }
+
         Volatile.Write(ref _current, new Run(generation, pid));
         Func<AddressFamily, SocketType, Socket>? sockets = null;
         if (!_rootless)
         {
-            var netns = NetworkNamespace.OfProcess(pid);
+            NetworkNamespace netns;
+            try
+            {
+                netns = NetworkNamespace.OfProcess(pid);
+            }
+            catch (IOException ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Exited between the inspect and here (a zombie has no ns/net either; podman may still call it running
+                // for a moment).
+                throw new WorkloadExitedException(await ExplainExitAsync(await ExitCodeOnceStoppedAsync(id, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+            }
+
             Interlocked.Exchange(ref _netns, netns)?.Dispose();
             sockets = netns.CreateSocket;
         }
@@ -117,24 +135,137 @@ internal sealed class ContainerWorkload : IWorkload
         return new WorkloadInstance(generation, endpoints, sockets) { PacedForwarder = _rootless };
     }
 
+    /// <summary>Starts the container, creating it again first when it was removed behind podwake's back; returns its ID.</summary>
+    private async Task<string> StartContainerAsync(CancellationToken cancellationToken)
+    {
+        if (_id is { } id)
+        {
+            try
+            {
+                if (!_lastRunStoppedByUs)
+                {
+                    await WaitForCleanupAsync(id, cancellationToken).ConfigureAwait(false);
+                }
+
+                _lastRunStoppedByUs = false;
+                _startRequestedAt = DateTimeOffset.UtcNow;
+                await _podman.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                return id;
+            }
+            catch (PodmanException ex) when (ex.IsNotFound)
+            {
+                // podman rm -f (or podman rmi -f of its image) from outside: fall through and create it again.
+            }
+        }
+
+        await RecreateAsync(cancellationToken).ConfigureAwait(false);
+        _lastRunStoppedByUs = false;
+        _startRequestedAt = DateTimeOffset.UtcNow;
+        await _podman.StartContainerAsync(_id!, cancellationToken).ConfigureAwait(false);
+        return _id!;
+    }
+
+    private async Task RecreateAsync(CancellationToken cancellationToken)
+    {
+        var image = _spec.Image!;
+        if (!await _podman.ImageExistsAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            var fix = _spec.Build is null
+                ? $"pull it again (podman pull {image})"
+                : $"build it again (podman build -t {image} {_spec.Build.Context}, or restart podwake serve, which builds it)";
+            throw new InvalidOperationException(
+                $"container {_spec.ContainerName} is gone and its image {image} is no longer in podman's local storage (removed with podman rmi?): {fix}; a wake never pulls");
+        }
+
+        _id = null;
+        await CreateAsync(cancellationToken).ConfigureAwait(false);
+        ServeLog.Recreated(_logger, _spec.Name, _spec.ContainerName);
+    }
+
+    /// <summary>
+    /// The exit code of a run whose process is gone, once podman has noticed (its state lags the process by a few
+    /// milliseconds); null when it still calls the container running after a second.
+    /// </summary>
+    private async Task<int?> ExitCodeOnceStoppedAsync(string id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var state = (await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).State;
+            if (!state.Running)
+            {
+                return state.ExitCode;
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    public async Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken)
+    {
+        if (_id is not { } id)
+        {
+            return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, null);
+        }
+
+        IReadOnlyList<string>? lines;
+        try
+        {
+            var state = (await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).State;
+            exitCode ??= state.Running ? null : state.ExitCode;
+
+            // This run's lines only (podman keeps every earlier run's too): those logged since podwake asked for the
+            // start. Not State.StartedAt: a process that fails at once prints before podman records that.
+            lines = await _podman.TailLogsAsync(id, WorkloadExit.TailLines, _startRequestedAt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException or HttpRequestException or IOException)
+        {
+            lines = null;
+        }
+
+        return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
+    }
+
     public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
         _probe.ProbeAsync(instance, Volatile.Read(ref _current)?.Pid ?? 0, cancellationToken);
 
     public async Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken)
     {
-        var inspect = await _podman.InspectContainerAsync(_id!, cancellationToken).ConfigureAwait(false);
+        if (_id is null)
+        {
+            return false;
+        }
+
+        ContainerInspect inspect;
+        try
+        {
+            inspect = await _podman.InspectContainerAsync(_id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodmanException ex) when (ex.IsNotFound)
+        {
+            return false;
+        }
+
         return inspect.State.Running && Volatile.Read(ref _current) is { } current && current.Generation == instance.Generation && current.Pid == inspect.State.Pid;
     }
 
     public async Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref _netns, null)?.Dispose();
         if (_id is { } id)
         {
-            await _podman.StopContainerAsync(id, timeoutSeconds: 10, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _podman.StopContainerAsync(id, timeoutSeconds: 10, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PodmanException ex) when (ex.IsNotFound)
+            {
+                // Removed behind our back: stopped as much as it can be; the next wake creates it again.
+            }
+
             _lastRunStoppedByUs = true;
         }
-
-        Interlocked.Exchange(ref _netns, null)?.Dispose();
     }
 
     public async Task RemoveAsync(CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     public void Start(IReadOnlyList<ListenFd> passed)
     {
         var matched = PassedSockets.Match(_spec, passed);
-        _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess);
+        _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess, logger: _logger);
         _activator = new ServiceActivator(_spec.Name, ActivationOptions.From(_spec), _workload, _time, _logger);
         _workload.Exited = _activator.OnExited;
         _activator.Settled = OnSettled;

@@ -12,4 +12,7 @@ internal static partial class ActivateLog
 
     [LoggerMessage(403, LogLevel.Information, "{Service}: stopping (signal): closing connections, stopping the container unit")]
     public static partial void Stopping(ILogger logger, string service);
+
+    [LoggerMessage(404, LogLevel.Warning, "{Service}: container {Container} was gone (removed outside podwake?): created it again as deploy did")]
+    public static partial void Recreated(ILogger logger, string service, string container);
 }

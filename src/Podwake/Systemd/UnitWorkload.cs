@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Podwake.Activation;
 using Podwake.Host;
 using Podwake.Podman;
@@ -22,7 +24,7 @@ namespace Podwake.Systemd;
 /// The container's main PID comes from the pidfile conmon writes (<see cref="ContainerRunFiles"/>): no podman call on
 /// the rootful wake path. Its exit is learnt from a pidfd (<see cref="ProcessExitWatch"/>), not by polling.
 /// </remarks>
-internal sealed class UnitWorkload : IWorkload, IDisposable
+internal sealed partial class UnitWorkload : IWorkload, IDisposable
 {
     private const int Esrch = 3;
 
@@ -35,11 +37,15 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
     private readonly ReadinessProbe _probe;
     private readonly string _swapLock;
     private Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>>? _publishedPorts;
+    private readonly ILogger _logger;
     private Run? _current;
+    private int _lastPid;
+    private DateTimeOffset? _startRequestedAt;
 
-    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = UnitGeneratorOptions.DefaultPodmanPath)
+    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = UnitGeneratorOptions.DefaultPodmanPath, ILogger? logger = null)
     {
         _spec = spec;
+        _logger = logger ?? NullLogger.Instance;
         _systemctl = systemctl;
         _rootless = rootless;
         _podmanPath = podmanPath;
@@ -114,11 +120,12 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
             _publishedPorts ??= ReadPublishedPortsAsync();
         }
 
+        _startRequestedAt = DateTimeOffset.UtcNow;
         var pause = TimeSpan.FromMilliseconds(10);
         while (true)
         {
             // Joins the start job the activator unit's Wants= queued, or a restart systemd has scheduled.
-            await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+            await StartOrRecoverAsync(cancellationToken).ConfigureAwait(false);
             var pid = await ReadPidAsync(cancellationToken).ConfigureAwait(false);
             ProcessExitWatch? watch = null;
             try
@@ -135,10 +142,18 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
 
             if (watch is not null && !watch.Exited.IsCompleted && !IsZombie(pid))
             {
+                _lastPid = pid;
                 return (pid, watch);
             }
 
             watch?.Dispose();
+            if (pid != _lastPid)
+            {
+                // Not the pidfile of an earlier run that died: this run itself exited during start.
+                _lastPid = pid;
+                throw new WorkloadExitedException(await ExplainExitAsync(null, cancellationToken).ConfigureAwait(false));
+            }
+
             await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
         }
@@ -213,13 +228,36 @@ internal sealed class UnitWorkload : IWorkload, IDisposable
                 return null;
             }
 
-            // As the unit's SuccessExitStatus= says: death by the SIGTERM of a stop is a clean exit, so both runtimes agree.
-            return code.ToString(CultureInfo.InvariantCulture) == UnitGenerator.SigtermExitStatus ? 0 : code;
+            // 143 stays 143 (the log shows what happened); ServiceActivator.IsCleanExit counts it clean, as the unit's SuccessExitStatus= does.
+            return code;
         }
         catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
         {
             return null;
         }
+    }
+
+    public async Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken)
+    {
+        exitCode ??= await ReadExitCodeAsync().ConfigureAwait(false);
+        IReadOnlyList<string>? lines = null;
+        try
+        {
+            // Both streams in the order the container wrote them: podman logs writes them to its own two.
+            // Since this wake asked for the start: podman keeps every earlier run's output too.
+            var since = (_startRequestedAt ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+            var result = await ExternalCommand.RunAsync("/bin/sh", ["-c", "exec \"$0\" logs --since \"$3\" --tail \"$1\" \"$2\" 2>&1", _podmanPath,
+                WorkloadExit.TailLines.ToString(CultureInfo.InvariantCulture), _spec.ContainerName, since], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                lines = PodmanClient.SplitLines(result.Stdout, WorkloadExit.TailLines);
+            }
+        }
+        catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
+        {
+        }
+
+        return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
     }
 
     /// <summary>(container port, protocol) → the loopback port podman published it on, from <c>"8080/tcp"</c>-style keys.</summary>

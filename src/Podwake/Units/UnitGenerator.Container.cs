@@ -29,7 +29,11 @@ internal static partial class UnitGenerator
     /// <summary>Rootless containers publish each port on a loopback port podman picks at create time; podwake activate reads it back.</summary>
     public const string PublishHost = "127.0.0.1";
 
-    /// <summary>busybox-like programs die of the SIGTERM podman stop sends through the init: 128 + 15 is a clean stop, not a failure.</summary>
+    /// <summary>
+    /// busybox-like programs die of the SIGTERM podman stop sends through the init: 128 + 15 is a clean stop, not a
+    /// failure, also after an outside <c>podman stop</c>: Restart=on-failure leaves it stopped, exactly as
+    /// <c>podwake serve</c> does (<see cref="Activation.ServiceActivator.IsCleanExit"/>).
+    /// </summary>
     public const string SigtermExitStatus = "143";
 
     private static UnitFile Container(ServiceSpec spec, UnitGeneratorOptions options)

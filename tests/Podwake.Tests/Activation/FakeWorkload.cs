@@ -22,10 +22,31 @@ internal sealed class FakeWorkload : IWorkload
 
     public long LastGeneration { get; private set; }
 
+    /// <summary>When set, StartAsync throws it (after counting the start): a start podman refused.</summary>
+    public Exception? StartFailure { get; set; }
+
+    /// <summary>Times of each start, on the activator's clock, when <see cref="Clock"/> is set.</summary>
+    public List<DateTimeOffset> StartTimes { get; } = [];
+
+    public TimeProvider? Clock { get; set; }
+
     public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _starts);
         LastGeneration = generation;
+        if (Clock is { } clock)
+        {
+            lock (StartTimes)
+            {
+                StartTimes.Add(clock.GetUtcNow());
+            }
+        }
+
+        if (StartFailure is { } failure)
+        {
+            throw failure;
+        }
+
         if (StartGate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);
@@ -37,6 +58,9 @@ internal sealed class FakeWorkload : IWorkload
     public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) => Task.FromResult(Ready);
 
     public Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken) => Task.FromResult(Running);
+
+    public Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken) =>
+        Task.FromResult(WorkloadExit.DuringStart("podwake-svc", exitCode, ["config error: DATABASE_URL not set"]));
 
     public Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
     {

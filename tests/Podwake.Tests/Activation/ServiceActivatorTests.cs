@@ -167,12 +167,14 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AfterFailedWake_NextConnectionTriesAgain()
+    public async Task AfterFailedWake_NextConnectionAfterTheBackoffTriesAgain()
     {
         _workload.Ready = false;
         var first = _activator.AcquireAsync(CancellationToken.None).AsTask();
         await AdvanceUntil(() => first.IsCompleted, TimeSpan.FromSeconds(11));
         _workload.Ready = true;
+        Assert.Null(await _activator.AcquireAsync(CancellationToken.None));
+        _time.Advance(RestartBackoff.First);
 
         using var lease = await _activator.AcquireAsync(CancellationToken.None);
 
@@ -187,10 +189,11 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         var acquire = _activator.AcquireAsync(CancellationToken.None).AsTask();
         await WaitUntil(() => _workload.Starts == 1);
 
-        _activator.OnExited(_workload.LastGeneration, 1);
+        _activator.OnExited(_workload.LastGeneration, 0);
 
         Assert.Null(await acquire.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.Contains("exited with status 1 before it was ready", _activator.GetStatus().LastError, StringComparison.Ordinal);
+        Assert.Equal("container podwake-svc exited with code 0 during start; its last lines:\n  config error: DATABASE_URL not set", _activator.GetStatus().LastError);
+        Assert.Equal(1, _workload.Starts);
     }
 
     [Fact]

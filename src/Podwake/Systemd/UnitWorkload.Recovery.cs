@@ -1,0 +1,100 @@
+using Podwake.Activation;
+using Podwake.Deploy;
+using Podwake.Host;
+using Podwake.Network;
+using Podwake.Units;
+
+namespace Podwake.Systemd;
+
+/// <content>
+/// A container unit that fails to start. systemd gives up on a unit that failed five times in ten seconds
+/// (start-limit-hit) and would refuse every later wake, so the failed state is reset first. A container removed
+/// behind podwake's back (<c>podman rm -f</c>) is created again exactly as deploy created it (the same
+/// <c>podman create</c> words and spec-hash label, so the next deploy keeps it); a container that exits during
+/// start is explained (exit code, last lines) rather than reported as systemctl's "control process exited".
+/// </content>
+internal sealed partial class UnitWorkload
+{
+    private async Task StartOrRecoverAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (ExternalCommandException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
+            if (!await RecreateIfGoneAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var state = await ContainerStateAsync(cancellationToken).ConfigureAwait(false);
+                if (state is ("exited" or "stopped", var code) && code != 0)
+                {
+                    throw new WorkloadExitedException(await ExplainExitAsync(code, cancellationToken).ConfigureAwait(false));
+                }
+
+                throw;
+            }
+        }
+
+        await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the container again when it is gone; false when it is there (the start failed for another reason).</summary>
+    private async Task<bool> RecreateIfGoneAsync(CancellationToken cancellationToken)
+    {
+        // podman container exists: 0 there, 1 not there, anything else podman itself failed.
+        var exists = await ExternalCommand.RunAsync(_podmanPath, ["container", "exists", _spec.ContainerName], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (exists.ExitCode != 1)
+        {
+            return false;
+        }
+
+        var image = _spec.Image!;
+        var imageId = await ExternalCommand.RunAsync(_podmanPath, ["image", "inspect", "--format", "{{.Id}}", image], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!imageId.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"container {_spec.ContainerName} is gone and its image {image} is no longer in podman's local storage (removed with podman rmi?): " +
+                "run podwake deploy again, which builds or pulls it and creates the container; a wake never pulls");
+        }
+
+        var options = new UnitGeneratorOptions
+        {
+            System = _systemctl.Manager.IsSystem,
+            Rootless = _rootless,
+            NetworkNamespace = !_rootless && File.Exists(ServiceNetwork.NamespacePath(_spec.Name)),
+            PodmanPath = _podmanPath,
+        };
+        var create = UnitGenerator.CreateCommand(_spec, options, _systemctl.Manager.RuntimeDirectory);
+        var words = SpecHash.Labelled(create, SpecHash.Of(create, imageId.Stdout.Trim()));
+        foreach (var volume in _spec.Volumes.Where(v => v.IsBindMount && !Directory.Exists(v.Source) && !File.Exists(v.Source)))
+        {
+            Directory.CreateDirectory(volume.Source);
+        }
+
+        (await ExternalCommand.RunAsync(words[0], words.Skip(1), cancellationToken: cancellationToken).ConfigureAwait(false))
+            .ThrowIfFailed($"create the container {_spec.ContainerName} again");
+
+        // Rootless: the new container publishes on new loopback ports.
+        _publishedPorts = null;
+        if (_rootless)
+        {
+            _publishedPorts = ReadPublishedPortsAsync();
+        }
+
+        ActivateLog.Recreated(_logger, _spec.Name, _spec.ContainerName);
+        return true;
+    }
+
+    /// <summary>podman's Status and ExitCode of the container; null when podman cannot tell.</summary>
+    private async Task<(string Status, int ExitCode)?> ContainerStateAsync(CancellationToken cancellationToken)
+    {
+        var result = await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", _spec.ContainerName],
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var words = result.Stdout.Trim().Split(' ');
+        return result.Succeeded && words.Length == 2 && int.TryParse(words[1], System.Globalization.CultureInfo.InvariantCulture, out var code)
+            ? (words[0], code)
+            : null;
+    }
+}
