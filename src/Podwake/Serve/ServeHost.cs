@@ -144,6 +144,14 @@ internal sealed class ServeHost : IAsyncDisposable
                 {
                     if (podmanEvent.TimeNano > 0)
                     {
+                        // podman's file logger re-reads its whole log when the file is rotated: every earlier "died"
+                        // of our container came again at once, each an inspect, 26 to 137 connections to podman in a
+                        // burst (bench/soak). Anything older than the last event seen was handled already.
+                        if (since is { } last && podmanEvent.Timestamp < last)
+                        {
+                            continue;
+                        }
+
                         since = podmanEvent.Timestamp;
                     }
 
