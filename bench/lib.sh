@@ -24,9 +24,8 @@ build_probes() {
   gcc -O2 -Wall -Wextra -Werror -o "$TTFB" "$ROOT/bench/ttfb.c"
 }
 
-# build_images [PODMAN...]: the busybox httpd image and nginx (Debian's nginx-light on an empty
-# base) into the store of the podman command given (default: root's podman).
-build_images() {
+# build_httpd_image [PODMAN...]: only the busybox httpd image (HTTPD_IMAGE).
+build_httpd_image() {
   local -a pm=("${@:-podman}")
   mkdir -p "$WORK/httpd/www"
   cp /bin/busybox "$WORK/httpd/busybox"
@@ -34,6 +33,13 @@ build_images() {
   printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nEXPOSE 8080\nCMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]\n' \
     > "$WORK/httpd/Containerfile"
   "${pm[@]}" build -q -t "$HTTPD_IMAGE" "$WORK/httpd" >/dev/null
+}
+
+# build_images [PODMAN...]: the busybox httpd image and nginx (Debian's nginx-light on an empty
+# base) into the store of the podman command given (default: root's podman).
+build_images() {
+  local -a pm=("${@:-podman}")
+  build_httpd_image "${pm[@]}"
 
   # keepalive_requests is raised so wrk measures forwarding, not reconnects.
   local R=$WORK/nginx/rootfs lib

@@ -39,6 +39,8 @@ internal static class ServeCommand
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        // The terminal closing: its session gets SIGHUP, whose default would end serve without removing anything.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         using var starting = new CancellationTokenSource();
         var host = new ServeHost(load.Services, loggers, TimeProvider.System);
         try

@@ -17,6 +17,12 @@ internal sealed partial class PodmanClient : IDisposable
     /// <summary>The host part is ignored (the transport is the socket); v4.0.0 is the oldest libpod API 4.3 serves.</summary>
     public static readonly Uri BaseAddress = new("http://d/v4.0.0/libpod/");
 
+    /// <summary>Most connections open to podman's API at once.</summary>
+    internal const int MaxConnections = 32;
+
+    /// <summary>How long an unused pooled connection stays open.</summary>
+    internal static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromSeconds(15);
+
     private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
@@ -81,8 +87,12 @@ internal sealed partial class PodmanClient : IDisposable
         UseProxy = false,
         UseCookies = false,
         AllowAutoRedirect = false,
-        // podman closes idle connections itself; the pool notices a closed one before reusing it.
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        // Bounded both ways: at most MaxConnections open to podman at once (requests past it wait for one), and an idle
+        // one is closed after IdleConnectionTimeout (it was 5 minutes: ~290 idle connections piled up after 300 rapid
+        // wake cycles, each a goroutine and an fd in podman too). Long requests (the event stream, a container wait,
+        // exec) hold one each; a serve has one stream and a wait per service at most, far below the bound.
+        MaxConnectionsPerServer = MaxConnections,
+        PooledConnectionIdleTimeout = IdleConnectionTimeout,
     };
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);

@@ -1,64 +1,47 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace Podwake.Podman;
 
 /// <summary>
 /// A connection to podman's API: the socket a running service already listens on (<c>$CONTAINER_HOST</c>,
 /// <c>/run/podman/podman.sock</c> for root, <c>$XDG_RUNTIME_DIR/podman/podman.sock</c> rootless), or else a
-/// <c>podman system service</c> that this instance starts on a private socket and stops on dispose.
+/// <c>podman system service</c> that this instance starts on a private socket (<see cref="OwnPodmanService"/>:
+/// in its own session, restarted when it dies, stopped on dispose).
 /// </summary>
-/// <remarks>
-/// Our own service must not outlive us. Dispose stops it (SIGTERM, then SIGKILL), so does process exit
-/// (<see cref="AppDomain.ProcessExit"/>, which .NET raises on SIGTERM/SIGINT too). Against SIGKILL of podwake it is
-/// started through util-linux's <c>setpriv --pdeathsig KILL</c>; the kernel sends that signal when the parent
-/// <em>thread</em> ends, so the fork happens on a dedicated thread that lives until dispose (a thread-pool thread
-/// can retire and would take the service with it).
-/// </remarks>
 internal sealed class PodmanService : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
-    private const string SetprivPath = "/usr/bin/setpriv";
 
-    private readonly Process? _child;
-    private readonly ManualResetEventSlim? _releaseParentThread;
-    private readonly EventHandler? _onProcessExit;
-    private readonly Action<string>? _log;
+    private readonly OwnPodmanService? _own;
     private int _disposed;
 
-    private PodmanService(PodmanClient client, string socketPath, Action<string>? log)
+    private PodmanService(PodmanClient client, OwnPodmanService? own = null)
     {
         Client = client;
-        SocketPath = socketPath;
-        _log = log;
-    }
-
-    private PodmanService(PodmanClient client, string socketPath, Action<string>? log, Process child, ManualResetEventSlim releaseParentThread)
-        : this(client, socketPath, log)
-    {
-        StartedByUs = true;
-        _child = child;
-        _releaseParentThread = releaseParentThread;
-        _onProcessExit = (_, _) => StopChild(TimeSpan.FromSeconds(2));
-        AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
+        _own = own;
     }
 
     public PodmanClient Client { get; }
 
     /// <summary>True when no service answered and this instance runs its own <c>podman system service</c>.</summary>
-    public bool StartedByUs { get; }
+    public bool StartedByUs => _own is not null;
 
-    public string SocketPath { get; }
+    public string SocketPath => Client.SocketPath;
 
-    /// <summary>The PID of our own service (of setpriv, which execs into podman), or null.</summary>
-    public int? ServiceProcessId => _child?.Id;
+    /// <summary>The PID of our own service as it runs now (setpriv's, which execs into setsid, then podman), or null.</summary>
+    public int? ServiceProcessId => _own?.ProcessId;
 
     public static Task<PodmanService> ConnectAsync(Action<string>? log, CancellationToken cancellationToken) =>
         ConnectAsync(PodmanEnvironment.FromCurrentProcess(), log, cancellationToken);
 
-    internal static async Task<PodmanService> ConnectAsync(PodmanEnvironment environment, Action<string>? log, CancellationToken cancellationToken)
+    /// <param name="log">Routine messages.</param>
+    /// <param name="warn">A death and restart of our own service (default: <paramref name="log"/>).</param>
+    public static Task<PodmanService> ConnectAsync(Action<string>? log, Action<string>? warn, CancellationToken cancellationToken) =>
+        ConnectAsync(PodmanEnvironment.FromCurrentProcess(), log, warn, cancellationToken);
+
+    internal static Task<PodmanService> ConnectAsync(PodmanEnvironment environment, Action<string>? log, CancellationToken cancellationToken) =>
+        ConnectAsync(environment, log, null, cancellationToken);
+
+    internal static async Task<PodmanService> ConnectAsync(
+        PodmanEnvironment environment, Action<string>? log, Action<string>? warn, CancellationToken cancellationToken)
     {
         foreach (var candidate in CandidateSockets(environment, log))
         {
@@ -72,7 +55,7 @@ internal sealed class PodmanService : IAsyncDisposable
             {
                 await client.PingAsync(cancellationToken, ProbeTimeout).ConfigureAwait(false);
                 log?.Invoke($"podman API at {candidate}");
-                return new PodmanService(client, candidate, log);
+                return new PodmanService(client);
             }
             catch (PodmanUnavailableException e)
             {
@@ -81,7 +64,29 @@ internal sealed class PodmanService : IAsyncDisposable
             }
         }
 
-        return await StartOwnAsync(environment, log, cancellationToken).ConfigureAwait(false);
+        return await StartOwnAsync(environment, log, warn, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True once the API answers, within <paramref name="timeout"/>. Our own service is restarted at once if it is down
+    /// (a shutdown must not wait out a backoff); a service someone else runs is only asked.
+    /// </summary>
+    public async Task<bool> EnsureAnsweringAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_own is not null)
+        {
+            return await _own.EnsureAnsweringAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Client.PingAsync(cancellationToken, timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (PodmanUnavailableException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -91,17 +96,12 @@ internal sealed class PodmanService : IAsyncDisposable
             return;
         }
 
-        Client.Dispose();
-        if (_child is null)
+        if (_own is not null)
         {
-            return;
+            await _own.DisposeAsync().ConfigureAwait(false);
         }
 
-        AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
-        await Task.Run(() => StopChild(StopGrace)).ConfigureAwait(false);
-        _child.Dispose();
-        _releaseParentThread?.Set();
-        _log?.Invoke($"stopped our podman API service on {SocketPath}");
+        Client.Dispose();
     }
 
     internal static IEnumerable<string> CandidateSockets(PodmanEnvironment environment, Action<string>? log)
@@ -128,7 +128,8 @@ internal sealed class PodmanService : IAsyncDisposable
         }
     }
 
-    private static async Task<PodmanService> StartOwnAsync(PodmanEnvironment environment, Action<string>? log, CancellationToken cancellationToken)
+    private static async Task<PodmanService> StartOwnAsync(
+        PodmanEnvironment environment, Action<string>? log, Action<string>? warn, CancellationToken cancellationToken)
     {
         var podman = environment.PodmanPath
             ?? throw new PodmanUnavailableException("podman is not installed: apt-get install podman");
@@ -154,158 +155,18 @@ internal sealed class PodmanService : IAsyncDisposable
         }
 
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var socketPath = Path.Combine(directory, $"podman-{environment.ProcessId}.sock");
-        File.Delete(socketPath);
-
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (File.Exists(SetprivPath))
-        {
-            start.FileName = SetprivPath;
-            start.ArgumentList.Add("--pdeathsig");
-            start.ArgumentList.Add("KILL");
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(podman);
-        }
-        else
-        {
-            start.FileName = podman;
-        }
-
-        foreach (var argument in (string[])["system", "service", "--time=0", $"unix://{socketPath}"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var tail = new OutputTail();
-        var release = new ManualResetEventSlim();
-        Process child;
+        // A podwake killed with SIGKILL could not delete its socket: such leftovers would pile up there.
+        StaleSockets.Remove(directory, environment.ProcessId, log);
+        var client = new PodmanClient(Path.Combine(directory, $"podman-{environment.ProcessId}.sock"));
         try
         {
-            child = await StartOnParentThreadAsync(start, tail, release).ConfigureAwait(false);
-        }
-        catch (Win32Exception e)
-        {
-            release.Dispose();
-            throw new PodmanUnavailableException($"Failed to start {podman}: podman is not installed: apt-get install podman", e);
-        }
-
-        log?.Invoke($"started podman system service (pid {child.Id}) on {socketPath}");
-        var client = new PodmanClient(socketPath);
-        var service = new PodmanService(client, socketPath, log, child, release);
-        try
-        {
-            await WaitUntilAnsweringAsync(service, child, tail, cancellationToken).ConfigureAwait(false);
-            return service;
+            var own = await OwnPodmanService.StartAsync(podman, client, log, warn, cancellationToken).ConfigureAwait(false);
+            return new PodmanService(client, own);
         }
         catch
         {
-            await service.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Forks on a thread that stays alive until <paramref name="release"/> is set (see the remarks on PDEATHSIG).</summary>
-    private static Task<Process> StartOnParentThreadAsync(ProcessStartInfo start, OutputTail tail, ManualResetEventSlim release)
-    {
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => tail.Add(e.Data);
-            process.ErrorDataReceived += (_, e) => tail.Add(e.Data);
-            try
-            {
-                process.Start();
-                // The service must not read our stdin (a terminal, or systemd's socket).
-                process.StandardInput.Close();
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-            }
-            catch (Exception e)
-            {
-                process.Dispose();
-                started.SetException(e);
-                return;
-            }
-
-            started.SetResult(process);
-            release.Wait();
-            release.Dispose();
-        })
-        {
-            IsBackground = true,
-            Name = "podman service parent",
-        };
-        thread.Start();
-        return started.Task;
-    }
-
-    private static async Task WaitUntilAnsweringAsync(PodmanService service, Process child, OutputTail tail, CancellationToken cancellationToken)
-    {
-        // podman 4.3 needs ~150–400 ms to listen; poll fast so the first wake is not delayed.
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (child.HasExited)
-            {
-                await child.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                throw new PodmanUnavailableException(
-                    $"Failed to start 'podman system service' on {service.SocketPath}: it exited with code {child.ExitCode}:" +
-                    $"{Environment.NewLine}{tail}");
-            }
-
-            if (File.Exists(service.SocketPath))
-            {
-                try
-                {
-                    await service.Client.PingAsync(cancellationToken, ProbeTimeout).ConfigureAwait(false);
-                    return;
-                }
-                catch (PodmanUnavailableException) when (deadline.Elapsed < StartTimeout)
-                {
-                    // listening socket not accepting yet
-                }
-            }
-
-            if (deadline.Elapsed >= StartTimeout)
-            {
-                throw new PodmanUnavailableException(
-                    $"Failed to start 'podman system service' on {service.SocketPath}: no answer within {StartTimeout.TotalSeconds:0} s. " +
-                    $"Its output:{Environment.NewLine}{tail}");
-            }
-
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void StopChild(TimeSpan grace)
-    {
-        var child = _child!;
-        try
-        {
-            if (!child.HasExited)
-            {
-                NativeMethods.Kill(child.Id, NativeMethods.SigTerm);
-                if (!child.WaitForExit(grace))
-                {
-                    _log?.Invoke($"podman system service (pid {child.Id}) ignored SIGTERM for {grace.TotalSeconds:0} s; killing it");
-                    child.Kill(entireProcessTree: true);
-                    child.WaitForExit(grace);
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // it was never started or is already reaped
-        }
-
-        File.Delete(SocketPath);
     }
 }

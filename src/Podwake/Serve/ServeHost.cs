@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Control;
+using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
 using Podwake.Specs;
@@ -15,6 +16,9 @@ namespace Podwake.Serve;
 /// </summary>
 internal sealed class ServeHost : IAsyncDisposable
 {
+    /// <summary>How long shutdown waits for podman's API to answer again before it falls back to the CLI.</summary>
+    private static readonly TimeSpan ApiRecoveryTimeout = TimeSpan.FromSeconds(15);
+
     private readonly IReadOnlyList<ServiceSpec> _specs;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -74,7 +78,9 @@ internal sealed class ServeHost : IAsyncDisposable
 
         try
         {
-            _podman = await PodmanService.ConnectAsync(message => ServeLog.Podman(_logger, message), cancellationToken).ConfigureAwait(false);
+            _podman = await PodmanService.ConnectAsync(
+                message => ServeLog.Podman(_logger, message), message => ServeLog.PodmanService(_logger, message), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (PodmanUnavailableException ex)
         {
@@ -150,6 +156,14 @@ internal sealed class ServeHost : IAsyncDisposable
                 {
                     if (podmanEvent.TimeNano > 0)
                     {
+                        // podman's file logger re-reads its whole log when the file is rotated: every earlier "died"
+                        // of our container came again at once, each an inspect, 26 to 137 connections to podman in a
+                        // burst (bench/soak). Anything older than the last event seen was handled already.
+                        if (since is { } last && podmanEvent.Timestamp < last)
+                        {
+                            continue;
+                        }
+
                         since = podmanEvent.Timestamp;
                     }
 
@@ -191,6 +205,13 @@ internal sealed class ServeHost : IAsyncDisposable
 
         _stopping.Cancel();
         await Task.WhenAll(_services.SelectMany(s => s.StopListeners())).ConfigureAwait(false);
+        if (_podman is not null && _services.Count > 0)
+        {
+            // Stopping and removing need the API: our own service may be restarting (after kill -9, or systemd's stop
+            // signalled it with us); wait for it rather than fail every call.
+            await _podman.EnsureAnsweringAsync(ApiRecoveryTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+
         await Task.WhenAll(_services.Select(ShutDownServiceAsync)).ConfigureAwait(false);
         if (_control is not null)
         {
@@ -217,8 +238,51 @@ internal sealed class ServeHost : IAsyncDisposable
         try
         {
             await service.Workload.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        catch (PodmanUnavailableException ex) when (_podman is not null)
+        {
+            // systemd's stop (KillMode=control-group) sends SIGTERM to podman's API service together with us.
+            ServeLog.RemoveRetrying(_logger, service.Spec.ContainerName, ex.Message);
         }
         catch (Exception ex)
+        {
+            ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
+            return;
+        }
+
+        if (await _podman!.EnsureAnsweringAsync(ApiRecoveryTimeout, CancellationToken.None).ConfigureAwait(false))
+        {
+            try
+            {
+                await service.Workload.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (PodmanUnavailableException ex)
+            {
+                ServeLog.RemoveRetrying(_logger, service.Spec.ContainerName, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
+                return;
+            }
+        }
+
+        await RemoveWithCliAsync(service).ConfigureAwait(false);
+    }
+
+    /// <summary>The last resort when the API stays away: <c>podman rm -f</c>, which needs no service.</summary>
+    private async Task RemoveWithCliAsync(ServiceRuntime service)
+    {
+        var target = service.Workload.ContainerId ?? service.Spec.ContainerName;
+        try
+        {
+            var podman = PodmanEnvironment.FindOnPath("podman", Environment.GetEnvironmentVariable("PATH")) ?? "podman";
+            var result = await ExternalCommand.RunAsync(podman, ["rm", "--force", "--ignore", "--time", "10", target]).ConfigureAwait(false);
+            result.ThrowIfFailed($"remove container {service.Spec.ContainerName}");
+        }
+        catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException)
         {
             ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
         }

@@ -24,4 +24,10 @@ internal static partial class ServeLog
 
     [LoggerMessage(206, LogLevel.Information, "Stopping: closing listeners and connections, removing containers")]
     public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(207, LogLevel.Warning, "Failed to remove container {Container} through podman's API, retrying: {Message}")]
+    public static partial void RemoveRetrying(ILogger logger, string container, string message);
+
+    [LoggerMessage(208, LogLevel.Warning, "{Message}")]
+    public static partial void PodmanService(ILogger logger, string message);
 }
