@@ -173,6 +173,33 @@ internal sealed class TcpProxyListener : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <c>serve</c>'s stop: as <see cref="DisposeAsync"/>, but first takes the connections still waiting in the kernel's
+    /// accept queue and closes them cleanly (FIN). Closing a listening socket resets what it never accepted, and a client
+    /// that connected just before a Ctrl-C would see "connection reset". (<c>activate</c> must not: what waits in the
+    /// queue belongs to the next activator systemd starts.)
+    /// </summary>
+    public async Task ShutDownAsync()
+    {
+        await StopAcceptingAsync().ConfigureAwait(false);
+        var closing = new List<Task>();
+        try
+        {
+            _listener.Blocking = false;
+            while (true)
+            {
+                closing.Add(SocketClosing.CloseCleanlyAsync(_listener.Accept()));
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // EAGAIN: the queue is empty
+        }
+
+        await DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(closing).ConfigureAwait(false);
+    }
+
     /// <summary>Stops accepting, closes the listening socket, aborts every connection and waits for them.</summary>
     public async ValueTask DisposeAsync()
     {

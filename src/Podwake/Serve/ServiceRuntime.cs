@@ -19,7 +19,7 @@ internal sealed record ServiceRuntime(
     }
 
     public IEnumerable<Task> StopListeners() =>
-        TcpListeners.Select(l => l.DisposeAsync().AsTask()).Concat(UdpListeners.Select(l => l.DisposeAsync().AsTask()));
+        TcpListeners.Select(l => l.ShutDownAsync()).Concat(UdpListeners.Select(l => l.DisposeAsync().AsTask()));
 
     public IReadOnlyList<string> ListenAddresses { get; } =
         [.. Spec.Ports.Select(p => p.ListenDisplay)];
