@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
@@ -42,6 +43,22 @@ internal static class DeployCommand
             return ExitCodes.UserError;
         }
 
+        // SIGINT, SIGTERM and SIGHUP cancel the apply instead of ending the process: the applier stops between steps and
+        // rolls back what it applied (with no cancellation: a second signal does not cut the rollback short). Before, the
+        // runtime's default handling ended the process at once, leaving a namespace, units or a container behind.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var received = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            Interlocked.CompareExchange(ref received, (int)context.Signal, 0);
+            interrupt.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        cancellationToken = interrupt.Token;
         try
         {
             var me = await UnixUser.CurrentAsync(cancellationToken).ConfigureAwait(false);
@@ -64,6 +81,12 @@ internal static class DeployCommand
             using var names = DeployNameLocks(plan);
             await new DeployApplier(planner, output).ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (received != 0)
+        {
+            var signal = (PosixSignal)received;
+            await error.WriteLineAsync($"podwake: deploy interrupted by {signal}: rolled back").ConfigureAwait(false);
+            return ExitCodes.Interrupted(signal);
         }
         catch (ImageBuildException ex)
         {

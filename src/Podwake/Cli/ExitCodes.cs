@@ -12,6 +12,17 @@ internal static class ExitCodes
     public const int EnvironmentError = 2;
 
     /// <summary>
+    /// A deploy or undeploy stopped by a signal (after deploy's rollback): 128 + the signal's number, as a shell reports
+    /// a process the signal ended (SIGHUP 129, SIGINT 130, SIGTERM 143).
+    /// </summary>
+    public static int Interrupted(System.Runtime.InteropServices.PosixSignal signal) => signal switch
+    {
+        System.Runtime.InteropServices.PosixSignal.SIGHUP => 129,
+        System.Runtime.InteropServices.PosixSignal.SIGINT => 130,
+        _ => 143,
+    };
+
+    /// <summary>
     /// A failure of the host rather than of the user's input (a tool missing or failing, podman away, a file podwake may
     /// not write): the commands that change the host print its message and exit with <see cref="EnvironmentError"/>.
     /// </summary>

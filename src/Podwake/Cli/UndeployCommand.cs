@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
@@ -45,9 +46,29 @@ internal static class UndeployCommand
                 // A serve's container shares this user's podman store and its name (podwake-NAME): undeploy must not
                 // remove it. The lock also keeps a serve of the name from starting while the undeploy runs.
                 using var names = ServiceNameLock.Acquire(RuntimePaths.FromEnvironment(), requested, ServiceNameLock.UndeployOwner);
+
+                // A signal does not cut a service's removal in half (its steps run with no cancellation); the names
+                // after it are left, and the exit code says so.
+                var received = 0;
+                void OnSignal(PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    Interlocked.CompareExchange(ref received, (int)context.Signal, 0);
+                }
+
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+                using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
                 foreach (var name in requested)
                 {
-                    await undeployer.UndeployAsync(name, result.GetValue(purge), result.GetValue(system), cancellationToken);
+                    if (received != 0)
+                    {
+                        var signal = (PosixSignal)received;
+                        await error.WriteLineAsync($"podwake: undeploy interrupted by {signal}: {name} and the names after it not undeployed");
+                        return ExitCodes.Interrupted(signal);
+                    }
+
+                    await undeployer.UndeployAsync(name, result.GetValue(purge), result.GetValue(system), CancellationToken.None);
                 }
 
                 return ExitCodes.Success;

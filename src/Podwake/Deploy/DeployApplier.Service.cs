@@ -10,20 +10,23 @@ namespace Podwake.Deploy;
 /// <summary>One service's part of a deploy, each step recorded in the <see cref="DeployJournal"/> with its undo.</summary>
 internal sealed partial class DeployApplier
 {
-    private async Task ApplyServiceAsync(ServicePlan service, DeployJournal journal, CancellationToken cancellationToken)
+    private async Task ApplyServiceAsync(ServicePlan service, DeployJournal journal, CancellationToken interrupt)
     {
         var spec = service.Spec;
         var target = service.Target;
         var podman = target.Podman;
         var systemctl = target.Systemctl;
+        // A signal (interrupt) is observed between steps, never inside one: every command runs to its end (each takes
+        // well under a second; a podman create or ip/CNI call killed half-way would leave what no undo was recorded
+        // for), then the next checkpoint throws and the journal rolls back what was applied.
         var none = CancellationToken.None;
 
         // The container's identity: its create command and the image now in the store (a build may have changed it).
-        var imageId = await podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false)
+        var imageId = await podman.ImageIdAsync(spec.Image!, none).ConfigureAwait(false)
             ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after building or pulling it");
         var create = _planner.CreateCommand(spec, target);
         var hash = SpecHash.Of(create, imageId);
-        var label = await podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, cancellationToken).ConfigureAwait(false);
+        var label = await podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, none).ConfigureAwait(false);
         var container = label is null ? ContainerAction.Create : label == hash ? ContainerAction.Keep : ContainerAction.Recreate;
 
         foreach (var volume in spec.Volumes.Where(v => v.IsBindMount && !Directory.Exists(v.Source) && !File.Exists(v.Source)))
@@ -42,6 +45,7 @@ internal sealed partial class DeployApplier
             HostFiles.CreateDirectories(volume.Source, target.User);
         }
 
+        interrupt.ThrowIfCancellationRequested();
         var networkNamespace = _planner.GeneratorOptions(target).NetworkNamespace;
         var namespaceWasUp = true;
         if (networkNamespace)
@@ -54,9 +58,10 @@ internal sealed partial class DeployApplier
                     await ServiceNetwork.DownAsync(spec.Name, none).ConfigureAwait(false);
                 }
             });
-            namespaceWasUp = !await ServiceNetwork.UpAsync(spec.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            namespaceWasUp = !await ServiceNetwork.UpAsync(spec.Name, cancellationToken: none).ConfigureAwait(false);
         }
 
+        interrupt.ThrowIfCancellationRequested();
         var next = $"{spec.ContainerName}-next";
 
         // A service name has no '.', so no other service's container can be called this.
@@ -64,21 +69,22 @@ internal sealed partial class DeployApplier
         if (container == ContainerAction.Recreate)
         {
             // Created beside the running one: the slow part happens while the old container still serves.
-            await RemoveStrayAsync(podman, next, cancellationToken).ConfigureAwait(false);
-            await RemoveStrayAsync(podman, previous, cancellationToken).ConfigureAwait(false);
+            await RemoveStrayAsync(podman, next, none).ConfigureAwait(false);
+            await RemoveStrayAsync(podman, previous, none).ConfigureAwait(false);
             var words = SpecHash.Labelled(create, hash);
             words[words.IndexOf("--name") + 1] = next;
-            (await podman.RunAsync(words.Skip(1), cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"create the container of {spec.Name}");
+            (await podman.RunAsync(words.Skip(1), none).ConfigureAwait(false)).ThrowIfFailed($"create the container of {spec.Name}");
             journal.Undo($"remove the new container {next}", () => podman.RemoveContainerAsync(next, none));
         }
 
+        interrupt.ThrowIfCancellationRequested();
         if (service.Files.Any(f => f is { Change: FileChange.Remove } && Path.GetFileName(f.Path) == UnitGenerator.NetworkUnitName(spec.Name)))
         {
             // A namespace no longer wanted (the old container, which joined it, is replaced below).
             journal.Undo($"bring the network namespace of {spec.Name} back", () => ServiceNetwork.UpAsync(spec.Name, cancellationToken: none));
             journal.RestartAfterUndo($"start {UnitGenerator.NetworkUnitName(spec.Name)} again", () => systemctl.StartAsync(UnitGenerator.NetworkUnitName(spec.Name), none));
-            await systemctl.RunAsync(["stop", UnitGenerator.NetworkUnitName(spec.Name)], cancellationToken).ConfigureAwait(false);
-            await ServiceNetwork.DownAsync(spec.Name, cancellationToken).ConfigureAwait(false);
+            await systemctl.RunAsync(["stop", UnitGenerator.NetworkUnitName(spec.Name)], none).ConfigureAwait(false);
+            await ServiceNetwork.DownAsync(spec.Name, none).ConfigureAwait(false);
         }
 
         // Expose units that are going away stop before their files do.
@@ -87,23 +93,25 @@ internal sealed partial class DeployApplier
             var unit = Path.GetFileName(removed.Path);
             var manager = new Systemctl(removed.Manager!);
             journal.RestartAfterUndo($"enable and start {unit} again", async () => (await manager.RunAsync(["enable", "--now", unit], none).ConfigureAwait(false)).ThrowIfFailed($"start {unit}"));
-            await manager.RunAsync(["disable", "--now", unit], cancellationToken).ConfigureAwait(false);
+            await manager.RunAsync(["disable", "--now", unit], none).ConfigureAwait(false);
         }
 
-        await WriteFilesAsync(service, journal, cancellationToken).ConfigureAwait(false);
+        interrupt.ThrowIfCancellationRequested();
+        await WriteFilesAsync(service, journal, none).ConfigureAwait(false);
 
+        interrupt.ThrowIfCancellationRequested();
         var activator = UnitGenerator.ActivatorUnitName(spec.Name);
         var containerUnit = UnitGenerator.ContainerUnitName(spec.Name);
         var wasActive = false;
 
         // From the stop to the rename, a connection may start a new activator: it waits for this lock, then wakes the new container.
         using var swap = container == ContainerAction.Recreate
-            ? await ContainerSwapLock.AcquireForSwapAsync(ContainerRunFiles.SwapLockFile(spec.Name, target.Manager.RuntimeDirectory), target.User, cancellationToken).ConfigureAwait(false)
+            ? await ContainerSwapLock.AcquireForSwapAsync(ContainerRunFiles.SwapLockFile(spec.Name, target.Manager.RuntimeDirectory), target.User, interrupt).ConfigureAwait(false)
             : null;
         if (container == ContainerAction.Recreate || service.RestartsRunning)
         {
-            wasActive = await systemctl.ActiveStateAsync(activator, cancellationToken).ConfigureAwait(false) is "active" or "activating" or "reloading";
-            var running = wasActive || await systemctl.ActiveStateAsync(containerUnit, cancellationToken).ConfigureAwait(false) is not ("inactive" or "failed");
+            wasActive = await systemctl.ActiveStateAsync(activator, none).ConfigureAwait(false) is "active" or "activating" or "reloading";
+            var running = wasActive || await systemctl.ActiveStateAsync(containerUnit, none).ConfigureAwait(false) is not ("inactive" or "failed");
             if (running)
             {
                 // After the rollback: the old units and container are back, so what ran runs again, as it was.
@@ -114,14 +122,15 @@ internal sealed partial class DeployApplier
                     await systemctl.RunAsync(["reset-failed", activator, containerUnit], none).ConfigureAwait(false);
                     await systemctl.StartAsync(restart, none).ConfigureAwait(false);
                 });
-                (await systemctl.RunAsync(["stop", activator, containerUnit], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"stop {activator}");
+                (await systemctl.RunAsync(["stop", activator, containerUnit], none).ConfigureAwait(false)).ThrowIfFailed($"stop {activator}");
             }
         }
 
+        interrupt.ThrowIfCancellationRequested();
         if (container == ContainerAction.Recreate)
         {
             // The old container is kept (stopped, renamed) until the whole deploy succeeded: a rollback renames it back.
-            (await podman.RunAsync(["rename", spec.ContainerName, previous], cancellationToken).ConfigureAwait(false))
+            (await podman.RunAsync(["rename", spec.ContainerName, previous], none).ConfigureAwait(false))
                 .ThrowIfFailed($"set the old container of {spec.Name} aside");
             journal.Undo($"put the old container {spec.ContainerName} back", async () =>
             {
@@ -133,24 +142,25 @@ internal sealed partial class DeployApplier
 
                 (await podman.RunAsync(["rename", previous, spec.ContainerName], none).ConfigureAwait(false)).ThrowIfFailed($"rename {previous} back");
             });
-            (await podman.RunAsync(["rename", next, spec.ContainerName], cancellationToken).ConfigureAwait(false))
+            (await podman.RunAsync(["rename", next, spec.ContainerName], none).ConfigureAwait(false))
                 .ThrowIfFailed($"rename the new container of {spec.Name}");
             swap!.Dispose();
             journal.OnCommit($"remove the replaced container {previous}", () => podman.RemoveContainerAsync(previous, none));
         }
         else if (container == ContainerAction.Create)
         {
-            (await podman.RunAsync(SpecHash.Labelled(create, hash).Skip(1), cancellationToken).ConfigureAwait(false))
+            (await podman.RunAsync(SpecHash.Labelled(create, hash).Skip(1), none).ConfigureAwait(false))
                 .ThrowIfFailed($"create the container of {spec.Name}");
             journal.Undo($"remove the container {spec.ContainerName}", () => podman.RemoveContainerAsync(spec.ContainerName, none));
         }
 
+        interrupt.ThrowIfCancellationRequested();
         // Failed units from an earlier run would keep a start limit; and a service nobody asked to start stays dormant.
-        await systemctl.RunAsync(["reset-failed", activator, containerUnit], cancellationToken).ConfigureAwait(false);
+        await systemctl.RunAsync(["reset-failed", activator, containerUnit], none).ConfigureAwait(false);
         if (networkNamespace)
         {
             var networkUnit = UnitGenerator.NetworkUnitName(spec.Name);
-            if (await systemctl.ActiveStateAsync(networkUnit, cancellationToken).ConfigureAwait(false) != "active")
+            if (await systemctl.ActiveStateAsync(networkUnit, none).ConfigureAwait(false) != "active")
             {
                 journal.Undo($"stop {networkUnit}", async () =>
                 {
@@ -164,13 +174,14 @@ internal sealed partial class DeployApplier
                 });
             }
 
-            await systemctl.StartAsync(networkUnit, cancellationToken).ConfigureAwait(false);
+            await systemctl.StartAsync(networkUnit, none).ConfigureAwait(false);
         }
 
-        await StartSocketAsync(systemctl, UnitGenerator.SocketUnitName(spec.Name), service.SocketListenChanged, [activator, containerUnit], journal, cancellationToken).ConfigureAwait(false);
+        interrupt.ThrowIfCancellationRequested();
+        await StartSocketAsync(systemctl, UnitGenerator.SocketUnitName(spec.Name), service.SocketListenChanged, [activator, containerUnit], journal, none).ConfigureAwait(false);
         if (wasActive)
         {
-            await systemctl.StartAsync(activator, cancellationToken).ConfigureAwait(false);
+            await systemctl.StartAsync(activator, none).ConfigureAwait(false);
         }
 
         if (service.ExposeTarget is { } exposeTarget)
@@ -180,7 +191,7 @@ internal sealed partial class DeployApplier
                                                               && Path.GetFileName(f.Path).StartsWith($"podwake-{spec.Name}-expose", StringComparison.Ordinal)))
             {
                 var forwarder = Path.ChangeExtension(Path.GetFileName(socket.Path), ".service");
-                await StartSocketAsync(exposeTarget.Systemctl, Path.GetFileName(socket.Path), service.ExposeListenChanged, [forwarder], journal, cancellationToken).ConfigureAwait(false);
+                await StartSocketAsync(exposeTarget.Systemctl, Path.GetFileName(socket.Path), service.ExposeListenChanged, [forwarder], journal, none).ConfigureAwait(false);
             }
         }
 

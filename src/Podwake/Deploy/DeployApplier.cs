@@ -72,7 +72,9 @@ internal sealed partial class DeployApplier
         }
         catch (Exception ex) when (journal.Count > 0)
         {
-            await _output.WriteLineAsync($"podwake: deploy failed ({FirstLine(ex.Message)}); rolling back to the previous deployment").ConfigureAwait(false);
+            await _output.WriteLineAsync(ex is OperationCanceledException
+                ? "podwake: deploy interrupted; rolling back to the previous deployment"
+                : $"podwake: deploy failed ({FirstLine(ex.Message)}); rolling back to the previous deployment").ConfigureAwait(false);
             var failed = await journal.RollBackAsync(_output).ConfigureAwait(false);
             await _output.WriteLineAsync(failed == 0
                 ? "podwake: rolled back: units, spec copies, containers and network namespaces are as they were before this deploy"

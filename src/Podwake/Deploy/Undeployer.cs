@@ -63,7 +63,9 @@ internal sealed class Undeployer
                 ? inspect.Stdout.Trim()
                 : null
             : null;
-        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null)
+        // A rootful namespace alone is something to take down too: a deploy killed before it wrote a unit left one.
+        var namespaceLeft = _me.IsRoot && !target.Rootless && ServiceNetwork.IsPresent(name);
+        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null && !namespaceLeft)
         {
             await _output.WriteLineAsync($"{name}: not deployed in {target.Describe()}; nothing to do").ConfigureAwait(false);
             return;

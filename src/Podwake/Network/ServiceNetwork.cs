@@ -104,6 +104,9 @@ internal static class ServiceNetwork
         }
     }
 
+    /// <summary>The namespace or its CNI state is there (for undeploy: a deploy interrupted before its units were written leaves them alone).</summary>
+    public static bool IsPresent(string service) => File.Exists(NamespacePath(service)) || File.Exists(StatePath(service));
+
     /// <summary>Detaches and removes the namespace; what is not there is skipped.</summary>
     /// <returns>True when there was something to take down.</returns>
     public static async Task<bool> DownAsync(string service, CancellationToken cancellationToken = default)
