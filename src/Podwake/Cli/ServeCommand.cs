@@ -82,7 +82,12 @@ internal static class ServeCommand
         }
         finally
         {
-            ServeLog.Stopping(logger);
+            // A start refused before any service was set up (a name held, a port taken) has nothing to stop or remove.
+            if (host.Services.Count > 0)
+            {
+                ServeLog.Stopping(logger);
+            }
+
             await host.DisposeAsync();
         }
 

@@ -17,8 +17,10 @@ internal static partial class NativeFiles
     public const int ENOENT = 2;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int EACCES = 13;
     public const int EEXIST = 17;
     public const int ENOTDIR = 20;
+    public const int EISDIR = 21;
     public const int ELOOP = 40;
 
     public const int ORdOnly = 0;
@@ -27,6 +29,10 @@ internal static partial class NativeFiles
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
     public const int ONoCtty = 0x100;
+    public const int OTrunc = 0x200;
+
+    /// <summary>O_NONBLOCK (04000 on x86 and the generic ABI alike): opening a FIFO returns at once instead of waiting for a writer.</summary>
+    public const int ONonBlock = 0x800;
     public const int OCloexec = 0x80000;
 
     public const int LockSh = 1;

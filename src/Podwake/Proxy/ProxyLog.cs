@@ -32,8 +32,11 @@ internal static partial class ProxyLog
     [LoggerMessage(113, LogLevel.Warning, "{Service}: udp datagram buffer full ({Datagrams} datagrams, {Bytes} bytes held; udp.hold_datagrams / udp.hold_bytes): dropping datagrams from {Client} and others until the service is ready")]
     public static partial void BufferFull(ILogger logger, string service, EndPoint client, int datagrams, long bytes);
 
-    [LoggerMessage(114, LogLevel.Warning, "{Service}: dropped {Count} buffered datagrams from {Client}: the flow ended before the service was ready")]
-    public static partial void HeldDropped(ILogger logger, string service, int count, EndPoint client);
+    [LoggerMessage(114, LogLevel.Warning, "{Service}: dropped {Count} buffered datagrams of {Flows} udp flows (latest {Client}): they ended before the service was ready (wake failed, run lost or listener stopping); at most one such line a second")]
+    public static partial void HeldDropped(ILogger logger, string service, long count, long flows, EndPoint client);
+
+    [LoggerMessage(134, LogLevel.Warning, "{Service}: dropped {Count} buffered datagrams of {Flows} udp flows (latest {Client}): the flows were evicted to make room for new clients (udp.max_flows) before their datagrams were sent; at most one such line a second")]
+    public static partial void HeldEvicted(ILogger logger, string service, long count, long flows, EndPoint client);
 
     [LoggerMessage(115, LogLevel.Debug, "{Service}: udp flow from {Client} not served: the wake failed or too many flows are waiting (hold)")]
     public static partial void FlowNotServed(ILogger logger, string service, EndPoint client);

@@ -156,7 +156,12 @@ internal sealed class UdpFlow
     }
 
     /// <summary>Ends the flow: closes its backend socket, drops what is still buffered, releases its lease. Idempotent.</summary>
-    public void Close()
+    public void Close() => Close(evicted: false);
+
+    /// <summary>Ends the flow to make room for a new client (<see cref="Close()"/>; its drops are reported as evictions).</summary>
+    public void Evict() => Close(evicted: true);
+
+    private void Close(bool evicted)
     {
         Queue<HeldDatagram>? held;
         Socket? socket;
@@ -179,7 +184,7 @@ internal sealed class UdpFlow
         socket?.Dispose();
         if (held is { Count: > 0 })
         {
-            _owner.OnHeldDropped(this, held.Count);
+            _owner.OnHeldDropped(this, held.Count, evicted);
             foreach (var datagram in held)
             {
                 _accounting.Unhold(datagram.Length);

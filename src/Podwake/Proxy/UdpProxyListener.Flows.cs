@@ -68,7 +68,7 @@ internal sealed partial class UdpProxyListener
             evicted++;
             _accounting.CountEvicted();
             _eviction.RunEvictions++;
-            victim.Close();
+            victim.Evict();
         }
 
         if (evicted == 0 && _eviction.Evicting)
@@ -104,6 +104,7 @@ internal sealed partial class UdpProxyListener
     /// <summary>Ends flows that were quiet for flow idle; a flow still waiting for its wake is left alone.</summary>
     private void Sweep()
     {
+        ReportHeldDrops();
         foreach (var (_, flow) in _flows)
         {
             if (flow.IsReady && _time.GetElapsedTime(flow.LastActivity) >= _flowIdle)

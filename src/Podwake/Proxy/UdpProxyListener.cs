@@ -58,6 +58,8 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _sweeper;
     private readonly Lock _paceLock = new();
+    private readonly HeldDropReport _heldLost;
+    private readonly HeldDropReport _heldEvicted;
     private long _heldWindowStart;
     private int _heldInWindow;
     private int _running;
@@ -82,6 +84,8 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
         _eviction = new UdpFlowEviction(udp.MaxFlows, budget ?? FileDescriptorBudget.Process, time.TimestampFrequency);
         _time = time;
         _logger = logger;
+        _heldLost = new HeldDropReport(time);
+        _heldEvicted = new HeldDropReport(time);
         _lastUnreachableReport = time.GetTimestamp() - time.TimestampFrequency;
         _sweeper = time.CreateTimer(static s => ((UdpProxyListener)s!).Sweep(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -250,10 +254,41 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
 
     internal void OnWakeFailed(UdpFlow flow) => ProxyLog.FlowNotServed(_logger, _activator.Name, flow.ClientEndPoint);
 
-    internal void OnHeldDropped(UdpFlow flow, int count)
+    /// <summary>A flow ended with datagrams still buffered: counted, and logged at most once a second per reason (<see cref="HeldDropReport"/>).</summary>
+    internal void OnHeldDropped(UdpFlow flow, int count, bool evicted)
     {
         _accounting.CountDropped(count);
-        ProxyLog.HeldDropped(_logger, _activator.Name, count, flow.ClientEndPoint);
+        if (evicted)
+        {
+            LogHeldEvicted(_heldEvicted.Add(count, flow.ClientEndPoint));
+        }
+        else
+        {
+            LogHeldLost(_heldLost.Add(count, flow.ClientEndPoint));
+        }
+    }
+
+    /// <summary>Logs the drops counted since the last line, once that is a second ago (the sweeper calls it, and stop).</summary>
+    private void ReportHeldDrops(bool final = false)
+    {
+        LogHeldEvicted(_heldEvicted.Flush(final));
+        LogHeldLost(_heldLost.Flush(final));
+    }
+
+    private void LogHeldEvicted(HeldDropSummary? summary)
+    {
+        if (summary is { } s)
+        {
+            ProxyLog.HeldEvicted(_logger, _activator.Name, s.Datagrams, s.Flows, s.Latest);
+        }
+    }
+
+    private void LogHeldLost(HeldDropSummary? summary)
+    {
+        if (summary is { } s)
+        {
+            ProxyLog.HeldDropped(_logger, _activator.Name, s.Datagrams, s.Flows, s.Latest);
+        }
     }
 
     internal void OnSendFailed(UdpFlow flow, SocketException ex)
@@ -323,6 +358,8 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
         {
             await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        ReportHeldDrops(final: true);
 
         _stopping.Dispose();
     }

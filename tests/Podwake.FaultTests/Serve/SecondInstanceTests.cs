@@ -42,6 +42,8 @@ public sealed class SecondInstanceTests : IDisposable
         Assert.Contains($"service {svc.Name} is already served by podwake serve (pid {first.Pid})", second.Stderr, StringComparison.Ordinal);
         Assert.Equal(100, ok);
         Assert.False(first.HasExited);
+        // Refused before it created anything: nothing to stop or remove (it used to log "Stopping: ... removing containers").
+        Assert.DoesNotContain("removing containers", second.Stderr, StringComparison.Ordinal);
     }
 
     [PodmanFact]
