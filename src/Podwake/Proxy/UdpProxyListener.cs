@@ -40,10 +40,9 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
 
     /// <summary>
     /// Datagrams the receive loop handles in a row, each already queued when asked for, before it lets go of its
-    /// thread. Socket continuations run inline on
-    /// the epoll thread (Program.cs), and under a flood every receive completes at once, so without this the loop kept
-    /// that thread for as long as the flood lasted and no other socket of the process (TCP accepts, the control socket,
-    /// replies) got an event.
+    /// thread. Socket continuations run inline on the epoll thread (Program.cs), and under a flood every receive
+    /// completes at once, so without this the loop kept that thread for as long as the flood lasted and no other socket
+    /// of the process (TCP accepts, the control socket, replies) got an event.
     /// </summary>
     private const int ReceivesPerYield = 256;
 
