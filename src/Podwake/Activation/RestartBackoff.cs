@@ -12,15 +12,5 @@ internal static class RestartBackoff
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(30);
 
     /// <summary>The wait after <paramref name="failuresInARow"/> failures (1 → 100 ms, 2 → 200 ms, ... 10 and more → 30 s).</summary>
-    public static TimeSpan After(int failuresInARow)
-    {
-        if (failuresInARow <= 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        // 2^9 × 100 ms = 51 s is past the cap already: no overflow for any count.
-        var doublings = Math.Min(failuresInARow - 1, 9);
-        return TimeSpan.FromTicks(Math.Min(First.Ticks << doublings, Cap.Ticks));
-    }
+    public static TimeSpan After(int failuresInARow) => Backoff.Doubling(First, Cap, failuresInARow);
 }

@@ -24,7 +24,6 @@ internal sealed class ApiServiceBackoff
         }
 
         _failuresInARow++;
-        var delay = First * Math.Pow(2, Math.Min(_failuresInARow - 1, 16));
-        return delay < Cap ? delay : Cap;
+        return Backoff.Doubling(First, Cap, _failuresInARow);
     }
 }
