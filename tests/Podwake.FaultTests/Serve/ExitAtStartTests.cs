@@ -1,4 +1,3 @@
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -30,7 +29,7 @@ public sealed class ExitAtStartTests : IAsyncLifetime
     [PodmanFact]
     public async Task ExitsWith3AtStart_OnFailure_RetriedWithBackoff_ExitCodeAndLastLinesInLogAndStatus()
     {
-        var svc = FaultService.Create(_dir.Path, readyTimeout: "20s", command: FailingCommand);
+        var svc = TestServiceFile.Create(_dir.Path, readyTimeout: "20s", command: FailingCommand);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
 
         var outcome = await RawHttp.GetAsync(svc.Endpoint);
@@ -56,7 +55,7 @@ public sealed class ExitAtStartTests : IAsyncLifetime
     [PodmanFact]
     public async Task ExitsWith3AtStart_RestartNo_NotRetried()
     {
-        var svc = FaultService.Create(_dir.Path, command: FailingCommand, extra: "restart: no");
+        var svc = TestServiceFile.Create(_dir.Path, command: FailingCommand, extra: "restart: no");
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
 
         Assert.Equal(HttpOutcomeKind.ClosedWithoutResponse, (await RawHttp.GetAsync(svc.Endpoint)).Kind);

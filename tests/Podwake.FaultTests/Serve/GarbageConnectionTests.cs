@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -16,7 +15,7 @@ public sealed class GarbageConnectionTests : IDisposable
     [PodmanFact]
     public async Task FourHundredGarbageAndSilentConnections_LegitimateClientStillServed()
     {
-        var svc = FaultService.Create(_dir.Path, extra: "hold: 1024");
+        var svc = TestServiceFile.Create(_dir.Path, extra: "hold: 1024");
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
 

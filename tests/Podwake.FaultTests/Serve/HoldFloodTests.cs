@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -27,7 +26,7 @@ public sealed class HoldFloodTests : IAsyncLifetime
     public async Task TwoThousandConnectionsPastHold_ClosedAndCounted_LogRateLimited()
     {
         // Ready 5 s after start: the flood arrives while 4 connections are held.
-        var svc = FaultService.Create(_dir.Path, command: """["/bin/busybox", "sh", "-c", "sleep 5; exec /bin/busybox httpd -f -p 8080 -h /www"]""", extra: "hold: 4");
+        var svc = TestServiceFile.Create(_dir.Path, command: """["/bin/busybox", "sh", "-c", "sleep 5; exec /bin/busybox httpd -f -p 8080 -h /www"]""", extra: "hold: 4");
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         var held = Enumerable.Range(0, 4).Select(_ => RawHttp.GetAsync(svc.Endpoint)).ToList();
         await Eventually.TrueAsync(async () => (await serve.ServiceStatusAsync(svc.Name)).GetProperty("held_connections").GetInt32() == 4, TimeSpan.FromSeconds(10));

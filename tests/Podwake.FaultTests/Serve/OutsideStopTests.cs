@@ -1,4 +1,3 @@
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -25,7 +24,7 @@ public sealed class OutsideStopTests : IAsyncLifetime
     [PodmanFact]
     public async Task OutsidePodmanStop_OnFailure_DormantNotRestarted_NextConnectionWakes()
     {
-        var svc = FaultService.Create(_dir.Path);
+        var svc = TestServiceFile.Create(_dir.Path);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
 

@@ -14,7 +14,7 @@ public sealed class PodmanApiServiceTests : IAsyncLifetime
     private readonly PodmanFixture _podman;
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _dir = new();
-    private FaultService? _svc;
+    private TestServiceFile? _svc;
 
     public PodmanApiServiceTests(PodmanFixture podman, ITestOutputHelper output)
     {
@@ -37,7 +37,7 @@ public sealed class PodmanApiServiceTests : IAsyncLifetime
     [PodmanFact]
     public async Task ApiServiceKilled_RestartedWhileClientsRequest_ContainerDeathStillRecovered_SigtermLeavesNothing()
     {
-        var svc = _svc = FaultService.Create(_dir.Path);
+        var svc = _svc = TestServiceFile.Create(_dir.Path);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
         var socket = ProcessTree.PodmanSocketOf(serve.Pid);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -22,7 +21,7 @@ public sealed class SecondInstanceTests : IDisposable
     public async Task SameFileTwice_SecondExits2_FirstServesEveryRequest()
     {
         await TestImages.BusyboxAsync();
-        var svc = FaultService.Create(_dir.Path);
+        var svc = TestServiceFile.Create(_dir.Path);
         await using var first = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
 
@@ -50,7 +49,7 @@ public sealed class SecondInstanceTests : IDisposable
     public async Task SameNameOtherPort_SecondExits2NamingThePid_FirstContainerUntouched()
     {
         await TestImages.BusyboxAsync();
-        var svc = FaultService.Create(_dir.Path);
+        var svc = TestServiceFile.Create(_dir.Path);
         await using var first = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
         var before = await ContainerAsync(svc.Container);
@@ -121,7 +120,7 @@ public sealed class SecondInstanceTests : IDisposable
     [PodmanFact]
     public async Task ServedName_Undeploy_Exits2AndLeavesTheServedContainer()
     {
-        var svc = FaultService.Create(_dir.Path);
+        var svc = TestServiceFile.Create(_dir.Path);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
         var before = await ContainerAsync(svc.Container);

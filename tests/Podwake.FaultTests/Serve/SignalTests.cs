@@ -149,14 +149,14 @@ public sealed class SignalTests : IAsyncLifetime
         }
     }
 
-    private FaultService NewService()
+    private TestServiceFile NewService()
     {
-        var svc = FaultService.Create(_dir.Path);
+        var svc = TestServiceFile.Create(_dir.Path);
         _containers.Add(svc.Container);
         return svc;
     }
 
-    private static async Task WakeIfAsync(bool woken, FaultService svc)
+    private static async Task WakeIfAsync(bool woken, TestServiceFile svc)
     {
         if (woken)
         {
@@ -164,7 +164,7 @@ public sealed class SignalTests : IAsyncLifetime
         }
     }
 
-    private async Task AssertNothingLeftAsync(FaultService svc, int servePid, int? podmanPid, string output)
+    private async Task AssertNothingLeftAsync(TestServiceFile svc, int servePid, int? podmanPid, string output)
     {
         Assert.True(podmanPid is not null, $"serve {servePid} runs no podman API service of its own:\n{output}");
         Assert.False(await _podman.Client.ContainerExistsAsync(svc.Container, CancellationToken.None),

@@ -14,7 +14,7 @@ public sealed class SoakTests : IAsyncLifetime
     private readonly PodmanFixture _podman;
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _dir = new();
-    private FaultService? _svc;
+    private TestServiceFile? _svc;
 
     public SoakTests(PodmanFixture podman, ITestOutputHelper output)
     {
@@ -37,7 +37,7 @@ public sealed class SoakTests : IAsyncLifetime
     [PodmanFact]
     public async Task HundredWakeIdleCycles_FdsRssAndPodmanConnectionsStayBounded()
     {
-        var svc = _svc = FaultService.Create(_dir.Path, idle: "300ms");
+        var svc = _svc = TestServiceFile.Create(_dir.Path, idle: "300ms");
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         var socket = ProcessTree.PodmanSocketOf(serve.Pid);
         var samples = new List<(int Fds, long RssKib, int PodmanConnections, double WakeMs)>();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -21,8 +20,8 @@ public sealed class StatusUnresponsiveTests : IDisposable
     public async Task OneOfTwoServesStopped_StatusListsTheOtherAndNamesTheStoppedOne()
     {
         await TestImages.BusyboxAsync();
-        var stoppedService = FaultService.Create(_dir.Path);
-        var liveService = FaultService.Create(_dir.Path);
+        var stoppedService = TestServiceFile.Create(_dir.Path);
+        var liveService = TestServiceFile.Create(_dir.Path);
         await using var stopped = await ServeProcess.StartServingAsync(stoppedService.File);
         await using var live = await ServeProcess.StartServingAsync(liveService.File);
         stopped.Signal(SigStop);

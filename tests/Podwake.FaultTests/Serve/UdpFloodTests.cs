@@ -51,7 +51,7 @@ public sealed class UdpFloodTests : IDisposable
                 protocol: udp
             idle: 5m
             """);
-        var tcp = FaultService.Create(_dir.Path, idle: "5m");
+        var tcp = TestServiceFile.Create(_dir.Path, idle: "5m");
         await using var serve = await ServeProcess.StartServingAsync(udpFile, tcp.File);
         using var legitimate = new UdpTestClient(udpEndpoint);
         Assert.Equal("wake", await legitimate.RoundTripAsync("wake", TimeSpan.FromSeconds(60)));

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -36,7 +35,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
     [PodmanFact]
     public async Task ContainerRemovedWhileClientsRequest_CreatedAgain_NoClientRefusedOrReset_LogBounded()
     {
-        var svc = FaultService.Create(_dir.Path);
+        var svc = TestServiceFile.Create(_dir.Path);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
         var oldId = await ContainerIdAsync(svc.Container);
@@ -124,7 +123,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
         Assert.Equal("ready", (await serve.ServiceStatusAsync(svc.Name)).GetProperty("state").GetString());
     }
 
-    private FaultService WriteService(string image)
+    private TestServiceFile WriteService(string image)
     {
         var name = TestNames.Unique()["podwake-".Length..];
         var port = FreePorts.Next();
@@ -140,7 +139,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
               tcp: 8080
               timeout: 30s
             """);
-        return new FaultService(name, file, new IPEndPoint(IPAddress.Loopback, port));
+        return new TestServiceFile(name, file, new IPEndPoint(IPAddress.Loopback, port));
     }
 
     internal static List<string> LogLines(ServeProcess serve) =>

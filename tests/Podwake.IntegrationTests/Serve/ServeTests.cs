@@ -170,32 +170,10 @@ public sealed class ServeTests : IDisposable
         }
     }
 
-    private sealed record TestService(string Name, string File, IPEndPoint Endpoint)
-    {
-        public string Container => $"podwake-{Name}";
-    }
+    private TestServiceFile NewService(string idle, string readyTimeout = "30s", string? command = null) =>
+        TestServiceFile.Create(_dir.Path, idle, readyTimeout, command);
 
-    private TestService NewService(string idle, string readyTimeout = "30s", string? command = null)
-    {
-        var name = TestNames.Unique()["podwake-".Length..];
-        var port = FreePorts.Next();
-        var file = Path.Combine(_dir.Path, $"{name}.yaml");
-        File.WriteAllText(file, $"""
-            name: {name}
-            image: {TestImages.Busybox}
-            {(command is null ? "" : $"command: {command}")}
-            ports:
-              - listen: 127.0.0.1:{port}
-                container: 8080
-            idle: {idle}
-            ready:
-              tcp: 8080
-              timeout: {readyTimeout}
-            """);
-        return new TestService(name, file, new IPEndPoint(IPAddress.Loopback, port));
-    }
-
-    private async Task<bool> IsRunningAsync(TestService service) =>
+    private async Task<bool> IsRunningAsync(TestServiceFile service) =>
         (await _podman.Client.InspectContainerAsync(service.Container, CancellationToken.None)).State.Running;
 
     private static async Task<List<HttpOutcome>> RequestLoopAsync(IPEndPoint endpoint, CancellationToken stop)

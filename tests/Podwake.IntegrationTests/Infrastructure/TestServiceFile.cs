@@ -1,10 +1,9 @@
 using System.Net;
-using Podwake.IntegrationTests.Infrastructure;
 
-namespace Podwake.FaultTests.Infrastructure;
+namespace Podwake.IntegrationTests.Infrastructure;
 
-/// <summary>A service file for one fault test: a unique name, a free loopback port, the busybox test image.</summary>
-internal sealed record FaultService(string Name, string File, IPEndPoint Endpoint)
+/// <summary>A service file for one serve test: a unique name, a free loopback port, the busybox test image.</summary>
+internal sealed record TestServiceFile(string Name, string File, IPEndPoint Endpoint)
 {
     public string Container => $"podwake-{Name}";
 
@@ -12,7 +11,7 @@ internal sealed record FaultService(string Name, string File, IPEndPoint Endpoin
     /// Writes <c>NAME.yaml</c> into <paramref name="directory"/>: busybox httpd on container port 8080, ready on tcp 8080.
     /// <paramref name="extra"/> is appended as YAML lines (e.g. <c>restart: always</c>).
     /// </summary>
-    public static FaultService Create(string directory, string idle = "30s", string readyTimeout = "30s", string? command = null, string extra = "")
+    public static TestServiceFile Create(string directory, string idle = "30s", string readyTimeout = "30s", string? command = null, string extra = "")
     {
         var name = TestNames.Unique()["podwake-".Length..];
         var port = FreePorts.Next();
@@ -30,6 +29,6 @@ internal sealed record FaultService(string Name, string File, IPEndPoint Endpoin
               timeout: {readyTimeout}
             {extra}
             """);
-        return new FaultService(name, file, new IPEndPoint(IPAddress.Loopback, port));
+        return new TestServiceFile(name, file, new IPEndPoint(IPAddress.Loopback, port));
     }
 }
