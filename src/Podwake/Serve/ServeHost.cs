@@ -91,8 +91,9 @@ internal sealed class ServeHost : IAsyncDisposable
         var rootless = !Environment.IsPrivilegedProcess;
         foreach (var spec in _specs)
         {
-            var workload = new ContainerWorkload(spec, _podman.Client, rootless, _loggers.CreateLogger($"podwake.{spec.Name}"));
-            var activator = new ServiceActivator(spec.Name, ActivationOptions.From(spec), workload, _time, _loggers.CreateLogger($"podwake.{spec.Name}"));
+            var serviceLogger = _loggers.CreateLogger($"podwake.{spec.Name}");
+            var workload = new ContainerWorkload(spec, _podman.Client, rootless, serviceLogger);
+            var activator = new ServiceActivator(spec.Name, ActivationOptions.From(spec), workload, _time, serviceLogger);
             workload.Exited = activator.OnExited;
             var mine = bound.Where(b => ReferenceEquals(b.Spec, spec)).ToList();
             var proxyLogger = _loggers.CreateLogger($"podwake.{spec.Name}.proxy");
