@@ -34,7 +34,13 @@ public sealed partial class DeployInterruptedTests
         };
         foreach (var (step, signal, twice) in steps)
         {
-            await InterruptAsync(step, signal, twice);
+            // The unit files come last, a few systemctl calls before the deploy ends: on a loaded host the poll can miss
+            // that window and the deploy completes unsignalled. Such a run tested nothing; it is tried again (3 at most).
+            var attempt = 1;
+            while (!await InterruptAsync(step, signal, twice, lastTry: attempt == 3))
+            {
+                attempt++;
+            }
         }
     }
 
@@ -60,7 +66,8 @@ public sealed partial class DeployInterruptedTests
         }
     }
 
-    private static async Task InterruptAsync(string step, int signal, bool twice)
+    /// <summary>One signalled deploy and its checks; false (nothing asserted) when the step was missed and it is not <paramref name="lastTry"/>.</summary>
+    private static async Task<bool> InterruptAsync(string step, int signal, bool twice, bool lastTry)
     {
         await using var service = new DeployedService();
         service.Write(idle: "30s");
@@ -107,6 +114,11 @@ public sealed partial class DeployInterruptedTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await deploy.WaitForExitAsync(cts.Token);
         var report = $"{(signal == Signals.Term ? "SIGTERM" : "SIGINT")} at {step} (seen {seen}, signalled {signalled}): exit {deploy.ExitCode}\n{await stdout}\n{await stderr}";
+        if (!seen && !lastTry && deploy.ExitCode == 0)
+        {
+            return false;
+        }
+
         Assert.True(seen, $"the step never happened: {report}");
 
         // The namespace and the unit files come well before the last step (the container's create alone takes ~0.5 s):
@@ -114,12 +126,13 @@ public sealed partial class DeployInterruptedTests
         if (deploy.ExitCode == 0 && step == "container")
         {
             Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
-            return;
+            return true;
         }
 
         await AssertNothingOfAsync(name, report);
         Assert.True(deploy.ExitCode == (signal == Signals.Term ? 143 : 130), report);
         Assert.Contains($"podwake: deploy interrupted by {(signal == Signals.Term ? "SIGTERM" : "SIGINT")}: rolled back", report, StringComparison.Ordinal);
+        return true;
     }
 
     private static async Task AssertNothingOfAsync(string name, string report)
