@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Podwake.Specs;
 
 namespace Podwake.Activation;
 
@@ -324,7 +323,7 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
 
     /// <summary>Failures of the host (podman, systemctl, the network) rather than of podwake: logged without a stack trace.</summary>
     private static bool IsExpected(Exception ex) => ex is Podman.PodmanException or Podman.PodmanUnavailableException or Host.ExternalCommandException
-        or Control.EnvironmentException or IOException or HttpRequestException or InvalidOperationException or TimeoutException
+        or EnvironmentException or IOException or HttpRequestException or InvalidOperationException or TimeoutException
         or OperationCanceledException or System.Net.Sockets.SocketException;
 
     private static string FormatExit(int? exitCode) => exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Podwake.Control;
+using Podwake.Activate;
 using Podwake.Specs;
 using Podwake.Systemd;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;

@@ -27,6 +27,6 @@ internal static class ExitCodes
     /// not write): the commands that change the host print its message and exit with <see cref="EnvironmentError"/>.
     /// </summary>
     public static bool IsEnvironmentFailure(Exception exception) =>
-        exception is Control.EnvironmentException or Podman.PodmanUnavailableException or Host.ExternalCommandException
+        exception is EnvironmentException or Podman.PodmanUnavailableException or Host.ExternalCommandException
             or IOException or UnauthorizedAccessException;
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
-using Podwake.Control;
 using Podwake.Podman;
 using Podwake.Serve;
 using Podwake.Specs;

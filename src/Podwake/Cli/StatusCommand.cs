@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Podwake.Activation;
 using Podwake.Control;
+using Podwake.Deploy;
+using Podwake.Host;
 
 namespace Podwake.Cli;
 

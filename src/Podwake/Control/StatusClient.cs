@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
+using Podwake.Host;
 
 namespace Podwake.Control;
 

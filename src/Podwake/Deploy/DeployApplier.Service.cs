@@ -1,6 +1,6 @@
-using Podwake.Control;
 using Podwake.Host;
 using Podwake.Network;
+using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;

@@ -1,10 +1,7 @@
-using Podwake.Control;
 using Podwake.Host;
-using Podwake.Network;
 using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Systemd;
-using Podwake.Units;
 
 namespace Podwake.Deploy;
 

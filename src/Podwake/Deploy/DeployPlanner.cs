@@ -1,6 +1,6 @@
-using Podwake.Control;
 using Podwake.Host;
 using Podwake.Network;
+using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
@@ -207,7 +207,7 @@ internal sealed class DeployPlanner
     }
 
     public static string SpecCopyPath(SystemdManager manager, string service) =>
-        Path.Combine(manager.ConfigDirectory, "podwake", "services", $"{service}.yaml");
+        SpecCopy.PathFor(manager.ConfigDirectory, service);
 
     public static IEnumerable<string> ExistingExposeUnits(SystemdManager manager, string service) =>
         Directory.Exists(manager.UnitDirectory)

@@ -1,4 +1,5 @@
 using Podwake.Host;
+using Podwake.Podman;
 
 namespace Podwake.Deploy;
 
@@ -9,8 +10,6 @@ namespace Podwake.Deploy;
 /// <remarks>Deploy-time only (build, pull, create, inspect); a wake goes through systemd, never through here.</remarks>
 internal sealed class TargetPodman
 {
-    public const string PodmanPath = "/usr/bin/podman";
-
     private readonly UnixUser? _user;
 
     /// <param name="user">Run as this user (root only); null = this process's user.</param>
@@ -25,13 +24,13 @@ internal sealed class TargetPodman
         {
             return ExternalCommand.RunAsync(
                 "runuser",
-                ["-u", user.Name, "--", "env", $"XDG_RUNTIME_DIR={user.RuntimeDirectory}", $"HOME={user.Home}", PodmanPath, .. arguments],
+                ["-u", user.Name, "--", "env", $"XDG_RUNTIME_DIR={user.RuntimeDirectory}", $"HOME={user.Home}", PodmanBinary.Installed, .. arguments],
                 cancellationToken: cancellationToken,
                 workingDirectory: "/");
         }
 
         // Root's own podman outside a login session still needs a runtime directory for conmon's files: /run.
-        return ExternalCommand.RunAsync(PodmanPath, arguments, cancellationToken: cancellationToken, workingDirectory: "/");
+        return ExternalCommand.RunAsync(PodmanBinary.Installed, arguments, cancellationToken: cancellationToken, workingDirectory: "/");
     }
 
     /// <summary>The image's ID, or null when it is not in the store.</summary>

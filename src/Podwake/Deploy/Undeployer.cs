@@ -1,4 +1,3 @@
-using Podwake.Control;
 using Podwake.Host;
 using Podwake.Network;
 using Podwake.Systemd;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Podwake.Control;
 using Podwake.Host;
 
 namespace Podwake.Deploy;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Podwake.Control;
 using Podwake.Host;
 
 namespace Podwake.Network;

@@ -21,7 +21,7 @@ internal sealed record PodmanEnvironment
         ContainerHost = Environment.GetEnvironmentVariable("CONTAINER_HOST"),
         XdgRuntimeDir = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"),
         IsRoot = Environment.IsPrivilegedProcess,
-        PodmanPath = FindOnPath("podman", Environment.GetEnvironmentVariable("PATH")),
+        PodmanPath = PodmanBinary.OnPath(),
         ProcessId = Environment.ProcessId,
     };
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Podwake.Control;
 using Podwake.Specs;
 
 namespace Podwake.Proxy;
@@ -8,13 +7,6 @@ namespace Podwake.Proxy;
 /// <summary>Binds a service's listen address, turning bind failures into messages that say what to do.</summary>
 internal static class ListenSocket
 {
-    /// <summary>
-    /// The accept queue of a dormant service: connections wait here only until the accept loop takes
-    /// them (it keeps accepting while the container wakes), so a burst of first connections is not
-    /// refused. The kernel caps it at net.core.somaxconn.
-    /// </summary>
-    public const int Backlog = 4096;
-
     /// <summary>SOL_SOCKET and SO_REUSEADDR of Linux's socket(7).</summary>
     private const int SolSocket = 1;
 
@@ -37,7 +29,7 @@ internal static class ListenSocket
             // (issue 9: half the requests got an empty reply).
             socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(endpoint);
-            socket.Listen(Backlog);
+            socket.Listen(ListenDefaults.Backlog);
             return socket;
         }
         catch (SocketException ex)
@@ -46,14 +38,6 @@ internal static class ListenSocket
             throw new EnvironmentException(Explain(endpoint, port.Protocol, ex), ex);
         }
     }
-
-    /// <summary>
-    /// The receive buffer asked for a udp listener: a burst of first datagrams waits here only until
-    /// the receive loop moves it into the flow table's buffer, but on 2 shared cores that can take a
-    /// few milliseconds, and the default (212992 bytes, ~300 small datagrams at loopback's per-packet
-    /// truesize) lost part of a 1000-datagram burst. The kernel caps it at net.core.rmem_max (4 MiB here).
-    /// </summary>
-    public const int UdpReceiveBuffer = 4 * 1024 * 1024;
 
     /// <summary>
     /// Binds a udp listen address. No SO_REUSEADDR (nor SO_REUSEPORT): for UDP either would let a second process
@@ -70,7 +54,7 @@ internal static class ListenSocket
                 socket.DualMode = true;
             }
 
-            socket.ReceiveBufferSize = UdpReceiveBuffer;
+            socket.ReceiveBufferSize = ListenDefaults.UdpReceiveBuffer;
             socket.Bind(endpoint);
             return socket;
         }

@@ -115,7 +115,7 @@ internal sealed partial class UdpProxyListener
         }
     }
 
-    /// <summary>Called once per flow, by its <see cref="UdpFlow.Close"/>: its room in the table and the fd budget is free again.</summary>
+    /// <summary>Called once per flow, by its <see cref="UdpFlow.Close()"/>: its room in the table and the fd budget is free again.</summary>
     internal void Remove(UdpFlow flow)
     {
         _eviction.Give();

@@ -85,12 +85,12 @@ internal sealed class ContainerWorkload : IWorkload
             Image = _spec.Image ?? throw new InvalidOperationException("a pod service has no single container"),
             Command = _spec.Command,
             Env = _spec.Env,
-            Labels = new Dictionary<string, string> { [Labels.Service] = _spec.Name, [Labels.Manager] = "serve" },
+            Labels = new Dictionary<string, string> { [ContainerLabels.Service] = _spec.Name, [ContainerLabels.Manager] = "serve" },
             Mounts = [.. _spec.Volumes.Where(v => v.IsBindMount).Select(v => new ContainerMount { Source = v.Source, Destination = v.Target, Options = v.Options })],
             Volumes = [.. _spec.Volumes.Where(v => !v.IsBindMount).Select(v => new ContainerNamedVolume { Name = v.Source, Destination = v.Target, Options = v.Options })],
             PortMappings = portMappings,
             Init = true,
-            StopTimeout = 10,
+            StopTimeout = ContainerDefaults.StopTimeoutSeconds,
         };
         _id = await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
     }

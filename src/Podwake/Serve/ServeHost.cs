@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Control;
+using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
@@ -279,8 +281,8 @@ internal sealed class ServeHost : IAsyncDisposable
         var target = service.Workload.ContainerId ?? service.Spec.ContainerName;
         try
         {
-            var podman = PodmanEnvironment.FindOnPath("podman", Environment.GetEnvironmentVariable("PATH")) ?? "podman";
-            var result = await ExternalCommand.RunAsync(podman, ["rm", "--force", "--ignore", "--time", "10", target]).ConfigureAwait(false);
+            var podman = PodmanBinary.OnPath() ?? PodmanBinary.Name;
+            var result = await ExternalCommand.RunAsync(podman, ["rm", "--force", "--ignore", "--time", ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture), target]).ConfigureAwait(false);
             result.ThrowIfFailed($"remove container {service.Spec.ContainerName}");
         }
         catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using Podwake.Control;
 
 namespace Podwake.Systemd;
 

@@ -1,4 +1,3 @@
-using Podwake.Control;
 
 namespace Podwake.Systemd;
 

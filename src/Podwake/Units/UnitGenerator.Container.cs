@@ -1,6 +1,6 @@
 using System.Globalization;
 using Podwake.Network;
-using Podwake.Serve;
+using Podwake.Podman;
 using Podwake.Specs;
 
 namespace Podwake.Units;
@@ -32,7 +32,7 @@ internal static partial class UnitGenerator
     /// <summary>
     /// busybox-like programs die of the SIGTERM podman stop sends through the init: 128 + 15 is a clean stop, not a
     /// failure, also after an outside <c>podman stop</c>: Restart=on-failure leaves it stopped, exactly as
-    /// <c>podwake serve</c> does (<see cref="Activation.ServiceActivator.IsCleanExit"/>).
+    /// <c>podwake serve</c> does (ServiceActivator.IsCleanExit).
     /// </summary>
     public const string SigtermExitStatus = "143";
 
@@ -63,7 +63,7 @@ internal static partial class UnitGenerator
         unit.AddComment(UnitSections.Service, "The container is created by podwake deploy; a wake starts it, it never creates or pulls.");
         unit.Add(UnitSections.Service, UnitKeys.RuntimeDirectory, ContainerRunFiles.DirectoryName(spec.Name));
         unit.Add(UnitSections.Service, UnitKeys.ExecStart, SystemdQuoting.ExecLine([options.PodmanPath, "start", spec.ContainerName]));
-        var timeout = StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+        var timeout = ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         string[] stop = [options.PodmanPath, "stop", "--ignore", "-t", timeout, spec.ContainerName];
         unit.Add(UnitSections.Service, UnitKeys.ExecStop, SystemdQuoting.ExecLine(stop));
 
@@ -90,11 +90,11 @@ internal static partial class UnitGenerator
 
             // busybox-like PID 1s ignore SIGTERM; with an init the stop takes milliseconds, not the timeout.
             "--init",
-            "--stop-timeout", StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            "--stop-timeout", ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             "--conmon-pidfile", files.ConmonPidFile,
             "--pidfile", files.ContainerPidFile,
-            "--label", $"{Labels.Service}={spec.Name}",
-            "--label", $"{Labels.Manager}={ManagerLabelValue}",
+            "--label", $"{ContainerLabels.Service}={spec.Name}",
+            "--label", $"{ContainerLabels.Manager}={ManagerLabelValue}",
             "--label", $"{SystemdUnitLabel}={ContainerUnitName(spec.Name)}",
         ];
         if (spec.Update != UpdatePolicy.None)

@@ -39,7 +39,7 @@ internal static partial class UnitGenerator
                 socket.Add(UnitSections.Socket, UnitKeys.BindIPv6Only, "both");
             }
 
-            socket.Add(UnitSections.Socket, UnitKeys.Backlog, Backlog.ToString(CultureInfo.InvariantCulture));
+            socket.Add(UnitSections.Socket, UnitKeys.Backlog, ListenDefaults.Backlog.ToString(CultureInfo.InvariantCulture));
             socket.Add(UnitSections.Socket, UnitKeys.Service, $"{stem}.service");
             socket.Add(UnitSections.Install, UnitKeys.WantedBy, "sockets.target");
 

@@ -15,19 +15,6 @@ namespace Podwake.Units;
 /// </remarks>
 internal static partial class UnitGenerator
 {
-    /// <summary>
-    /// Where <c>podwake deploy</c> keeps the copy of the service file the activator reads: <c>%E</c> is
-    /// <c>~/.config</c> for a user manager and <c>/etc</c> for the system one. Deploy writes it with every path
-    /// made absolute, so it does not matter that the copy sits away from the original.
-    /// </summary>
-    public const string SpecCopyDirectory = "%E/podwake/services";
-
-    /// <summary>Seconds podman gives the container between SIGTERM and SIGKILL, as <c>podwake serve</c> does.</summary>
-    public const int StopTimeoutSeconds = 10;
-
-    /// <summary>Listen backlog: a burst of first connections waits in the kernel while the container wakes.</summary>
-    public const int Backlog = 4096;
-
     /// <summary>Matches <c>podman generate systemd --new</c> (4.3): stop timeout plus a margin for podman itself.</summary>
     public const int TimeoutStopSec = 70;
 
@@ -99,12 +86,12 @@ internal static partial class UnitGenerator
             unit.Add(UnitSections.Socket, UnitKeys.BindIPv6Only, "both");
         }
 
-        unit.Add(UnitSections.Socket, UnitKeys.Backlog, Backlog.ToString(CultureInfo.InvariantCulture));
+        unit.Add(UnitSections.Socket, UnitKeys.Backlog, ListenDefaults.Backlog.ToString(CultureInfo.InvariantCulture));
         if (spec.Ports.Any(p => p.Protocol == Protocol.Udp))
         {
             // A burst of datagrams waits in the socket while systemd starts the activator, as with podwake serve
             // (capped by net.core.rmem_max: a user manager cannot force more).
-            unit.Add(UnitSections.Socket, UnitKeys.ReceiveBuffer, Proxy.ListenSocket.UdpReceiveBuffer.ToString(CultureInfo.InvariantCulture));
+            unit.Add(UnitSections.Socket, UnitKeys.ReceiveBuffer, ListenDefaults.UdpReceiveBuffer.ToString(CultureInfo.InvariantCulture));
         }
 
         unit.Add(UnitSections.Socket, UnitKeys.FileDescriptorName, FileDescriptorName(spec.Name));
@@ -132,7 +119,7 @@ internal static partial class UnitGenerator
         }
 
         // The spec path is written with its %E specifier on purpose, hence not through ExecLine; the name is [a-z0-9-].
-        var specCopy = $"{SpecCopyDirectory}/{spec.Name}.yaml";
+        var specCopy = SpecCopy.UnitPath(spec.Name);
         unit.Add(UnitSections.Service, UnitKeys.ExecStart, $"{SystemdQuoting.ExecLine(command)} --spec {specCopy}");
         return unit;
     }

@@ -1,10 +1,11 @@
+using Podwake.Podman;
+
 namespace Podwake.Units;
 
 /// <summary>Where the units go and what they run.</summary>
 internal sealed record UnitGeneratorOptions
 {
     public const string DefaultPodwakePath = "/usr/local/bin/podwake";
-    public const string DefaultPodmanPath = "/usr/bin/podman";
 
     /// <summary>Units for the system manager (<c>--system</c>) rather than a user's.</summary>
     public bool System { get; init; }
@@ -16,7 +17,7 @@ internal sealed record UnitGeneratorOptions
     public bool Rootless { get; init; }
 
     /// <summary>
-    /// The container joins the service's own network namespace (<see cref="Network.ServiceNetwork"/>), which a fourth
+    /// The container joins the service's own network namespace (<c>Network.ServiceNetwork</c>), which a fourth
     /// unit, <c>podwake-NAME-network.service</c>, keeps attached to podman's CNI network while the service is deployed:
     /// a wake then skips podman's network set-up. Rootful podman with the CNI backend only.
     /// </summary>
@@ -26,5 +27,5 @@ internal sealed record UnitGeneratorOptions
     public string PodwakePath { get; init; } = DefaultPodwakePath;
 
     /// <summary>Absolute path of podman for the container unit.</summary>
-    public string PodmanPath { get; init; } = DefaultPodmanPath;
+    public string PodmanPath { get; init; } = PodmanBinary.Installed;
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Podwake.FaultTests.Infrastructure;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;

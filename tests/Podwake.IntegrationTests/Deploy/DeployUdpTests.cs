@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using Podwake.IntegrationTests.Infrastructure;
 using Podwake.Podman;

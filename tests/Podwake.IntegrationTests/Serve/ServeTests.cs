@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Podwake.IntegrationTests.Infrastructure;
-using Podwake.Podman;
 using Xunit;
 
 namespace Podwake.IntegrationTests.Serve;

@@ -1,8 +1,8 @@
-using Xunit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Podwake.Activation;
 using Podwake.Specs;
+using Xunit;
 
 namespace Podwake.Tests.Activation;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Podwake.Control;
 using Podwake.Proxy;
 using Podwake.Specs;
 using Xunit;

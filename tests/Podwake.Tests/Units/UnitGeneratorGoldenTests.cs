@@ -1,4 +1,3 @@
-using System.Net;
 using Podwake.Specs;
 using Podwake.Units;
 using Xunit;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Podwake.Systemd;
+namespace Podwake.Activate;
 
 internal static partial class ActivateLog
 {

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using Podwake.Control;
+using Podwake.Activate;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Xunit;
 
-namespace Podwake.Tests.Systemd;
+namespace Podwake.Tests.Activate;
 
 /// <summary>Real listening sockets, as systemd would pass them, matched to the ports of a service file.</summary>
 public sealed class PassedSocketsTests : IDisposable

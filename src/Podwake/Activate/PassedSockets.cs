@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Podwake.Control;
-using Podwake.Proxy;
 using Podwake.Specs;
+using Podwake.Systemd;
 using Podwake.Units;
 
-namespace Podwake.Systemd;
+namespace Podwake.Activate;
 
 /// <summary>Matches the sockets systemd passed to the <c>ports:</c> of the service file deploy installed.</summary>
 internal static class PassedSockets

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Podwake.Host;
 
-namespace Podwake.Control;
+namespace Podwake.Host;
 
 /// <summary>
 /// Who owns a service name in one podman store: a running <c>podwake serve</c> holds an exclusive flock(2) on

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Podwake.Deploy;
+namespace Podwake.Podman;
 
 /// <summary>
 /// Identity of a pre-created container: a hash of its <c>podman create</c> command and the image ID it was created
@@ -9,7 +9,7 @@ namespace Podwake.Deploy;
 /// </summary>
 internal static class SpecHash
 {
-    public const string Label = "io.podwake.spec-hash";
+    public const string Label = ContainerLabels.SpecHash;
 
     public static string Of(IReadOnlyList<string> createCommand, string? imageId)
     {

@@ -1,4 +1,4 @@
-namespace Podwake.Control;
+namespace Podwake.Host;
 
 /// <summary>
 /// Where podwake keeps its runtime files: <c>/run/podwake</c> for root, <c>$XDG_RUNTIME_DIR/podwake</c>

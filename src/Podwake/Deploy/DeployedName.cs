@@ -1,6 +1,6 @@
-using Podwake.Deploy;
+using Podwake.Units;
 
-namespace Podwake.Control;
+namespace Podwake.Deploy;
 
 /// <summary>
 /// Whether a service name is deployed where this process's podman store is also used (README, "Where deploys are
@@ -28,17 +28,14 @@ internal static class DeployedName
                 return indexed == DeployedIndex.System ? "the system manager" : $"{indexed}'s systemd manager";
             }
 
-            if (File.Exists(SpecCopy("/etc", name)))
+            if (File.Exists(SpecCopy.PathFor("/etc", name)))
             {
                 return "the system manager";
             }
 
-            return File.Exists(SpecCopy(Path.Combine(home.Length > 0 ? home : "/root", ".config"), name)) ? "root's systemd manager" : null;
+            return File.Exists(SpecCopy.PathFor(Path.Combine(home.Length > 0 ? home : "/root", ".config"), name)) ? "root's systemd manager" : null;
         }
 
-        return File.Exists(SpecCopy(Path.Combine(home, ".config"), name)) ? $"{Environment.UserName}'s systemd manager" : null;
+        return File.Exists(SpecCopy.PathFor(Path.Combine(home, ".config"), name)) ? $"{Environment.UserName}'s systemd manager" : null;
     }
-
-    /// <summary>The spec copy deploy writes under a manager's <c>%E</c> (DeployPlanner.SpecCopyPath).</summary>
-    private static string SpecCopy(string configDirectory, string name) => Path.Combine(configDirectory, "podwake", "services", $"{name}.yaml");
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Podwake.Control;
+using Podwake.Host;
 using Xunit;
 
-namespace Podwake.Tests.Control;
+namespace Podwake.Tests.Host;
 
 /// <summary>
 /// Files a service user plants in the name lock directory (theirs, which root reads on deploy): a FIFO, links, a

@@ -1,7 +1,7 @@
-using Podwake.Control;
+using Podwake.Host;
 using Xunit;
 
-namespace Podwake.Tests.Control;
+namespace Podwake.Tests.Host;
 
 /// <summary>One owner per service name: the flock is exclusive, names its holder, and is free again once released.</summary>
 public sealed class ServiceNameLockTests : IDisposable

@@ -1,4 +1,4 @@
-namespace Podwake.Control;
+namespace Podwake;
 
 /// <summary>
 /// The host lacks something podwake needs (podman, a runtime directory, a free port); the message

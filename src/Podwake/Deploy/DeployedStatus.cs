@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Podwake.Activation;
-using Podwake.Proxy;
+using Podwake.Control;
+using Podwake.Host;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
 
-namespace Podwake.Control;
+namespace Podwake.Deploy;
 
 /// <summary>
 /// What <c>podwake status</c> shows of deployed services whose activator is not running: dormant while their socket
@@ -22,7 +23,7 @@ internal static class DeployedStatus
         var documents = new List<StatusDocument>();
         foreach (var manager in Managers())
         {
-            var directory = Path.Combine(manager.ConfigDirectory, "podwake", "services");
+            var directory = SpecCopy.Directory(manager.ConfigDirectory);
             if (!Directory.Exists(directory))
             {
                 continue;

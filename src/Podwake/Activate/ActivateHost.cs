@@ -2,10 +2,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Control;
+using Podwake.Host;
 using Podwake.Proxy;
 using Podwake.Specs;
+using Podwake.Systemd;
 
-namespace Podwake.Systemd;
+namespace Podwake.Activate;
 
 /// <summary>
 /// <c>podwake activate NAME</c>: the systemd runtime of one deployed service. Started by its socket unit on the first

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,9 +9,10 @@ using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
 using Podwake.Specs;
+using Podwake.Systemd;
 using Podwake.Units;
 
-namespace Podwake.Systemd;
+namespace Podwake.Activate;
 
 /// <summary>
 /// A deployed service's container as <c>podwake activate</c> drives it: the container unit is started and stopped with
@@ -42,7 +42,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private int _lastPid;
     private DateTimeOffset? _startRequestedAt;
 
-    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = UnitGeneratorOptions.DefaultPodmanPath, ILogger? logger = null)
+    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = PodmanBinary.Installed, ILogger? logger = null)
     {
         _spec = spec;
         _logger = logger ?? NullLogger.Instance;
@@ -231,7 +231,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
             // 143 stays 143 (the log shows what happened); ServiceActivator.IsCleanExit counts it clean, as the unit's SuccessExitStatus= does.
             return code;
         }
-        catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
+        catch (Exception ex) when (ex is EnvironmentException or IOException)
         {
             return null;
         }
@@ -253,7 +253,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
                 lines = PodmanClient.SplitLines(result.Stdout, WorkloadExit.TailLines);
             }
         }
-        catch (Exception ex) when (ex is Control.EnvironmentException or IOException)
+        catch (Exception ex) when (ex is EnvironmentException or IOException)
         {
         }
 

@@ -1,10 +1,10 @@
 using Podwake.Activation;
-using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Network;
+using Podwake.Podman;
 using Podwake.Units;
 
-namespace Podwake.Systemd;
+namespace Podwake.Activate;
 
 /// <content>
 /// A container unit that fails to start. systemd gives up on a unit that failed five times in ten seconds
