@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
-        ["Activation", "Proxy", "Control"],
+        ["Proxy", "Activation", "Control"],
         ["Deploy", "Serve", "Activate"],
         ["Cli"],
     ];

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Control;
 using Podwake.Host;
-using Podwake.Proxy;
 using Podwake.Specs;
 using Podwake.Systemd;
 
@@ -29,13 +28,10 @@ internal sealed class ActivateHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SystemdNotifier _notifier;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<TcpProxyListener> _listeners = [];
-    private readonly List<UdpProxyListener> _udpListeners = [];
     private readonly DateTimeOffset _startedAt;
-    private ServiceActivator? _activator;
+    private ActivatedService? _service;
     private UnitWorkload? _workload;
     private ControlServer? _control;
-    private IReadOnlyList<string> _listen = [];
     private int _exiting;
 
     public ActivateHost(ServiceSpec spec, Systemctl systemctl, SystemdNotifier notifier, ILoggerFactory loggers, TimeProvider time)
@@ -56,24 +52,8 @@ internal sealed class ActivateHost : IAsyncDisposable
     public void Start(IReadOnlyList<ListenFd> passed)
     {
         var matched = PassedSockets.Match(_spec, passed);
-        _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess, logger: _logger);
-        _activator = new ServiceActivator(_spec.Name, ActivationOptions.From(_spec), _workload, _time, _logger);
-        _workload.Exited = _activator.OnExited;
-        _activator.Settled = OnSettled;
-        foreach (var (port, socket) in matched)
-        {
-            var proxyLogger = _loggers.CreateLogger($"podwake.{_spec.Name}.proxy");
-            if (port.Protocol == Protocol.Udp)
-            {
-                _udpListeners.Add(new UdpProxyListener(socket, port.ContainerPort, _activator, _spec.Udp, _time, proxyLogger));
-            }
-            else
-            {
-                _listeners.Add(new TcpProxyListener(socket, port.ContainerPort, _activator, _spec.Ready.Timeout, proxyLogger));
-            }
-        }
-
-        _listen = [.. _spec.Ports.Select(p => p.ListenDisplay)];
+        _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, logger: _logger);
+        _service = ActivatedService.Compose(_spec, _workload, matched, _time, _loggers, OnSettled);
         try
         {
             _control = ControlServer.Start(RuntimePaths.FromEnvironment(), Snapshot);
@@ -84,9 +64,8 @@ internal sealed class ActivateHost : IAsyncDisposable
             _logger.LogWarning("{Message}", ex.Message);
         }
 
-        _listeners.ForEach(l => l.Start());
-        _udpListeners.ForEach(l => l.Start());
-        ActivateLog.Adopted(_logger, _spec.Name, matched.Count, string.Join(", ", _listen));
+        _service.StartListening();
+        ActivateLog.Adopted(_logger, _spec.Name, matched.Count, string.Join(", ", _service.ListenAddresses));
         _notifier.Notify(NotifyState.Ready, NotifyState.Status($"waking {_spec.ContainerName}"));
     }
 
@@ -107,17 +86,13 @@ internal sealed class ActivateHost : IAsyncDisposable
     private async Task StopAcceptingThenFinishAsync()
     {
         _notifier.Notify(NotifyState.Stopping, NotifyState.Status("idle: exiting; the socket unit holds the ports"));
-        await Task.WhenAll(_listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
-
-        // UDP has no accept to stop: our copies of the datagram sockets close (no flow is live: the service is idle),
-        // and datagrams that come now wait in the socket for the next activator.
-        await Task.WhenAll(_udpListeners.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await _service!.StopAcceptingAsync().ConfigureAwait(false);
         FinishIfAtRest();
     }
 
     private void FinishIfAtRest()
     {
-        var status = _activator!.GetStatus();
+        var status = _service!.Activator.GetStatus();
         if (status.OpenConnections == 0 && status.State is ServiceState.Dormant or ServiceState.Failed)
         {
             ActivateLog.Exiting(_logger, _spec.Name);
@@ -131,7 +106,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     /// </summary>
     private void SaveLastState()
     {
-        if (_activator is null)
+        if (_service is null)
         {
             return;
         }
@@ -142,7 +117,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             paths.EnsureExists();
             var file = paths.LastStateFile(_spec.Name);
             var temporary = file + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_activator.GetStatus() with { Listen = _listen }, ControlJsonContext.Default.ServiceStatus));
+            File.WriteAllText(temporary, JsonSerializer.Serialize(_service.Status(), ControlJsonContext.Default.ServiceStatus));
             File.Move(temporary, file, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EnvironmentException)
@@ -156,7 +131,7 @@ internal sealed class ActivateHost : IAsyncDisposable
         Pid = Environment.ProcessId,
         Runtime = StatusDocument.RuntimeSystemd,
         StartedAt = _startedAt,
-        Services = _activator is null ? [] : [_activator.GetStatus() with { Listen = _listen }],
+        Services = _service is null ? [] : [_service.Status()],
     };
 
     /// <summary>Closes connections and our copies of the sockets, stops the container unit if it runs.</summary>
@@ -168,10 +143,9 @@ internal sealed class ActivateHost : IAsyncDisposable
             _notifier.Notify(NotifyState.Stopping);
         }
 
-        await Task.WhenAll(_listeners.Select(l => l.DisposeAsync().AsTask()).Concat(_udpListeners.Select(l => l.DisposeAsync().AsTask()))).ConfigureAwait(false);
-        if (_activator is not null)
+        if (_service is not null)
         {
-            await _activator.DisposeAsync().ConfigureAwait(false);
+            await _service.DisposeAsync().ConfigureAwait(false);
         }
 
         _workload?.Dispose();

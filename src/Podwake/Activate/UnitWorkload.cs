@@ -37,14 +37,16 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private readonly ReadinessProbe _probe;
     private readonly string _swapLock;
     private Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>>? _publishedPorts;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private Run? _current;
     private int _lastPid;
     private DateTimeOffset? _startRequestedAt;
 
-    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, string podmanPath = PodmanBinary.Installed, ILogger? logger = null)
+    public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, TimeProvider time, string podmanPath = PodmanBinary.Installed, ILogger? logger = null)
     {
         _spec = spec;
+        _time = time;
         _logger = logger ?? NullLogger.Instance;
         _systemctl = systemctl;
         _rootless = rootless;
@@ -55,10 +57,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         _swapLock = ContainerRunFiles.SwapLockFile(spec.Name, systemctl.Manager.RuntimeDirectory);
     }
 
-    /// <summary>Receives the exit of a run: (generation, exit status when podman knows it).</summary>
-    public Action<long, int?>? Exited { get; set; }
-
-    public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
+    public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)
     {
         var (pid, watch) = await StartUnitAsync(cancellationToken).ConfigureAwait(false);
 
@@ -97,10 +96,11 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         var run = new Run(generation, watch, netns);
         Interlocked.Exchange(ref _current, run)?.Dispose();
         _ = ReportExitAsync(run);
-        return new WorkloadInstance(generation, endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints)
+        var backend = new Backend(endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints)
         {
             PacedForwarder = _rootless,
         };
+        return new WorkloadRun(generation, backend, run.Exit.Task);
     }
 
     /// <summary>
@@ -120,7 +120,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
             _publishedPorts ??= ReadPublishedPortsAsync();
         }
 
-        _startRequestedAt = DateTimeOffset.UtcNow;
+        _startRequestedAt = _time.GetUtcNow();
         var pause = TimeSpan.FromMilliseconds(10);
         while (true)
         {
@@ -154,7 +154,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
                 throw new WorkloadExitedException(await ExplainExitAsync(null, cancellationToken).ConfigureAwait(false));
             }
 
-            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pause, _time, cancellationToken).ConfigureAwait(false);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
         }
     }
@@ -173,13 +173,13 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         }
     }
 
-    public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
-        _probe.ProbeAsync(instance, Volatile.Read(ref _current)?.Watch.Pid ?? 0, cancellationToken);
+    public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>
+        _probe.ProbeAsync(run.Backend, Volatile.Read(ref _current)?.Watch.Pid ?? 0, cancellationToken);
 
-    public Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
-        Task.FromResult(Volatile.Read(ref _current) is { } run && run.Generation == instance.Generation && !run.Watch.Exited.IsCompleted);
+    public Task<bool> IsRunningAsync(WorkloadRun run, CancellationToken cancellationToken) =>
+        Task.FromResult(Volatile.Read(ref _current) is { } current && current.Generation == run.Generation && !current.Watch.Exited.IsCompleted);
 
-    public async Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
+    public async Task StopAsync(WorkloadRun? run, CancellationToken cancellationToken)
     {
         // Forget the run first: its exit is ours, not news.
         Interlocked.Exchange(ref _current, null)?.Dispose();
@@ -196,7 +196,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
             return; // stopped by us
         }
 
-        Exited?.Invoke(run.Generation, await ReadExitCodeAsync().ConfigureAwait(false));
+        run.Exit.TrySetResult(await ReadExitCodeAsync().ConfigureAwait(false));
     }
 
     private async Task<int> ReadPidAsync(CancellationToken cancellationToken)
@@ -228,7 +228,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
                 return null;
             }
 
-            // 143 stays 143 (the log shows what happened); ServiceActivator.IsCleanExit counts it clean, as the unit's SuccessExitStatus= does.
+            // 143 stays 143 (the log shows what happened); RestartRule.IsCleanExit counts it clean, as the unit's SuccessExitStatus= does.
             return code;
         }
         catch (Exception ex) when (ex is EnvironmentException or IOException)
@@ -296,6 +296,9 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
 
     private sealed record Run(long Generation, ProcessExitWatch Watch, NetworkNamespace? Netns) : IDisposable
     {
+        /// <summary>The run's end on its own, with podman's exit code (<see cref="WorkloadRun.Exited"/>).</summary>
+        public TaskCompletionSource<int?> Exit { get; } = new();
+
         public void Dispose()
         {
             Watch.Dispose();

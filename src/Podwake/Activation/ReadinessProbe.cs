@@ -1,4 +1,5 @@
 using System.Net;
+using Podwake.Proxy;
 using Podwake.Specs;
 
 namespace Podwake.Activation;
@@ -28,20 +29,20 @@ internal sealed class ReadinessProbe
     }
 
     /// <param name="pid">The container's main process as the host sees it.</param>
-    public async Task<bool> ProbeAsync(WorkloadInstance instance, int pid, CancellationToken cancellationToken)
+    public async Task<bool> ProbeAsync(Backend backend, int pid, CancellationToken cancellationToken)
     {
         switch (_ready.Kind)
         {
             case ReadyKind.Tcp when _rootless:
                 return ContainerSocketTable.IsListening(pid, _ready.Port);
             case ReadyKind.Tcp:
-                return await CanConnectAsync(instance, instance.EndpointFor(_ready.Port), cancellationToken).ConfigureAwait(false);
+                return await CanConnectAsync(backend, backend.EndpointFor(_ready.Port), cancellationToken).ConfigureAwait(false);
             case ReadyKind.Udp:
                 // Rootful too: there is no UDP handshake to try, and the socket table is exact.
                 return ContainerSocketTable.IsUdpBound(pid, _ready.Port);
             case ReadyKind.Http:
-                var endpoint = instance.EndpointFor(_ready.Port);
-                return await HttpProbe.IsHealthyAsync(instance.NewSocket(endpoint.AddressFamily), endpoint, _ready.HttpPath ?? "/", ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                var endpoint = backend.EndpointFor(_ready.Port);
+                return await HttpProbe.IsHealthyAsync(backend.NewSocket(endpoint.AddressFamily), endpoint, _ready.HttpPath ?? "/", ConnectTimeout, cancellationToken).ConfigureAwait(false);
             case ReadyKind.Exec:
                 return await _exec(_ready.Exec!, cancellationToken).ConfigureAwait(false) == 0;
             default:
@@ -49,9 +50,9 @@ internal sealed class ReadinessProbe
         }
     }
 
-    private static async Task<bool> CanConnectAsync(WorkloadInstance instance, IPEndPoint endpoint, CancellationToken cancellationToken)
+    private static async Task<bool> CanConnectAsync(Backend backend, IPEndPoint endpoint, CancellationToken cancellationToken)
     {
-        using var socket = instance.NewSocket(endpoint.AddressFamily);
+        using var socket = backend.NewSocket(endpoint.AddressFamily);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
         try

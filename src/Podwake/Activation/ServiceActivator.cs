@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Podwake.Proxy;
 
 namespace Podwake.Activation;
 
@@ -12,64 +13,60 @@ namespace Podwake.Activation;
 /// A live UDP flow holds a lease exactly as an open TCP connection does, so idleness means "no
 /// open connection and no live flow" with no UDP-specific state here.
 /// </summary>
-internal sealed partial class ServiceActivator : IAsyncDisposable
+/// <remarks>
+/// This type holds the state and the leases; the concerns it coordinates are types of their own: one wake attempt
+/// (<see cref="WakeAttempt"/>), the idle timer (<see cref="IdleTimer"/>), the restart policy (<see cref="RestartRule"/>),
+/// failed wakes in a row and their backoff (<see cref="FailureRun"/>), and the counters of <c>podwake status</c>
+/// (<see cref="ActivationCounters"/>). All of them are touched under <see cref="_lock"/> only; nothing is cancelled
+/// and no callback runs under it.
+/// </remarks>
+internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
 {
-    private readonly string _name;
     private readonly ActivationOptions _options;
     private readonly IWorkload _workload;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Action<ServiceState>? _settled;
     private readonly Lock _lock = new();
-    private readonly ITimer _idleTimer;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly IdleTimer _idle;
+    private readonly RestartRule _restart;
+    private readonly FailureRun _failures;
+    private readonly ActivationCounters _counters = new();
+    private readonly WakeAttempt _attempt;
+    private readonly LogRateLimit _rejectedLog;
 
     private ServiceState _state = ServiceState.Dormant;
-    private readonly LogRateLimit _rejectedLog;
-    private readonly LogRateLimit _failureLog;
-    private Task<Run?>? _wake;
-    private CancellationTokenSource? _wakeAbort;
-    private long _wakeGeneration;
-    private ExitReport? _wakeExit;
-    private Task _stopping = Task.CompletedTask;
     private Run? _run;
+    private Task<Run?>? _wake;
+    private Task _stopping = Task.CompletedTask;
     private long _generation;
     private int _open;
     private int _held;
-    private long _rejected;
-    private long _wakes;
-    private long _failedWakes;
-    private long _restarts;
-    private int _failuresInARow;
-    private long _failuresStartedAt;
-    private int _crashesInARow;
-    private DateTimeOffset? _retryAt;
-    private double? _lastWakeMilliseconds;
-    private DateTimeOffset? _lastWakeAt;
-    private DateTimeOffset? _idleDueAt;
-    private string? _lastError;
     private bool _disposed;
 
-    public ServiceActivator(string name, ActivationOptions options, IWorkload workload, TimeProvider time, ILogger logger)
+    /// <param name="settled">
+    /// Called (outside the lock) each time the service comes to rest: <see cref="ServiceState.Dormant"/> after a run was
+    /// stopped (idle, or an exit the restart policy does not restart), or <see cref="ServiceState.Failed"/> after a wake
+    /// failed. <c>podwake activate</c> exits on the first, leaving the sockets to systemd.
+    /// </param>
+    public ServiceActivator(string name, ActivationOptions options, IWorkload workload, TimeProvider time, ILogger logger, Action<ServiceState>? settled = null)
     {
-        _name = name;
+        Name = name;
         _options = options;
         _workload = workload;
         _time = time;
         _logger = logger;
+        _settled = settled;
         Datagrams = new DatagramAccounting(options.HoldDatagrams, options.HoldBytes);
         _rejectedLog = new LogRateLimit(options.RejectedLogInterval, time);
-        _failureLog = new LogRateLimit(options.FailureLogInterval, time);
-        _idleTimer = time.CreateTimer(static s => ((ServiceActivator)s!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _restart = new RestartRule(options.Restart);
+        _failures = new FailureRun(name, options.FailureLogInterval, time, logger);
+        _attempt = new WakeAttempt(workload, options, _restart, time);
+        _idle = new IdleTimer(options.Idle, time, OnIdleTimer);
     }
 
-    public string Name => _name;
-
-    /// <summary>
-    /// Called (outside the lock) each time the service comes to rest: <see cref="ServiceState.Dormant"/> after a run was
-    /// stopped (idle, or an exit the restart policy does not restart), or <see cref="ServiceState.Failed"/> after a wake
-    /// failed. <c>podwake activate</c> exits on the first, leaving the sockets to systemd.
-    /// </summary>
-    public Action<ServiceState>? Settled { get; set; }
+    public string Name { get; }
 
     /// <summary>UDP flows and the datagrams buffered for this service; a flow also holds a lease while it lives.</summary>
     public DatagramAccounting Datagrams { get; }
@@ -91,7 +88,7 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
     /// <see cref="ActivationOptions.Hold"/> connections are already waiting: the caller then closes
     /// its connection cleanly.
     /// </summary>
-    public async ValueTask<ActivationLease?> AcquireAsync(CancellationToken cancellationToken)
+    public async ValueTask<BackendLease?> AcquireAsync(CancellationToken cancellationToken)
     {
         Task<Run?> wake;
         lock (_lock)
@@ -104,36 +101,36 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
             _open++;
             if (_state == ServiceState.Ready && _run is { } ready)
             {
-                DisarmIdleLocked();
-                return new ActivationLease(this, ready.Instance, ready.Lost.Token);
+                _idle.Disarm();
+                return new BackendLease(this, ready.Workload.Backend, ready.Lost.Token);
             }
 
             if (_held >= _options.Hold)
             {
                 _open--;
-                _rejected++;
+                _counters.Rejected();
 
                 // A flood past hold: would be one line per connection (thousands a second); one per interval with a count.
                 if (_rejectedLog.TryLog(out var suppressed))
                 {
-                    ActivationLog.Rejected(_logger, _name, _held, suppressed, _options.RejectedLogInterval.TotalSeconds);
+                    ActivationLog.Rejected(_logger, Name, _held, suppressed, _options.RejectedLogInterval.TotalSeconds);
                 }
 
                 ArmIdleIfQuietLocked();
                 return null;
             }
 
-            if (_state == ServiceState.Failed && _retryAt is { } retryAt && _time.GetUtcNow() < retryAt)
+            if (_state == ServiceState.Failed && _failures.IsBackingOff)
             {
                 // Backing off after failed wakes: a clean close now, no wake (each connection waking again at once
-                // made a tight loop of failures). The first connection after retryAt tries again.
+                // made a tight loop of failures). The first connection after the backoff tries again.
                 _open--;
                 ArmIdleIfQuietLocked();
                 return null;
             }
 
             _held++;
-            wake = _wake ??= BeginWakeLocked();
+            wake = _wake ??= BeginWakeLocked(TimeSpan.Zero);
         }
 
         Run? run = null;
@@ -158,36 +155,18 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
             return null;
         }
 
-        return new ActivationLease(this, run.Instance, run.Lost.Token);
+        return new BackendLease(this, run.Workload.Backend, run.Lost.Token);
     }
 
     public ServiceStatus GetStatus()
     {
         lock (_lock)
         {
-            return new ServiceStatus
-            {
-                Name = _name,
-                State = _state,
-                OpenConnections = _open,
-                HeldConnections = _held,
-                RejectedConnections = _rejected,
-                Wakes = _wakes,
-                FailedWakes = _failedWakes,
-                Restarts = _restarts,
-                LastWakeMilliseconds = _lastWakeMilliseconds,
-                LastWakeAt = _lastWakeAt,
-                IdleRemainingSeconds = _idleDueAt is { } due ? Math.Max(0, (due - _time.GetUtcNow()).TotalSeconds) : null,
-                LastError = _lastError,
-                LiveFlows = Datagrams.LiveFlows,
-                HeldDatagrams = Datagrams.HeldDatagrams,
-                DroppedDatagrams = Datagrams.Dropped,
-                EvictedFlows = Datagrams.EvictedFlows,
-            };
+            return _counters.ToStatus(Name, _state, _open, _held, _idle.RemainingSeconds, Datagrams);
         }
     }
 
-    internal void Release()
+    public void Release()
     {
         lock (_lock)
         {
@@ -209,7 +188,7 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
             }
 
             _disposed = true;
-            DisarmIdleLocked();
+            _idle.Disarm();
             wake = _wake;
             run = _run;
             _run = null;
@@ -226,7 +205,7 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
         await _stopping.ConfigureAwait(false);
         if (run is not null)
         {
-            await StopQuietlyAsync(run.Instance).ConfigureAwait(false);
+            await StopQuietlyAsync(run.Workload).ConfigureAwait(false);
         }
 
         lock (_lock)
@@ -234,41 +213,35 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
             _state = ServiceState.Dormant;
         }
 
-        await _idleTimer.DisposeAsync().ConfigureAwait(false);
+        await _idle.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
     }
 
     private void OnIdleTimer()
     {
+        Run run;
         lock (_lock)
         {
-            if (_disposed || _state != ServiceState.Ready || _open != 0 || _run is null || _idleDueAt is null)
+            if (_disposed || _state != ServiceState.Ready || _open != 0 || _run is null || !_idle.IsDue())
             {
                 return;
             }
 
-            // A timer can fire a little early or after a re-arm raced it; re-check the deadline.
-            var remaining = _idleDueAt.Value - _time.GetUtcNow();
-            if (remaining > TimeSpan.Zero)
-            {
-                _idleTimer.Change(remaining, Timeout.InfiniteTimeSpan);
-                return;
-            }
-
-            ActivationLog.Idle(_logger, _name, _options.Idle ?? TimeSpan.Zero);
-            var run = _run;
+            ActivationLog.Idle(_logger, Name, _idle.Idle ?? TimeSpan.Zero);
+            run = _run;
             _run = null;
-            _idleDueAt = null;
             _state = ServiceState.Stopping;
-            _stopping = StopRunAsync(run.Instance);
-            run.Lost.Cancel();
+            _stopping = StopRunAsync(run.Workload);
         }
+
+        // Outside the lock: cancelling runs the proxy's callbacks, which close connections and release leases.
+        run.Lost.Cancel();
     }
 
-    private async Task StopRunAsync(WorkloadInstance instance)
+    private async Task StopRunAsync(WorkloadRun run)
     {
         await Task.Yield();
-        await StopQuietlyAsync(instance).ConfigureAwait(false);
+        await StopQuietlyAsync(run).ConfigureAwait(false);
         bool dormant;
         lock (_lock)
         {
@@ -276,48 +249,30 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
             if (dormant)
             {
                 _state = ServiceState.Dormant;
-                ActivationLog.Dormant(_logger, _name);
+                ActivationLog.Dormant(_logger, Name);
             }
         }
 
         if (dormant)
         {
-            Settled?.Invoke(ServiceState.Dormant);
+            _settled?.Invoke(ServiceState.Dormant);
         }
     }
 
-    private async Task StopQuietlyAsync(WorkloadInstance? instance)
+    private async Task StopQuietlyAsync(WorkloadRun? run)
     {
         try
         {
-            await _workload.StopAsync(instance, CancellationToken.None).ConfigureAwait(false);
+            await _workload.StopAsync(run, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsExpected(ex))
         {
             // podman or systemctl said no (gone, unreachable): one line, no stack trace.
-            ActivationLog.StopFailed(_logger, _name, ex.Message);
+            ActivationLog.StopFailed(_logger, Name, ex.Message);
         }
         catch (Exception ex)
         {
-            ActivationLog.StopFailedUnexpectedly(_logger, _name, ex);
-        }
-    }
-
-    private void ArmIdleIfQuietLocked()
-    {
-        if (_open == 0 && _state == ServiceState.Ready && _options.Idle is { } idle && !_disposed)
-        {
-            _idleDueAt = _time.GetUtcNow() + idle;
-            _idleTimer.Change(idle, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void DisarmIdleLocked()
-    {
-        if (_idleDueAt is not null)
-        {
-            _idleDueAt = null;
-            _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            ActivationLog.StopFailedUnexpectedly(_logger, Name, ex);
         }
     }
 
@@ -326,15 +281,14 @@ internal sealed partial class ServiceActivator : IAsyncDisposable
         or EnvironmentException or IOException or HttpRequestException or InvalidOperationException or TimeoutException
         or OperationCanceledException or System.Net.Sockets.SocketException;
 
-    private static string FormatExit(int? exitCode) => exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
+    private void ArmIdleIfQuietLocked()
+    {
+        if (_open == 0 && _state == ServiceState.Ready && !_disposed)
+        {
+            _idle.Arm();
+        }
+    }
 
-    private static string FormatDelay(TimeSpan delay) => delay < TimeSpan.FromSeconds(1)
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalMilliseconds:0} ms")
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0.#} s");
-
-    /// <param name="ReadyAt">Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the run got ready.</param>
-    private sealed record Run(WorkloadInstance Instance, CancellationTokenSource Lost, long ReadyAt);
-
-    /// <summary>The exit of the run being woken, reported before it got ready.</summary>
-    private sealed record ExitReport(int? ExitCode);
+    /// <summary>A ready run: its workload run, the token its leases watch, and when it got ready (a timestamp).</summary>
+    private sealed record Run(WorkloadRun Workload, CancellationTokenSource Lost, long ReadyAt);
 }

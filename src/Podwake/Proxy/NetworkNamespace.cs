@@ -56,7 +56,7 @@ internal sealed partial class NetworkNamespace : IDisposable
 
             try
             {
-                return new Socket(family, type, Activation.WorkloadInstance.ProtocolFor(type));
+                return new Socket(family, type, Backend.ProtocolFor(type));
             }
             finally
             {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Podwake.Activation;
 
 namespace Podwake.Proxy;
 
@@ -17,7 +16,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
     private readonly Socket _listener;
     private readonly int _containerPort;
-    private readonly ServiceActivator _activator;
+    private readonly IServiceGate _activator;
     private readonly TimeSpan _unreachableLimit;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -28,7 +27,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
     /// <param name="listener">A bound, listening socket; the listener owns it from now on.</param>
     /// <param name="unreachableLimit">How long a connection waits for a dead container to come back.</param>
-    public TcpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan unreachableLimit, ILogger logger)
+    public TcpProxyListener(Socket listener, int containerPort, IServiceGate activator, TimeSpan unreachableLimit, ILogger logger)
     {
         _listener = listener;
         _containerPort = containerPort;
@@ -70,7 +69,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
     private async Task ServeConnectionAsync(Socket client)
     {
         Socket? backend = null;
-        ActivationLease? lease = null;
+        BackendLease? lease = null;
         var remote = client.RemoteEndPoint;
         try
         {
@@ -116,7 +115,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
     /// reported its exit yet is checked with the activator, which restarts it per policy; the
     /// connection is then held again rather than refused, up to <see cref="_unreachableLimit"/>.
     /// </summary>
-    private async Task<(ActivationLease? Lease, Socket? Backend)> ConnectBackendAsync(EndPoint? remote)
+    private async Task<(BackendLease? Lease, Socket? Backend)> ConnectBackendAsync(EndPoint? remote)
     {
         var deadline = DateTime.UtcNow + _unreachableLimit;
         for (var attempt = 0; ; attempt++)
@@ -127,13 +126,13 @@ internal sealed class TcpProxyListener : IAsyncDisposable
                 return (null, null);
             }
 
-            var endpoint = lease.Instance.EndpointFor(_containerPort);
+            var endpoint = lease.Backend.EndpointFor(_containerPort);
             Socket? backend = null;
             using var connect = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
             connect.CancelAfter(ConnectTimeout);
             try
             {
-                backend = lease.Instance.NewSocket(endpoint.AddressFamily);
+                backend = lease.Backend.NewSocket(endpoint.AddressFamily);
                 backend.NoDelay = true;
                 await backend.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
                 return (lease, backend);
@@ -142,7 +141,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             {
                 backend?.Dispose();
                 ProxyLog.ConnectFailed(_logger, _activator.Name, endpoint, ex.Message);
-                var instance = lease.Instance;
+                var instance = lease.Backend;
                 lease.Dispose();
                 if (DateTime.UtcNow >= deadline)
                 {

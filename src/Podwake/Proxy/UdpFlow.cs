@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using Podwake.Activation;
 
 namespace Podwake.Proxy;
 
@@ -35,7 +34,7 @@ internal sealed class UdpFlow
     private Queue<HeldDatagram>? _held = new();
     private Socket? _ready;
     private Socket? _socket;
-    private ActivationLease? _lease;
+    private BackendLease? _lease;
     private bool _closed;
     private long _lastActivity;
 
@@ -57,7 +56,7 @@ internal sealed class UdpFlow
     public long LastActivity => Volatile.Read(ref _lastActivity);
 
     /// <summary>Sends to this flow's container go through <see cref="UdpProxyListener.PaceAsync"/> (a rootless forwarder).</summary>
-    public bool Paced => Volatile.Read(ref _lease)?.Instance.PacedForwarder == true;
+    public bool Paced => Volatile.Read(ref _lease)?.Backend.PacedForwarder == true;
 
     /// <summary>Closed: idle, evicted, run lost or listener stopping.</summary>
     public bool IsClosed => Volatile.Read(ref _closed);
@@ -110,7 +109,7 @@ internal sealed class UdpFlow
     /// The flow's life: wait for a lease (the wake), connect a backend socket, send what was
     /// buffered, then relay replies until the flow is closed (idle, run lost, listener stopping).
     /// </summary>
-    public async Task RunAsync(ServiceActivator activator, int containerPort, CancellationToken stopping)
+    public async Task RunAsync(IServiceGate activator, int containerPort, CancellationToken stopping)
     {
         try
         {
@@ -131,8 +130,8 @@ internal sealed class UdpFlow
                 }
 
                 _lease = lease;
-                var endpoint = lease.Instance.EndpointFor(containerPort, Specs.Protocol.Udp);
-                backend = lease.Instance.NewSocket(endpoint.AddressFamily, SocketType.Dgram);
+                var endpoint = lease.Backend.EndpointFor(containerPort, Specs.Protocol.Udp);
+                backend = lease.Backend.NewSocket(endpoint.AddressFamily, SocketType.Dgram);
                 _socket = backend;
                 backend.ReceiveBufferSize = BackendReceiveBuffer;
                 // connect(2) on UDP only sets the peer: replies from anyone else are filtered out by the kernel.
@@ -142,7 +141,7 @@ internal sealed class UdpFlow
             // The run died: drop this backend socket (its namespace is gone); the client's next
             // datagram opens a new flow, which waits for the restart like a first one.
             using var lost = lease.Lost.UnsafeRegister(static s => ((UdpFlow)s!).Close(), this);
-            var replies = RelayRepliesAsync(backend, lease.Instance);
+            var replies = RelayRepliesAsync(backend, lease.Backend);
             await SendHeldAsync(backend).ConfigureAwait(false);
             await replies.ConfigureAwait(false);
         }
@@ -166,7 +165,7 @@ internal sealed class UdpFlow
     {
         Queue<HeldDatagram>? held;
         Socket? socket;
-        ActivationLease? lease;
+        BackendLease? lease;
         lock (_lock)
         {
             if (_closed)
@@ -235,7 +234,7 @@ internal sealed class UdpFlow
         }
     }
 
-    private async Task RelayRepliesAsync(Socket backend, WorkloadInstance instance)
+    private async Task RelayRepliesAsync(Socket backend, Backend instance)
     {
         // Yield first: the caller goes on to send the held datagrams while this receive is pending.
         await Task.Yield();

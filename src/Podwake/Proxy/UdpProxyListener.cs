@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Podwake.Activation;
 
 namespace Podwake.Proxy;
 
@@ -54,7 +53,7 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
 
     private readonly Socket _listener;
     private readonly int _containerPort;
-    private readonly ServiceActivator _activator;
+    private readonly IServiceGate _activator;
     private readonly DatagramAccounting _accounting;
     private readonly TimeSpan _flowIdle;
     private readonly TimeProvider _time;
@@ -82,7 +81,7 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
     /// <paramref name="budget"/>) a new client evicts the flow idle longest.
     /// </param>
     /// <param name="budget">The process's fd budget for flows; <see cref="FileDescriptorBudget.Process"/> unless a test gives its own.</param>
-    public UdpProxyListener(Socket listener, int containerPort, ServiceActivator activator, Specs.UdpSpec udp, TimeProvider time, ILogger logger, FileDescriptorBudget? budget = null)
+    public UdpProxyListener(Socket listener, int containerPort, IServiceGate activator, Specs.UdpSpec udp, TimeProvider time, ILogger logger, FileDescriptorBudget? budget = null)
     {
         _listener = listener;
         _containerPort = containerPort;
@@ -344,7 +343,7 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
     /// lives (it restarts a dead one per policy). At most once a second: every datagram sent to a
     /// dead port brings another such error.
     /// </summary>
-    internal void OnUnreachable(WorkloadInstance instance)
+    internal void OnUnreachable(Backend instance)
     {
         var last = Volatile.Read(ref _lastUnreachableReport);
         if (_time.GetElapsedTime(last) < TimeSpan.FromSeconds(1)

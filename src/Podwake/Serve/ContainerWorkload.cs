@@ -33,6 +33,7 @@ internal sealed class ContainerWorkload : IWorkload
     private readonly PodmanClient _podman;
     private readonly bool _rootless;
     private readonly ReadinessProbe _probe;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<int, int> _publishedPorts = [];
     private string? _id;
@@ -41,17 +42,15 @@ internal sealed class ContainerWorkload : IWorkload
     private bool _lastRunStoppedByUs = true;
     private DateTimeOffset? _startRequestedAt;
 
-    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless, ILogger? logger = null)
+    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless, TimeProvider time, ILogger? logger = null)
     {
         _spec = spec;
+        _time = time;
         _logger = logger ?? NullLogger.Instance;
         _podman = podman;
         _rootless = rootless;
         _probe = new ReadinessProbe(spec.Ready, rootless, (command, ct) => _podman.ExecAsync(_id!, command, ct));
     }
-
-    /// <summary>Receives the exit of a run: (generation, exit status).</summary>
-    public Action<long, int?>? Exited { get; set; }
 
     public string? ContainerId => _id;
 
@@ -95,7 +94,7 @@ internal sealed class ContainerWorkload : IWorkload
         _id = await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
+    public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)
     {
         var id = await StartContainerAsync(cancellationToken).ConfigureAwait(false);
         var inspect = await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
@@ -106,7 +105,8 @@ internal sealed class ContainerWorkload : IWorkload
             throw new WorkloadExitedException(await ExplainExitAsync(inspect.State.ExitCode, cancellationToken).ConfigureAwait(false));
         }
 
-        Volatile.Write(ref _current, new Run(generation, pid));
+        var run = new Run(generation, pid);
+        Volatile.Write(ref _current, run);
         Func<AddressFamily, SocketType, Socket>? sockets = null;
         if (!_rootless)
         {
@@ -132,7 +132,7 @@ internal sealed class ContainerWorkload : IWorkload
             endpoints[port] = new IPEndPoint(IPAddress.Loopback, _rootless ? _publishedPorts[port] : port);
         }
 
-        return new WorkloadInstance(generation, endpoints, sockets) { PacedForwarder = _rootless };
+        return new WorkloadRun(generation, new Backend(endpoints, sockets) { PacedForwarder = _rootless }, run.Exit.Task);
     }
 
     /// <summary>Starts the container, creating it again first when it was removed behind podwake's back; returns its ID.</summary>
@@ -148,7 +148,7 @@ internal sealed class ContainerWorkload : IWorkload
                 }
 
                 _lastRunStoppedByUs = false;
-                _startRequestedAt = DateTimeOffset.UtcNow;
+                _startRequestedAt = _time.GetUtcNow();
                 await _podman.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
                 return id;
             }
@@ -160,7 +160,7 @@ internal sealed class ContainerWorkload : IWorkload
 
         await RecreateAsync(cancellationToken).ConfigureAwait(false);
         _lastRunStoppedByUs = false;
-        _startRequestedAt = DateTimeOffset.UtcNow;
+        _startRequestedAt = _time.GetUtcNow();
         await _podman.StartContainerAsync(_id!, cancellationToken).ConfigureAwait(false);
         return _id!;
     }
@@ -196,7 +196,7 @@ internal sealed class ContainerWorkload : IWorkload
                 return state.ExitCode;
             }
 
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
         }
 
         return null;
@@ -227,10 +227,10 @@ internal sealed class ContainerWorkload : IWorkload
         return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
     }
 
-    public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) =>
-        _probe.ProbeAsync(instance, Volatile.Read(ref _current)?.Pid ?? 0, cancellationToken);
+    public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>
+        _probe.ProbeAsync(run.Backend, Volatile.Read(ref _current)?.Pid ?? 0, cancellationToken);
 
-    public async Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken)
+    public async Task<bool> IsRunningAsync(WorkloadRun run, CancellationToken cancellationToken)
     {
         if (_id is null)
         {
@@ -247,17 +247,17 @@ internal sealed class ContainerWorkload : IWorkload
             return false;
         }
 
-        return inspect.State.Running && Volatile.Read(ref _current) is { } current && current.Generation == instance.Generation && current.Pid == inspect.State.Pid;
+        return inspect.State.Running && Volatile.Read(ref _current) is { } current && current.Generation == run.Generation && current.Pid == inspect.State.Pid;
     }
 
-    public async Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
+    public async Task StopAsync(WorkloadRun? run, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _netns, null)?.Dispose();
         if (_id is { } id)
         {
             try
             {
-                await _podman.StopContainerAsync(id, timeoutSeconds: 10, cancellationToken).ConfigureAwait(false);
+                await _podman.StopContainerAsync(id, timeoutSeconds: ContainerDefaults.StopTimeoutSeconds, cancellationToken).ConfigureAwait(false);
             }
             catch (PodmanException ex) when (ex.IsNotFound)
             {
@@ -308,8 +308,14 @@ internal sealed class ContainerWorkload : IWorkload
             {
                 // Gone or unreadable: certainly not running.
             }
+            catch (Exception ex)
+            {
+                // podman's API did not answer (restarting, overloaded): the event is taken at its word rather than
+                // dropped, which would leave the service "ready" with nothing behind it.
+                ServeLog.DiedUnchecked(_logger, _spec.Name, _spec.ContainerName, ex.Message);
+            }
 
-            Exited?.Invoke(run.Generation, podmanEvent.ContainerExitCode);
+            run.Exit.TrySetResult(podmanEvent.ContainerExitCode);
         });
     }
 
@@ -349,7 +355,11 @@ internal sealed class ContainerWorkload : IWorkload
         }
     }
 
-    private sealed record Run(long Generation, int Pid);
+    private sealed record Run(long Generation, int Pid)
+    {
+        /// <summary>The run's end on its own, with podman's exit code (<see cref="WorkloadRun.Exited"/>).</summary>
+        public TaskCompletionSource<int?> Exit { get; } = new();
+    }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_spec.ContainerName} ({_id?[..12]})");
 }

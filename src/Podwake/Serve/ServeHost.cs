@@ -93,21 +93,9 @@ internal sealed class ServeHost : IAsyncDisposable
         var rootless = !Environment.IsPrivilegedProcess;
         foreach (var spec in _specs)
         {
-            var serviceLogger = _loggers.CreateLogger($"podwake.{spec.Name}");
-            var workload = new ContainerWorkload(spec, _podman.Client, rootless, serviceLogger);
-            var activator = new ServiceActivator(spec.Name, ActivationOptions.From(spec), workload, _time, serviceLogger);
-            workload.Exited = activator.OnExited;
-            var mine = bound.Where(b => ReferenceEquals(b.Spec, spec)).ToList();
-            var proxyLogger = _loggers.CreateLogger($"podwake.{spec.Name}.proxy");
-            var tcp = mine
-                .Where(b => b.Port.Protocol == Protocol.Tcp)
-                .Select(b => new TcpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Ready.Timeout, proxyLogger))
-                .ToList();
-            var udp = mine
-                .Where(b => b.Port.Protocol == Protocol.Udp)
-                .Select(b => new UdpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Udp, _time, proxyLogger))
-                .ToList();
-            _services.Add(new ServiceRuntime(spec, workload, activator, tcp, udp));
+            var workload = new ContainerWorkload(spec, _podman.Client, rootless, _time, _loggers.CreateLogger($"podwake.{spec.Name}"));
+            var sockets = bound.Where(b => ReferenceEquals(b.Spec, spec)).Select(b => (b.Port, b.Socket)).ToList();
+            _services.Add(new ServiceRuntime(ActivatedService.Compose(spec, workload, sockets, _time, _loggers), workload));
         }
 
         // Events before the first start, so no exit can be missed.
@@ -121,7 +109,7 @@ internal sealed class ServeHost : IAsyncDisposable
         _control = ControlServer.Start(paths, Snapshot);
         foreach (var service in _services)
         {
-            service.StartListeners();
+            service.Service.StartListening();
             ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), service.Spec.ContainerName);
         }
     }
@@ -152,7 +140,7 @@ internal sealed class ServeHost : IAsyncDisposable
         DateTimeOffset? since = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var subscribedAt = DateTimeOffset.UtcNow;
+            var subscribedAt = _time.GetUtcNow();
             try
             {
                 await foreach (var podmanEvent in _podman!.Client.StreamEventsAsync(since, cancellationToken).ConfigureAwait(false))
@@ -187,7 +175,7 @@ internal sealed class ServeHost : IAsyncDisposable
 
             since ??= subscribedAt;
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -195,7 +183,7 @@ internal sealed class ServeHost : IAsyncDisposable
     {
         Pid = Environment.ProcessId,
         StartedAt = _startedAt,
-        Services = [.. _services.Select(s => s.Activator.GetStatus() with { Listen = s.ListenAddresses })],
+        Services = [.. _services.Select(s => s.Service.Status())],
     };
 
     /// <summary>Stops accepting, closes connections, stops and removes every container, stops podman's service if ours.</summary>
@@ -207,7 +195,7 @@ internal sealed class ServeHost : IAsyncDisposable
         }
 
         _stopping.Cancel();
-        await Task.WhenAll(_services.SelectMany(s => s.StopListeners())).ConfigureAwait(false);
+        await Task.WhenAll(_services.Select(s => s.Service.CloseListenersAsync())).ConfigureAwait(false);
         if (_podman is not null && _services.Count > 0)
         {
             // Stopping and removing need the API: our own service may be restarting (after kill -9, or systemd's stop
@@ -237,7 +225,7 @@ internal sealed class ServeHost : IAsyncDisposable
 
     private async Task ShutDownServiceAsync(ServiceRuntime service)
     {
-        await service.Activator.DisposeAsync().ConfigureAwait(false);
+        await service.Service.DisposeAsync().ConfigureAwait(false);
         try
         {
             await service.Workload.RemoveAsync(CancellationToken.None).ConfigureAwait(false);

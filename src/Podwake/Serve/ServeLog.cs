@@ -19,7 +19,7 @@ internal static partial class ServeLog
     [LoggerMessage(205, LogLevel.Error, "Failed to remove container {Container}: {Message}")]
     public static partial void RemoveFailed(ILogger logger, string container, string message);
 
-    [LoggerMessage(207, LogLevel.Warning, "{Service}: container {Container} was gone (removed outside podwake?): created it again")]
+    [LoggerMessage(209, LogLevel.Warning, "{Service}: container {Container} was gone (removed outside podwake?): created it again")]
     public static partial void Recreated(ILogger logger, string service, string container);
 
     [LoggerMessage(206, LogLevel.Information, "Stopping: closing listeners and connections, removing containers")]
@@ -30,4 +30,7 @@ internal static partial class ServeLog
 
     [LoggerMessage(208, LogLevel.Warning, "{Message}")]
     public static partial void PodmanService(ILogger logger, string message);
+
+    [LoggerMessage(210, LogLevel.Warning, "{Service}: podman reported container {Container} died, and checking it failed ({Message}): taking it as exited")]
+    public static partial void DiedUnchecked(ILogger logger, string service, string container, string message);
 }

@@ -1,26 +1,12 @@
 using Podwake.Activation;
-using Podwake.Proxy;
 using Podwake.Specs;
 
 namespace Podwake.Serve;
 
-/// <summary>One service inside a serve: its spec, container, state machine and listeners.</summary>
-internal sealed record ServiceRuntime(
-    ServiceSpec Spec,
-    ContainerWorkload Workload,
-    ServiceActivator Activator,
-    List<TcpProxyListener> TcpListeners,
-    List<UdpProxyListener> UdpListeners)
+/// <summary>One service inside a serve: the composed service (activator and listeners) and its container.</summary>
+internal sealed record ServiceRuntime(ActivatedService Service, ContainerWorkload Workload)
 {
-    public void StartListeners()
-    {
-        TcpListeners.ForEach(l => l.Start());
-        UdpListeners.ForEach(l => l.Start());
-    }
+    public ServiceSpec Spec => Service.Spec;
 
-    public IEnumerable<Task> StopListeners() =>
-        TcpListeners.Select(l => l.ShutDownAsync()).Concat(UdpListeners.Select(l => l.DisposeAsync().AsTask()));
-
-    public IReadOnlyList<string> ListenAddresses { get; } =
-        [.. Spec.Ports.Select(p => p.ListenDisplay)];
+    public IReadOnlyList<string> ListenAddresses => Service.ListenAddresses;
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Podwake.Activation;
+using Podwake.Proxy;
 
 namespace Podwake.Tests.Activation;
 
@@ -30,10 +32,28 @@ internal sealed class FakeWorkload : IWorkload
 
     public TimeProvider? Clock { get; set; }
 
-    public async Task<WorkloadInstance> StartAsync(long generation, CancellationToken cancellationToken)
+    private readonly ConcurrentDictionary<long, WorkloadRun> _runs = new();
+
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<int?>> _exits = new();
+
+    /// <summary>Run <paramref name="generation"/> ends on its own, as podman's "died" event or the unit's process exit reports it.</summary>
+    public void Exit(long generation, int? exitCode)
+    {
+        if (_exits.TryGetValue(generation, out var exit))
+        {
+            exit.TrySetResult(exitCode);
+        }
+    }
+
+    /// <summary>The generation of the run <paramref name="backend"/> belongs to.</summary>
+    public long GenerationOf(Backend backend) => _runs.Values.Single(r => ReferenceEquals(r.Backend, backend)).Generation;
+
+    public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _starts);
         LastGeneration = generation;
+        var exit = _exits[generation] = new TaskCompletionSource<int?>();
+        var run = _runs[generation] = new WorkloadRun(generation, new Backend(new Dictionary<int, IPEndPoint> { [8080] = new(IPAddress.Loopback, 8080) }), exit.Task);
         if (Clock is { } clock)
         {
             lock (StartTimes)
@@ -52,17 +72,17 @@ internal sealed class FakeWorkload : IWorkload
             await gate.Task.WaitAsync(cancellationToken);
         }
 
-        return new WorkloadInstance(generation, new Dictionary<int, IPEndPoint> { [8080] = new(IPAddress.Loopback, 8080) });
+        return run;
     }
 
-    public Task<bool> ProbeAsync(WorkloadInstance instance, CancellationToken cancellationToken) => Task.FromResult(Ready);
+    public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) => Task.FromResult(Ready);
 
-    public Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken cancellationToken) => Task.FromResult(Running);
+    public Task<bool> IsRunningAsync(WorkloadRun run, CancellationToken cancellationToken) => Task.FromResult(Running);
 
     public Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken) =>
         Task.FromResult(WorkloadExit.DuringStart("podwake-svc", exitCode, ["config error: DATABASE_URL not set"]));
 
-    public Task StopAsync(WorkloadInstance? instance, CancellationToken cancellationToken)
+    public Task StopAsync(WorkloadRun? run, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _stops);
         return Task.CompletedTask;

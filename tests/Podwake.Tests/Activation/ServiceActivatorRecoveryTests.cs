@@ -148,7 +148,7 @@ public sealed class ServiceActivatorRecoveryTests
         for (var crash = 1; crash <= 4; crash++)
         {
             var generation = _workload.LastGeneration;
-            activator.OnExited(generation, 1);
+            _workload.Exit(generation, 1);
             await AdvanceUntil(() => activator.State == ServiceState.Ready && _workload.LastGeneration > generation, TimeSpan.FromSeconds(5));
         }
 
@@ -169,7 +169,7 @@ public sealed class ServiceActivatorRecoveryTests
         await using var activator = Create(policy switch { "no" => RestartPolicy.No, "always" => RestartPolicy.Always, _ => RestartPolicy.OnFailure });
         (await activator.AcquireAsync(CancellationToken.None))!.Dispose();
 
-        activator.OnExited(_workload.LastGeneration, exitCode);
+        _workload.Exit(_workload.LastGeneration, exitCode);
 
         var settled = restarted ? ServiceState.Ready : ServiceState.Dormant;
         await AdvanceUntil(() => activator.State == settled && _workload.Starts == (restarted ? 2 : 1), TimeSpan.FromSeconds(1));

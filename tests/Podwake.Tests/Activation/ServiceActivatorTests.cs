@@ -10,12 +10,24 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly FakeWorkload _workload = new();
+    private readonly List<ServiceState> _settled = [];
     private ServiceActivator _activator = null!;
 
     public Task InitializeAsync()
     {
         _activator = Create(new ActivationOptions { Idle = TimeSpan.FromSeconds(30), ReadyTimeout = TimeSpan.FromSeconds(10) });
         return Task.CompletedTask;
+    }
+
+    private IReadOnlyList<ServiceState> Settled
+    {
+        get
+        {
+            lock (_settled)
+            {
+                return [.. _settled];
+            }
+        }
     }
 
     public async Task DisposeAsync() => await _activator.DisposeAsync();
@@ -71,29 +83,26 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     [Fact]
     public async Task IdleStop_ReportsSettledDormant_Once()
     {
-        var settled = new List<ServiceState>();
-        _activator.Settled = state => { lock (settled) { settled.Add(state); } };
         (await _activator.AcquireAsync(CancellationToken.None))!.Dispose();
 
         _time.Advance(TimeSpan.FromSeconds(30));
         await WaitUntil(() => _activator.State == ServiceState.Dormant);
 
-        await WaitUntil(() => { lock (settled) { return settled.Count == 1; } });
-        Assert.Equal([ServiceState.Dormant], settled);
+        await WaitUntil(() => Settled.Count == 1);
+        Assert.Equal([ServiceState.Dormant], Settled);
     }
 
     [Fact]
     public async Task FailedWake_ReportsSettledFailed()
     {
-        var settled = new TaskCompletionSource<ServiceState>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _activator.Settled = state => settled.TrySetResult(state);
         _workload.Ready = false;
         var acquire = _activator.AcquireAsync(CancellationToken.None).AsTask();
         await WaitUntil(() => _workload.Starts == 1);
 
         await AdvanceUntil(() => acquire.IsCompleted, TimeSpan.FromSeconds(11));
 
-        Assert.Equal(ServiceState.Failed, await settled.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        await WaitUntil(() => Settled.Count == 1);
+        Assert.Equal([ServiceState.Failed], Settled);
     }
 
     [Fact]
@@ -134,7 +143,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
 
         Assert.NotNull(lease);
         Assert.Equal(2, _workload.Starts);
-        Assert.Equal(2, lease.Instance.Generation);
+        Assert.Equal(2, _workload.GenerationOf(lease.Backend));
         Assert.Equal(2, _activator.GetStatus().Wakes);
     }
 
@@ -189,7 +198,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         var acquire = _activator.AcquireAsync(CancellationToken.None).AsTask();
         await WaitUntil(() => _workload.Starts == 1);
 
-        _activator.OnExited(_workload.LastGeneration, 0);
+        _workload.Exit(_workload.LastGeneration, 0);
 
         Assert.Null(await acquire.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("container podwake-svc exited with code 0 during start; its last lines:\n  config error: DATABASE_URL not set", _activator.GetStatus().LastError);
@@ -201,7 +210,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     {
         var lease = await _activator.AcquireAsync(CancellationToken.None);
 
-        _activator.OnExited(lease!.Instance.Generation, 137);
+        _workload.Exit(_workload.GenerationOf(lease!.Backend), 137);
 
         Assert.True(lease.Lost.IsCancellationRequested);
         lease.Dispose();
@@ -214,7 +223,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     {
         (await _activator.AcquireAsync(CancellationToken.None))!.Dispose();
 
-        _activator.OnExited(1, 0);
+        _workload.Exit(1, 0);
 
         await WaitUntil(() => _activator.State == ServiceState.Dormant);
         Assert.Equal(1, _workload.Starts);
@@ -228,7 +237,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         await WaitUntil(() => _activator.State == ServiceState.Dormant);
         using var lease = await _activator.AcquireAsync(CancellationToken.None);
 
-        _activator.OnExited(1, 137);
+        _workload.Exit(1, 137);
 
         Assert.False(lease!.Lost.IsCancellationRequested);
         Assert.Equal(ServiceState.Ready, _activator.State);
@@ -240,7 +249,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         await using var activator = Create(new ActivationOptions { Restart = RestartPolicy.Always });
         (await activator.AcquireAsync(CancellationToken.None))!.Dispose();
 
-        activator.OnExited(1, 0);
+        _workload.Exit(1, 0);
 
         await WaitUntil(() => activator.State == ServiceState.Ready && _workload.Starts == 2);
     }
@@ -251,7 +260,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         await using var activator = Create(new ActivationOptions { Restart = RestartPolicy.No });
         (await activator.AcquireAsync(CancellationToken.None))!.Dispose();
 
-        activator.OnExited(1, 137);
+        _workload.Exit(1, 137);
 
         await WaitUntil(() => activator.State == ServiceState.Dormant);
         Assert.Equal(1, _workload.Starts);
@@ -282,7 +291,7 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         var lease = await _activator.AcquireAsync(CancellationToken.None);
         _workload.Running = false;
 
-        await _activator.ReportUnreachableAsync(lease!.Instance, CancellationToken.None);
+        await _activator.ReportUnreachableAsync(lease!.Backend, CancellationToken.None);
 
         Assert.True(lease.Lost.IsCancellationRequested);
         lease.Dispose();
@@ -316,7 +325,13 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     }
 
     private ServiceActivator Create(ActivationOptions options) =>
-        new("svc", options, _workload, _time, NullLogger.Instance);
+        new("svc", options, _workload, _time, NullLogger.Instance, state =>
+        {
+            lock (_settled)
+            {
+                _settled.Add(state);
+            }
+        });
 
     /// <summary>Waits in real time for work the activator finishes on the thread pool.</summary>
     private static async Task WaitUntil(Func<bool> condition)

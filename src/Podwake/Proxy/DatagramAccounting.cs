@@ -1,4 +1,4 @@
-namespace Podwake.Activation;
+namespace Podwake.Proxy;
 
 /// <summary>
 /// A service's UDP bookkeeping, shared by all of its udp listeners: live flows, and the datagram

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Podwake.Activation;
+using Podwake.Proxy;
+using Podwake.Tests.Activation;
 using Xunit;
 
-namespace Podwake.Tests.Activation;
+namespace Podwake.Tests.Proxy;
 
 public sealed class DatagramAccountingTests
 {
