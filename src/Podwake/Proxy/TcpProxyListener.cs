@@ -15,10 +15,14 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Pause after a failed accept (EMFILE and the like), so a persistent failure does not spin.</summary>
+    private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(10);
+
     private readonly Socket _listener;
     private readonly int _containerPort;
     private readonly ServiceActivator _activator;
     private readonly TimeSpan _unreachableLimit;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _accepting = new();
@@ -28,12 +32,14 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
     /// <param name="listener">A bound, listening socket; the listener owns it from now on.</param>
     /// <param name="unreachableLimit">How long a connection waits for a dead container to come back.</param>
-    public TcpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan unreachableLimit, ILogger logger)
+    /// <param name="time">The clock of every wait: the accept retry, the connect timeout, the unreachable limit and its backoff.</param>
+    public TcpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan unreachableLimit, TimeProvider time, ILogger logger)
     {
         _listener = listener;
         _containerPort = containerPort;
         _activator = activator;
         _unreachableLimit = unreachableLimit;
+        _time = time;
         _logger = logger;
     }
 
@@ -58,7 +64,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             {
                 // EMFILE, ECONNABORTED and the like: transient; keep the listener alive.
                 ProxyLog.AcceptFailed(_logger, _activator.Name, _listener.LocalEndPoint, ex);
-                await Task.Delay(10).ConfigureAwait(false);
+                await Task.Delay(AcceptRetry, _time).ConfigureAwait(false);
                 continue;
             }
 
@@ -78,7 +84,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             (lease, backend) = await ConnectBackendAsync(remote).ConfigureAwait(false);
             if (lease is null || backend is null)
             {
-                await SocketClosing.CloseCleanlyAsync(client).ConfigureAwait(false);
+                await SocketClosing.CloseCleanlyAsync(client, _time).ConfigureAwait(false);
                 return;
             }
 
@@ -118,7 +124,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
     /// </summary>
     private async Task<(ActivationLease? Lease, Socket? Backend)> ConnectBackendAsync(EndPoint? remote)
     {
-        var deadline = DateTime.UtcNow + _unreachableLimit;
+        var started = _time.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
             var lease = await _activator.AcquireAsync(_stopping.Token).ConfigureAwait(false);
@@ -129,8 +135,11 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
             var endpoint = lease.Instance.EndpointFor(_containerPort);
             Socket? backend = null;
-            using var connect = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
-            connect.CancelAfter(ConnectTimeout);
+            // The connect timeout on the listener's clock, cancelled too by a stop or a lost run (what a linked source
+            // with CancelAfter did, which only knows the system clock: the same one source and two registrations).
+            using var connect = new CancellationTokenSource(ConnectTimeout, _time);
+            using var stopping = _stopping.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), connect);
+            using var lost = lease.Lost.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), connect);
             try
             {
                 backend = lease.Instance.NewSocket(endpoint.AddressFamily);
@@ -144,7 +153,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
                 ProxyLog.ConnectFailed(_logger, _activator.Name, endpoint, ex.Message);
                 var instance = lease.Instance;
                 lease.Dispose();
-                if (DateTime.UtcNow >= deadline)
+                if (_time.GetElapsedTime(started) >= _unreachableLimit)
                 {
                     ProxyLog.GaveUp(_logger, _activator.Name, remote);
                     return (null, null);
@@ -154,7 +163,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
                 {
                     await _activator.ReportUnreachableAsync(instance, _stopping.Token).ConfigureAwait(false);
                     // Still running yet refusing (e.g. its server restarts inside): back off a little.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10 * (attempt + 1), 200)), _stopping.Token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10 * (attempt + 1), 200)), _time, _stopping.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -188,7 +197,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             _listener.Blocking = false;
             while (true)
             {
-                closing.Add(SocketClosing.CloseCleanlyAsync(_listener.Accept()));
+                closing.Add(SocketClosing.CloseCleanlyAsync(_listener.Accept(), _time));
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

@@ -99,7 +99,7 @@ internal sealed class ServeHost : IAsyncDisposable
             var proxyLogger = _loggers.CreateLogger($"podwake.{spec.Name}.proxy");
             var tcp = mine
                 .Where(b => b.Port.Protocol == Protocol.Tcp)
-                .Select(b => new TcpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Ready.Timeout, proxyLogger))
+                .Select(b => new TcpProxyListener(b.Socket, b.Port.ContainerPort, activator, spec.Ready.Timeout, _time, proxyLogger))
                 .ToList();
             var udp = mine
                 .Where(b => b.Port.Protocol == Protocol.Udp)

@@ -67,7 +67,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             }
             else
             {
-                _listeners.Add(new TcpProxyListener(socket, port.ContainerPort, _activator, _spec.Ready.Timeout, proxyLogger));
+                _listeners.Add(new TcpProxyListener(socket, port.ContainerPort, _activator, _spec.Ready.Timeout, _time, proxyLogger));
             }
         }
 
