@@ -6,23 +6,20 @@ using Podwake.Activation;
 namespace Podwake.Proxy;
 
 /// <summary>
-/// Accepts on one listening socket for as long as it runs, dormant or not, so the kernel backlog
-/// never fills while a container wakes. Each connection takes a lease from the activator (which
-/// holds it until the service is ready), connects to the container port and is pumped both ways.
+/// Accepts on one listening socket for as long as it runs, dormant or not, so the kernel backlog never fills while a
+/// container wakes. Each connection takes a lease from the activator (which holds it until the service is ready) and a
+/// socket to the container port (<see cref="TcpBackendConnector"/>), and is pumped both ways (<see cref="TcpPump"/>).
 /// A failure of one connection never stops the listener.
 /// </summary>
 internal sealed class TcpProxyListener : IAsyncDisposable
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>Pause after a failed accept (EMFILE and the like), so a persistent failure does not spin.</summary>
     private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(10);
 
     private readonly Socket _listener;
-    private readonly int _containerPort;
     private readonly ServiceActivator _activator;
-    private readonly TimeSpan _unreachableLimit;
     private readonly TimeProvider _time;
+    private readonly TcpBackendConnector _backends;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _accepting = new();
@@ -36,11 +33,10 @@ internal sealed class TcpProxyListener : IAsyncDisposable
     public TcpProxyListener(Socket listener, int containerPort, ServiceActivator activator, TimeSpan unreachableLimit, TimeProvider time, ILogger logger)
     {
         _listener = listener;
-        _containerPort = containerPort;
         _activator = activator;
-        _unreachableLimit = unreachableLimit;
         _time = time;
         _logger = logger;
+        _backends = new TcpBackendConnector(containerPort, activator, unreachableLimit, time, logger, _stopping.Token);
     }
 
     public EndPoint? LocalEndPoint => _listener.LocalEndPoint;
@@ -81,7 +77,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
         try
         {
             client.NoDelay = true;
-            (lease, backend) = await ConnectBackendAsync(remote).ConfigureAwait(false);
+            (lease, backend) = await _backends.ConnectAsync(remote).ConfigureAwait(false);
             if (lease is null || backend is null)
             {
                 await SocketClosing.CloseCleanlyAsync(client, _time).ConfigureAwait(false);
@@ -113,58 +109,6 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             if (Interlocked.Decrement(ref _connections) == 0 && _stopping.IsCancellationRequested)
             {
                 _drained.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Takes a lease and connects to the container. A refused or unreachable container that has not
-    /// reported its exit yet is checked with the activator, which restarts it per policy; the
-    /// connection is then held again rather than refused, up to <see cref="_unreachableLimit"/>.
-    /// </summary>
-    private async Task<(ActivationLease? Lease, Socket? Backend)> ConnectBackendAsync(EndPoint? remote)
-    {
-        var started = _time.GetTimestamp();
-        for (var attempt = 0; ; attempt++)
-        {
-            var lease = await _activator.AcquireAsync(_stopping.Token).ConfigureAwait(false);
-            if (lease is null)
-            {
-                return (null, null);
-            }
-
-            var endpoint = lease.Instance.EndpointFor(_containerPort);
-            Socket? backend = null;
-            // The connect timeout on the listener's clock, cancelled too by a stop or a lost run (what a linked source
-            // with CancelAfter did, which only knows the system clock: the same one source and two registrations).
-            using var connect = new CancellationTokenSource(ConnectTimeout, _time);
-            using var stopping = _stopping.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), connect);
-            using var lost = lease.Lost.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), connect);
-            try
-            {
-                backend = lease.Instance.NewSocket(endpoint.AddressFamily);
-                backend.NoDelay = true;
-                await backend.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
-                return (lease, backend);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException && !_stopping.IsCancellationRequested)
-            {
-                backend?.Dispose();
-                ProxyLog.ConnectFailed(_logger, _activator.Name, endpoint, ex.Message);
-                var instance = lease.Instance;
-                lease.Dispose();
-                if (_time.GetElapsedTime(started) >= _unreachableLimit)
-                {
-                    ProxyLog.GaveUp(_logger, _activator.Name, remote);
-                    return (null, null);
-                }
-
-                if (!lease.Lost.IsCancellationRequested)
-                {
-                    await _activator.ReportUnreachableAsync(instance, _stopping.Token).ConfigureAwait(false);
-                    // Still running yet refusing (e.g. its server restarts inside): back off a little.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10 * (attempt + 1), 200)), _time, _stopping.Token).ConfigureAwait(false);
-                }
             }
         }
     }
