@@ -27,7 +27,7 @@ public sealed class UdpFlowTableTests : IAsyncDisposable
     [Fact]
     public async Task QuietForFlowIdle_FlowRemovedAndItsSocketClosed()
     {
-        var workload = new UdpBackendWorkload(_backend.EndPoint);
+        var workload = new LoopbackBackendWorkload(_backend.EndPoint);
         var listener = Start(workload, new UdpSpec { FlowIdle = TimeSpan.FromSeconds(10) });
         var client = NewClient();
         await RoundTripAsync(client, 1);
@@ -52,7 +52,7 @@ public sealed class UdpFlowTableTests : IAsyncDisposable
     [Fact]
     public async Task ActiveFlow_NotSweptWhileItsDatagramsKeepComing()
     {
-        var workload = new UdpBackendWorkload(_backend.EndPoint);
+        var workload = new LoopbackBackendWorkload(_backend.EndPoint);
         var listener = Start(workload, new UdpSpec { FlowIdle = TimeSpan.FromSeconds(10) });
         var client = NewClient();
         await RoundTripAsync(client, 1);
@@ -70,7 +70,7 @@ public sealed class UdpFlowTableTests : IAsyncDisposable
     [Fact]
     public async Task TableFull_NewClientEvictsTheFlowIdleLongest()
     {
-        var workload = new UdpBackendWorkload(_backend.EndPoint);
+        var workload = new LoopbackBackendWorkload(_backend.EndPoint);
         var listener = Start(workload, new UdpSpec { MaxFlows = 2 });
         var (first, second, third) = (NewClient(), NewClient(), NewClient());
         await RoundTripAsync(first, 1);
@@ -99,7 +99,7 @@ public sealed class UdpFlowTableTests : IAsyncDisposable
     public async Task DuringWake_HeldUpToTheBoundThenSentInOrder()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var workload = new UdpBackendWorkload(_backend.EndPoint) { StartGate = gate };
+        var workload = new LoopbackBackendWorkload(_backend.EndPoint) { StartGate = gate };
         Start(workload, new UdpSpec(), new ActivationOptions { Idle = null, HoldDatagrams = 3 });
         var client = NewClient();
 
@@ -134,7 +134,7 @@ public sealed class UdpFlowTableTests : IAsyncDisposable
         await _backend.DisposeAsync();
     }
 
-    private UdpProxyListener Start(UdpBackendWorkload workload, UdpSpec udp, ActivationOptions? options = null)
+    private UdpProxyListener Start(LoopbackBackendWorkload workload, UdpSpec udp, ActivationOptions? options = null)
     {
         // Idle: null: the service never stops while the test moves the clock.
         _activator = new ServiceActivator("svc", options ?? new ActivationOptions { Idle = null }, workload, _time, NullLogger.Instance);

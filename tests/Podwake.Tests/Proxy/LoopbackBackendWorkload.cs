@@ -5,10 +5,10 @@ using Podwake.Activation;
 namespace Podwake.Tests.Proxy;
 
 /// <summary>
-/// A workload whose container port 8080 is a loopback backend, ready as soon as started (or once <see cref="StartGate"/>
+/// A workload whose container port 8080 (tcp and udp) is a loopback backend, ready as soon as started (or once <see cref="StartGate"/>
 /// is set); it keeps every socket the proxy opens to it, so a test sees which flow's socket is closed.
 /// </summary>
-internal sealed class UdpBackendWorkload(IPEndPoint backend) : IWorkload
+internal sealed class LoopbackBackendWorkload(IPEndPoint backend) : IWorkload
 {
     private readonly List<Socket> _sockets = [];
 
