@@ -50,7 +50,7 @@ internal sealed class ActivatedService : IAsyncDisposable
         var proxyLogger = loggers.CreateLogger($"podwake.{spec.Name}.proxy");
         var tcp = sockets
             .Where(s => s.Port.Protocol == Protocol.Tcp)
-            .Select(s => new TcpProxyListener(s.Socket, s.Port.ContainerPort, activator, spec.Ready.Timeout, proxyLogger))
+            .Select(s => new TcpProxyListener(s.Socket, s.Port.ContainerPort, activator, spec.Ready.Timeout, time, proxyLogger))
             .ToList();
         var udp = sockets
             .Where(s => s.Port.Protocol == Protocol.Udp)

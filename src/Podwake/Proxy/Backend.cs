@@ -20,7 +20,7 @@ internal sealed class Backend(
 
     /// <summary>
     /// The container is reached through a userspace forwarder that drops a burst of datagrams (rootless podman's
-    /// rootlessport): udp sends to it are paced, as buffered ones always are (<see cref="UdpProxyListener"/>).
+    /// rootlessport): udp sends to it are paced, as buffered ones always are (<see cref="UdpPacer"/>).
     /// </summary>
     public bool PacedForwarder { get; init; }
 

@@ -11,12 +11,13 @@ internal static class SocketClosing
     /// never read makes the kernel send RST, which clients report as "connection reset". So shut
     /// down our side, read what the client sent until it closes or a short limit passes, then close.
     /// </summary>
-    public static async Task CloseCleanlyAsync(Socket socket)
+    /// <param name="time">The clock of the drain limit.</param>
+    public static async Task CloseCleanlyAsync(Socket socket, TimeProvider time)
     {
         try
         {
             socket.Shutdown(SocketShutdown.Send);
-            using var limit = new CancellationTokenSource(DrainLimit);
+            using var limit = new CancellationTokenSource(DrainLimit, time);
             var sink = new byte[4096];
             while (await socket.ReceiveAsync(sink, SocketFlags.None, limit.Token).ConfigureAwait(false) > 0)
             {

@@ -5,19 +5,20 @@ using Microsoft.Extensions.Logging;
 namespace Podwake.Proxy;
 
 /// <summary>
-/// Accepts on one listening socket for as long as it runs, dormant or not, so the kernel backlog
-/// never fills while a container wakes. Each connection takes a lease from the activator (which
-/// holds it until the service is ready), connects to the container port and is pumped both ways.
+/// Accepts on one listening socket for as long as it runs, dormant or not, so the kernel backlog never fills while a
+/// container wakes. Each connection takes a lease from the activator (which holds it until the service is ready) and a
+/// socket to the container port (<see cref="TcpBackendConnector"/>), and is pumped both ways (<see cref="TcpPump"/>).
 /// A failure of one connection never stops the listener.
 /// </summary>
 internal sealed class TcpProxyListener : IAsyncDisposable
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>Pause after a failed accept (EMFILE and the like), so a persistent failure does not spin.</summary>
+    private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(10);
 
     private readonly Socket _listener;
-    private readonly int _containerPort;
     private readonly IServiceGate _activator;
-    private readonly TimeSpan _unreachableLimit;
+    private readonly TimeProvider _time;
+    private readonly TcpBackendConnector _backends;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _accepting = new();
@@ -27,13 +28,14 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
     /// <param name="listener">A bound, listening socket; the listener owns it from now on.</param>
     /// <param name="unreachableLimit">How long a connection waits for a dead container to come back.</param>
-    public TcpProxyListener(Socket listener, int containerPort, IServiceGate activator, TimeSpan unreachableLimit, ILogger logger)
+    /// <param name="time">The clock of every wait: the accept retry, the connect timeout, the unreachable limit and its backoff.</param>
+    public TcpProxyListener(Socket listener, int containerPort, IServiceGate activator, TimeSpan unreachableLimit, TimeProvider time, ILogger logger)
     {
         _listener = listener;
-        _containerPort = containerPort;
         _activator = activator;
-        _unreachableLimit = unreachableLimit;
+        _time = time;
         _logger = logger;
+        _backends = new TcpBackendConnector(containerPort, activator, unreachableLimit, time, logger, _stopping.Token);
     }
 
     public EndPoint? LocalEndPoint => _listener.LocalEndPoint;
@@ -57,7 +59,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             {
                 // EMFILE, ECONNABORTED and the like: transient; keep the listener alive.
                 ProxyLog.AcceptFailed(_logger, _activator.Name, _listener.LocalEndPoint, ex);
-                await Task.Delay(10).ConfigureAwait(false);
+                await Task.Delay(AcceptRetry, _time).ConfigureAwait(false);
                 continue;
             }
 
@@ -74,10 +76,10 @@ internal sealed class TcpProxyListener : IAsyncDisposable
         try
         {
             client.NoDelay = true;
-            (lease, backend) = await ConnectBackendAsync(remote).ConfigureAwait(false);
+            (lease, backend) = await _backends.ConnectAsync(remote).ConfigureAwait(false);
             if (lease is null || backend is null)
             {
-                await SocketClosing.CloseCleanlyAsync(client).ConfigureAwait(false);
+                await SocketClosing.CloseCleanlyAsync(client, _time).ConfigureAwait(false);
                 return;
             }
 
@@ -111,55 +113,6 @@ internal sealed class TcpProxyListener : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes a lease and connects to the container. A refused or unreachable container that has not
-    /// reported its exit yet is checked with the activator, which restarts it per policy; the
-    /// connection is then held again rather than refused, up to <see cref="_unreachableLimit"/>.
-    /// </summary>
-    private async Task<(BackendLease? Lease, Socket? Backend)> ConnectBackendAsync(EndPoint? remote)
-    {
-        var deadline = DateTime.UtcNow + _unreachableLimit;
-        for (var attempt = 0; ; attempt++)
-        {
-            var lease = await _activator.AcquireAsync(_stopping.Token).ConfigureAwait(false);
-            if (lease is null)
-            {
-                return (null, null);
-            }
-
-            var endpoint = lease.Backend.EndpointFor(_containerPort);
-            Socket? backend = null;
-            using var connect = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
-            connect.CancelAfter(ConnectTimeout);
-            try
-            {
-                backend = lease.Backend.NewSocket(endpoint.AddressFamily);
-                backend.NoDelay = true;
-                await backend.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
-                return (lease, backend);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException && !_stopping.IsCancellationRequested)
-            {
-                backend?.Dispose();
-                ProxyLog.ConnectFailed(_logger, _activator.Name, endpoint, ex.Message);
-                var instance = lease.Backend;
-                lease.Dispose();
-                if (DateTime.UtcNow >= deadline)
-                {
-                    ProxyLog.GaveUp(_logger, _activator.Name, remote);
-                    return (null, null);
-                }
-
-                if (!lease.Lost.IsCancellationRequested)
-                {
-                    await _activator.ReportUnreachableAsync(instance, _stopping.Token).ConfigureAwait(false);
-                    // Still running yet refusing (e.g. its server restarts inside): back off a little.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10 * (attempt + 1), 200)), _stopping.Token).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    /// <summary>
     /// Stops accepting but keeps the listening socket open and the open connections running: <c>podwake activate</c>
     /// leaves new connections in the kernel's queue for systemd, which starts the next activator for them.
     /// </summary>
@@ -187,7 +140,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             _listener.Blocking = false;
             while (true)
             {
-                closing.Add(SocketClosing.CloseCleanlyAsync(_listener.Accept()));
+                closing.Add(SocketClosing.CloseCleanlyAsync(_listener.Accept(), _time));
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

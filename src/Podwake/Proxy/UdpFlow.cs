@@ -5,30 +5,29 @@ using System.Net.Sockets;
 namespace Podwake.Proxy;
 
 /// <summary>
-/// One client address of a udp listener: its own connected backend socket (so the container sees one
-/// peer per client and its replies need no lookup), the lease that keeps the service awake while the
-/// flow lives, and the datagrams buffered until the service is ready. Datagrams of a flow reach the
-/// container in arrival order: while the flow is not ready they queue, and it becomes ready only
-/// once that queue is sent.
+/// One client address of a udp listener (an entry of its <see cref="UdpFlowTable"/>): its own connected backend socket
+/// (so the container sees one peer per client and its replies need no lookup), the lease that keeps the service awake
+/// while the flow lives, and the datagrams buffered until the service is ready. Datagrams of a flow reach the container
+/// in arrival order: while the flow is not ready they queue, and it becomes ready only once that queue is sent.
 /// </summary>
 internal sealed class UdpFlow
 {
     /// <summary>
     /// Larger than any UDP payload (65507 bytes over IPv4), so no reply is ever truncated. The first flows of a listener
-    /// keep one for their life (<see cref="UdpProxyListener.TryRentReplyBuffer"/>, a bounded number); the others rent one
+    /// keep one for their life (<see cref="UdpFlowTable.TryRentReplyBuffer"/>, a bounded number); the others rent one
     /// only while a reply is in hand and wait with a zero-byte MSG_PEEK receive, so a flood of flows costs no 64 KiB each
     /// (100,000 flows once held ~6 GB of them).
     /// </summary>
     internal const int ReplyBufferSize = 64 * 1024;
 
     /// <summary>
-    /// A wake releases a burst of buffered datagrams at once, and their replies arrive as fast as
-    /// the container sends them; 1 MiB keeps a few thousand small replies (the kernel caps it at
-    /// net.core.rmem_max).
+    /// A wake releases a burst of buffered datagrams at once, and their replies arrive as fast as the container sends
+    /// them; 1 MiB keeps a few thousand small replies (the kernel caps it at net.core.rmem_max).
     /// </summary>
     private const int BackendReceiveBuffer = 1024 * 1024;
 
-    private readonly UdpProxyListener _owner;
+    private readonly UdpFlowTable _table;
+    private readonly UdpProxyListener _listener;
     private readonly DatagramAccounting _accounting;
     private readonly Lock _lock = new();
     private Queue<HeldDatagram>? _held = new();
@@ -38,9 +37,10 @@ internal sealed class UdpFlow
     private bool _closed;
     private long _lastActivity;
 
-    public UdpFlow(UdpProxyListener owner, DatagramAccounting accounting, SocketAddress client, EndPoint clientEndPoint, long now)
+    public UdpFlow(UdpFlowTable table, UdpProxyListener listener, DatagramAccounting accounting, SocketAddress client, EndPoint clientEndPoint, long now)
     {
-        _owner = owner;
+        _table = table;
+        _listener = listener;
         _accounting = accounting;
         Client = client;
         ClientEndPoint = clientEndPoint;
@@ -55,7 +55,7 @@ internal sealed class UdpFlow
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last datagram either way.</summary>
     public long LastActivity => Volatile.Read(ref _lastActivity);
 
-    /// <summary>Sends to this flow's container go through <see cref="UdpProxyListener.PaceAsync"/> (a rootless forwarder).</summary>
+    /// <summary>Sends to this flow's container go through <see cref="UdpPacer"/> (a rootless forwarder).</summary>
     public bool Paced => Volatile.Read(ref _lease)?.Backend.PacedForwarder == true;
 
     /// <summary>Closed: idle, evicted, run lost or listener stopping.</summary>
@@ -116,7 +116,7 @@ internal sealed class UdpFlow
             var lease = await activator.AcquireAsync(stopping).ConfigureAwait(false);
             if (lease is null)
             {
-                _owner.OnWakeFailed(this);
+                _listener.OnWakeFailed(this);
                 return;
             }
 
@@ -147,7 +147,7 @@ internal sealed class UdpFlow
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            _owner.OnFlowFailed(this, ex);
+            _listener.OnFlowFailed(this, ex);
         }
         finally
         {
@@ -180,11 +180,11 @@ internal sealed class UdpFlow
             lease = _lease;
         }
 
-        _owner.Remove(this);
+        _table.Remove(this);
         socket?.Dispose();
         if (held is { Count: > 0 })
         {
-            _owner.OnHeldDropped(this, held.Count, evicted);
+            _table.OnHeldDropped(this, held.Count, evicted);
             foreach (var datagram in held)
             {
                 _accounting.Unhold(datagram.Length);
@@ -219,12 +219,12 @@ internal sealed class UdpFlow
 
             try
             {
-                await _owner.PaceAsync().ConfigureAwait(false);
+                await _listener.Pacer.PaceAsync().ConfigureAwait(false);
                 await backend.SendAsync(next.Memory, SocketFlags.None).ConfigureAwait(false);
             }
             catch (SocketException ex)
             {
-                _owner.OnSendFailed(this, ex);
+                _listener.OnSendFailed(this, ex);
             }
             finally
             {
@@ -238,7 +238,7 @@ internal sealed class UdpFlow
     {
         // Yield first: the caller goes on to send the held datagrams while this receive is pending.
         await Task.Yield();
-        var buffer = _owner.TryRentReplyBuffer();
+        var buffer = _table.TryRentReplyBuffer();
         try
         {
             while (true)
@@ -264,14 +264,14 @@ internal sealed class UdpFlow
                         length = await backend.ReceiveAsync(rented.AsMemory(), SocketFlags.None).ConfigureAwait(false);
                     }
 
-                    Volatile.Write(ref _lastActivity, _owner.Now);
-                    await _owner.SendToClientAsync((buffer ?? rented!).AsMemory(0, length), this).ConfigureAwait(false);
+                    Volatile.Write(ref _lastActivity, _table.Now);
+                    await _listener.SendToClientAsync((buffer ?? rented!).AsMemory(0, length), this).ConfigureAwait(false);
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
                 {
                     // ICMP port unreachable for an earlier datagram: nothing listens in the container
                     // (its server restarts, or the container died before its exit event came).
-                    _owner.OnUnreachable(instance);
+                    _listener.OnUnreachable(instance);
                 }
                 finally
                 {
@@ -290,7 +290,7 @@ internal sealed class UdpFlow
         {
             if (buffer is not null)
             {
-                _owner.ReturnReplyBuffer(buffer);
+                _table.ReturnReplyBuffer(buffer);
             }
         }
     }

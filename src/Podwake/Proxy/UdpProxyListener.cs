@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -7,13 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Podwake.Proxy;
 
 /// <summary>
-/// Receives on one bound udp socket for as long as it runs, dormant or not, and keeps a flow table:
-/// each client address gets a <see cref="UdpFlow"/> with its own connected backend socket, and
-/// replies go back to that client from the listen address. A flow holds a lease from the activator
-/// while it lives, so live flows keep the service awake exactly as open TCP connections do; a flow
-/// ends after <c>flowIdle</c> without a datagram either way. Datagrams that arrive while the service
-/// is dormant or waking are buffered (bounded by the service's <see cref="DatagramAccounting"/>) and
-/// sent in arrival order once it is ready. A failure of one flow never stops the listener.
+/// Receives on one bound udp socket for as long as it runs, dormant or not, and hands each datagram to its client's
+/// <see cref="UdpFlow"/> in the <see cref="UdpFlowTable"/>: each client address gets a flow with its own connected
+/// backend socket, and replies go back to that client from the listen address. A flow holds a lease from the activator
+/// while it lives, so live flows keep the service awake exactly as open TCP connections do; a flow ends after
+/// <c>flowIdle</c> without a datagram either way. Datagrams that arrive while the service is dormant or waking are
+/// buffered (bounded by the service's <see cref="DatagramAccounting"/>) and sent in arrival order once it is ready, at
+/// the rate of the <see cref="UdpPacer"/>. A failure of one flow never stops the listener.
 /// </summary>
 /// <remarks>
 /// Hot path, per datagram: one ReceiveFromAsync into a reused buffer and <see cref="SocketAddress"/>
@@ -21,21 +19,10 @@ namespace Podwake.Proxy;
 /// flow's connected socket; replies take one ReceiveAsync and one SendToAsync. With socket
 /// continuations inlined on the epoll thread (Program.cs) that is the whole cost.
 /// </remarks>
-internal sealed partial class UdpProxyListener : IAsyncDisposable
+internal sealed class UdpProxyListener : IAsyncDisposable
 {
     /// <summary>Largest datagram a UDP socket can receive (IPv6 jumbograms aside).</summary>
     private const int MaxDatagramSize = 65535;
-
-    /// <summary>
-    /// Buffered datagrams are released at most this many per <see cref="HeldWindow"/> (16k/s) across
-    /// the listener's flows. Unpaced, a wake handed a 1000-datagram burst to the container in about a
-    /// millisecond, and rootless podman's port forwarder (rootlessport: one socket with the default
-    /// 208 KiB buffer) lost 40 % of it, as it does with the same burst sent to it directly; at this
-    /// rate it lost none. A wake with fewer buffered datagrams than this is not delayed at all.
-    /// </summary>
-    private const int HeldPerWindow = 16;
-
-    private static readonly TimeSpan HeldWindow = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
     /// Datagrams the receive loop handles in a row, each already queued when asked for, before it lets go of its
@@ -45,31 +32,14 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
     /// </summary>
     private const int ReceivesPerYield = 256;
 
-    /// <summary>
-    /// Flows that keep a 64 KiB reply buffer for their life (4 MiB per listener at most): receiving straight into a kept
-    /// buffer is one syscall per reply, where a flow without one peeks first (see <c>UdpFlow.RelayRepliesAsync</c>).
-    /// </summary>
-    private const int KeptReplyBuffers = 64;
-
     private readonly Socket _listener;
     private readonly int _containerPort;
     private readonly IServiceGate _activator;
     private readonly DatagramAccounting _accounting;
-    private readonly TimeSpan _flowIdle;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<SocketAddress, UdpFlow> _flows = new();
-    private readonly UdpFlowEviction _eviction;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ITimer _sweeper;
-    private readonly Lock _paceLock = new();
-    private readonly HeldDropReport _heldLost;
-    private readonly HeldDropReport _heldEvicted;
-    private long _heldWindowStart;
-    private int _heldInWindow;
-    private int _running;
-    private int _keptReplyBuffers;
+    private readonly UdpFlowTable _flows;
     private int _dropping;
     private long _lastUnreachableReport;
     private Task? _receiveLoop;
@@ -87,14 +57,11 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
         _containerPort = containerPort;
         _activator = activator;
         _accounting = activator.Datagrams;
-        _flowIdle = udp.FlowIdle;
-        _eviction = new UdpFlowEviction(udp.MaxFlows, budget ?? FileDescriptorBudget.Process, time.TimestampFrequency);
         _time = time;
         _logger = logger;
-        _heldLost = new HeldDropReport(time);
-        _heldEvicted = new HeldDropReport(time);
+        Pacer = new UdpPacer(time);
+        _flows = new UdpFlowTable(this, listener.AddressFamily, activator, containerPort, udp, budget ?? FileDescriptorBudget.Process, time, logger, _stopping.Token);
         _lastUnreachableReport = time.GetTimestamp() - time.TimestampFrequency;
-        _sweeper = time.CreateTimer(static s => ((UdpProxyListener)s!).Sweep(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public EndPoint? LocalEndPoint => _listener.LocalEndPoint;
@@ -102,34 +69,12 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
     /// <summary>Flows in the table now (ready or waiting for a wake).</summary>
     public int FlowCount => _flows.Count;
 
-    internal long Now => _time.GetTimestamp();
-
-    /// <summary>
-    /// A reply buffer a flow may keep while it lives, or null when <see cref="KeptReplyBuffers"/> flows already keep one.
-    /// Return it with <see cref="ReturnReplyBuffer"/>.
-    /// </summary>
-    internal byte[]? TryRentReplyBuffer()
-    {
-        if (Interlocked.Increment(ref _keptReplyBuffers) > KeptReplyBuffers)
-        {
-            Interlocked.Decrement(ref _keptReplyBuffers);
-            return null;
-        }
-
-        return ArrayPool<byte>.Shared.Rent(UdpFlow.ReplyBufferSize);
-    }
-
-    internal void ReturnReplyBuffer(byte[] buffer)
-    {
-        ArrayPool<byte>.Shared.Return(buffer);
-        Interlocked.Decrement(ref _keptReplyBuffers);
-    }
+    /// <summary>Paces this listener's sends where a burst would be lost (buffered datagrams, a rootless forwarder).</summary>
+    internal UdpPacer Pacer { get; }
 
     public void Start()
     {
-        // A quarter of flow idle: a flow ends between 1 and 1.25 flow idles after its last datagram.
-        var period = TimeSpan.FromTicks(Math.Clamp(_flowIdle.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(5).Ticks));
-        _sweeper.Change(period, period);
+        _flows.Start();
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
@@ -179,14 +124,14 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
         // Twice at most: a flow that closed (idle, run lost) just as this datagram came is replaced.
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            if (!_flows.TryGetValue(from, out var flow))
+            if (!_flows.TryGet(from, out var flow))
             {
                 if (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
 
-                flow = OpenFlow(from, now);
+                flow = _flows.Open(from, now);
                 if (flow is null)
                 {
                     _accounting.CountDropped();
@@ -201,7 +146,7 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
                 {
                     if (flow.Paced)
                     {
-                        await PaceAsync().ConfigureAwait(false);
+                        await Pacer.PaceAsync().ConfigureAwait(false);
                     }
 
                     await backend.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
@@ -210,7 +155,7 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
                 catch (ObjectDisposedException)
                 {
                     // Closed between Accept and the send: try a new flow.
-                    _flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow));
+                    _flows.Forget(flow);
                     continue;
                 }
                 catch (SocketException ex)
@@ -234,41 +179,7 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
                 return;
             }
 
-            _flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Client, flow));
-        }
-    }
-
-    /// <summary>
-    /// Waits until one more datagram may be sent (see <see cref="HeldPerWindow"/>): every buffered one, and every one to
-    /// a container behind rootless podman's forwarder, which drops the same burst when a backlog in the listen socket
-    /// (systemd holding it while the activator starts) is drained at full speed.
-    /// </summary>
-    internal async ValueTask PaceAsync()
-    {
-        while (true)
-        {
-            TimeSpan wait;
-            lock (_paceLock)
-            {
-                var now = _time.GetTimestamp();
-                var elapsed = _time.GetElapsedTime(_heldWindowStart, now);
-                if (elapsed >= HeldWindow)
-                {
-                    _heldWindowStart = now;
-                    _heldInWindow = 0;
-                    elapsed = TimeSpan.Zero;
-                }
-
-                if (_heldInWindow < HeldPerWindow)
-                {
-                    _heldInWindow++;
-                    return;
-                }
-
-                wait = HeldWindow - elapsed;
-            }
-
-            await Task.Delay(wait, _time).ConfigureAwait(false);
+            _flows.Forget(flow);
         }
     }
 
@@ -286,43 +197,6 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
     }
 
     internal void OnWakeFailed(UdpFlow flow) => ProxyLog.FlowNotServed(_logger, _activator.Name, flow.ClientEndPoint);
-
-    /// <summary>A flow ended with datagrams still buffered: counted, and logged at most once a second per reason (<see cref="HeldDropReport"/>).</summary>
-    internal void OnHeldDropped(UdpFlow flow, int count, bool evicted)
-    {
-        _accounting.CountDropped(count);
-        if (evicted)
-        {
-            LogHeldEvicted(_heldEvicted.Add(count, flow.ClientEndPoint));
-        }
-        else
-        {
-            LogHeldLost(_heldLost.Add(count, flow.ClientEndPoint));
-        }
-    }
-
-    /// <summary>Logs the drops counted since the last line, once that is a second ago (the sweeper calls it, and stop).</summary>
-    private void ReportHeldDrops(bool final = false)
-    {
-        LogHeldEvicted(_heldEvicted.Flush(final));
-        LogHeldLost(_heldLost.Flush(final));
-    }
-
-    private void LogHeldEvicted(HeldDropSummary? summary)
-    {
-        if (summary is { } s)
-        {
-            ProxyLog.HeldEvicted(_logger, _activator.Name, s.Datagrams, s.Flows, s.Latest);
-        }
-    }
-
-    private void LogHeldLost(HeldDropSummary? summary)
-    {
-        if (summary is { } s)
-        {
-            ProxyLog.HeldDropped(_logger, _activator.Name, s.Datagrams, s.Flows, s.Latest);
-        }
-    }
 
     internal void OnSendFailed(UdpFlow flow, SocketException ex)
     {
@@ -375,25 +249,14 @@ internal sealed partial class UdpProxyListener : IAsyncDisposable
         }
 
         _stopping.Cancel();
-        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        await _flows.StopSweepingAsync().ConfigureAwait(false);
         _listener.Dispose();
         if (_receiveLoop is not null)
         {
             await _receiveLoop.ConfigureAwait(false);
         }
 
-        foreach (var (_, flow) in _flows)
-        {
-            flow.Close();
-        }
-
-        if (Volatile.Read(ref _running) > 0)
-        {
-            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        ReportHeldDrops(final: true);
-
+        await _flows.CloseAllAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 }

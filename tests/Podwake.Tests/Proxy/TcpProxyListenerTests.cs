@@ -20,7 +20,7 @@ public sealed class TcpProxyListenerTests
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         socket.Listen(16);
-        var listener = new TcpProxyListener(socket, 8080, activator, TimeSpan.FromSeconds(5), NullLogger.Instance);
+        var listener = new TcpProxyListener(socket, 8080, activator, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger.Instance);
         var endpoint = (IPEndPoint)listener.LocalEndPoint!;
         var clients = new List<Socket>();
         try
