@@ -16,7 +16,7 @@ public sealed class HostileYamlTests : IDisposable
 
     public HostileYamlTests()
     {
-        _file = Path.Join(_dir.Root, "service.yaml");
+        _file = Path.Join(_dir.Path, "service.yaml");
     }
 
     public void Dispose() => _dir.Dispose();
@@ -61,7 +61,7 @@ public sealed class HostileYamlTests : IDisposable
     public async Task Fifo_IsRefusedWithoutWaitingForAWriter()
     {
         // Before: validate blocked in open(2) forever.
-        var fifo = Path.Join(_dir.Root, "pipe.yaml");
+        var fifo = Path.Join(_dir.Path, "pipe.yaml");
         Assert.Equal(0, Units.ToolRunner.Run("mkfifo", [fifo]).ExitCode);
 
         var result = await Task.Run(() => SpecLoader.Load([fifo])).WaitAsync(TimeSpan.FromSeconds(30));

@@ -14,7 +14,7 @@ public sealed class NotSupportedYetTests : IDisposable
 
     public NotSupportedYetTests()
     {
-        _file = Path.Join(_dir.Root, "service.yaml");
+        _file = Path.Join(_dir.Path, "service.yaml");
     }
 
     public void Dispose() => _dir.Dispose();
@@ -99,7 +99,7 @@ public sealed class NotSupportedYetTests : IDisposable
         Assert.Equal(
             [
                 $"{_file}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now",
-                $"{_file}:2:6: error: pod: \"./k8s/pod.yaml\" does not exist (looked for {_dir.Root}/k8s/pod.yaml); fix the path",
+                $"{_file}:2:6: error: pod: \"./k8s/pod.yaml\" does not exist (looked for {_dir.Path}/k8s/pod.yaml); fix the path",
             ],
             errors);
     }

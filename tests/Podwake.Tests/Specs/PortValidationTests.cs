@@ -11,7 +11,7 @@ public sealed class PortValidationTests : IDisposable
 
     public PortValidationTests()
     {
-        _file = Path.Join(_dir.Root, "service.yaml");
+        _file = Path.Join(_dir.Path, "service.yaml");
     }
 
     public void Dispose() => _dir.Dispose();

@@ -95,7 +95,7 @@ public sealed partial class SpecLoaderPropertyTests : IDisposable
         _ = UnitGenerator.GenerateExpose(spec);
     }
 
-    private string FileFor(string what) => Path.Join(_dir.Root, $"{what}.yaml");
+    private string FileFor(string what) => Path.Join(_dir.Path, $"{what}.yaml");
 
     /// <summary>Generators of service files (valid by construction) and of their mutations.</summary>
     private static partial class SpecGen

@@ -108,8 +108,8 @@ public sealed class SpecLoaderTests : IDisposable
         var service = LoadOne(file);
 
         Assert.Equal("web-2", service.Name);
-        Assert.Equal(Path.Join(_dir.Root, "app"), service.Build!.Context);
-        Assert.Equal(Path.Join(_dir.Root, "app/Containerfile.web"), service.Build.Containerfile);
+        Assert.Equal(Path.Join(_dir.Path, "app"), service.Build!.Context);
+        Assert.Equal(Path.Join(_dir.Path, "app/Containerfile.web"), service.Build.Containerfile);
         Assert.Equal(new Dictionary<string, string> { ["VERSION"] = "1.2", ["DEBUG"] = "false" }, service.Build.Args);
         Assert.Equal(["/bin/sh", "-c", "exec httpd -f -p 8080", "8080"], service.Command!);
         Assert.Equal(
@@ -117,7 +117,7 @@ public sealed class SpecLoaderTests : IDisposable
             service.Env);
         Assert.Equal(
             [
-                new VolumeSpec { Source = Path.Join(_dir.Root, "data"), Target = "/var/lib/data" },
+                new VolumeSpec { Source = Path.Join(_dir.Path, "data"), Target = "/var/lib/data" },
                 new VolumeSpec { Source = "cache", Target = "/cache" },
                 new VolumeSpec { Source = "/srv/static", Target = "/static" },
             ],
@@ -229,11 +229,11 @@ public sealed class SpecLoaderTests : IDisposable
         _dir.Write("svc/notes.txt", "not a service");
         _dir.Write("svc/nested/c.yaml", "name: c\n");
 
-        var result = SpecLoader.Load([Path.Join(_dir.Root, "svc")]);
+        var result = SpecLoader.Load([Path.Join(_dir.Path, "svc")]);
 
         Assert.Empty(result.Diagnostics);
         Assert.Equal(["a", "b"], result.Services.Select(s => s.Name));
-        Assert.Equal(Path.Join(_dir.Root, "svc", "a.yaml"), result.Services[0].Location.File);
+        Assert.Equal(Path.Join(_dir.Path, "svc", "a.yaml"), result.Services[0].Location.File);
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class SpecLoaderTests : IDisposable
     {
         var file = _dir.Write("svc/a.yaml", "name: a\nimage: a\nports: [{listen: 8001, container: 80}]\n");
 
-        var result = SpecLoader.Load([Path.Join(_dir.Root, "svc"), file]);
+        var result = SpecLoader.Load([Path.Join(_dir.Path, "svc"), file]);
 
         Assert.Empty(result.Diagnostics);
         Assert.Single(result.Services);

@@ -11,7 +11,7 @@ public sealed class SpecValidationTests : IDisposable
 
     public SpecValidationTests()
     {
-        _file = Path.Join(_dir.Root, "service.yaml");
+        _file = Path.Join(_dir.Path, "service.yaml");
     }
 
     public void Dispose() => _dir.Dispose();
@@ -240,7 +240,7 @@ public sealed class SpecValidationTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:3:8: error: build: directory \"./app\" does not exist (looked for {_dir.Root}/app); create it or fix the path"],
+            [$"{_file}:3:8: error: build: directory \"./app\" does not exist (looked for {_dir.Path}/app); create it or fix the path"],
             errors);
     }
 
@@ -258,7 +258,7 @@ public sealed class SpecValidationTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:5:18: error: build.containerfile: \"Containerfile\" does not exist (looked for {_dir.Root}/Containerfile); paths are relative to this file's directory: did you mean ./app/Containerfile?"],
+            [$"{_file}:5:18: error: build.containerfile: \"Containerfile\" does not exist (looked for {_dir.Path}/Containerfile); paths are relative to this file's directory: did you mean ./app/Containerfile?"],
             errors);
     }
 

@@ -14,7 +14,7 @@ public sealed class ValidationGapTests : IDisposable
 
     public ValidationGapTests()
     {
-        _file = Path.Join(_dir.Root, "service.yaml");
+        _file = Path.Join(_dir.Path, "service.yaml");
     }
 
     public void Dispose() => _dir.Dispose();

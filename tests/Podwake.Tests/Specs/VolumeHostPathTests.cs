@@ -18,7 +18,7 @@ public sealed class VolumeHostPathTests : IDisposable
         var result = SpecLoader.Load([file]);
 
         var error = Assert.Single(result.Diagnostics).ToString();
-        Assert.StartsWith($"{file}:5:5: error: volumes[0]: the host path {Path.Join(_dir.Root, folder, "www")} contains '{separator}'", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:5:5: error: volumes[0]: the host path {Path.Join(_dir.Path, folder, "www")} contains '{separator}'", error, StringComparison.Ordinal);
         Assert.Contains("move the service folder", error, StringComparison.Ordinal);
     }
 
