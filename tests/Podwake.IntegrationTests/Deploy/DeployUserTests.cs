@@ -9,23 +9,27 @@ namespace Podwake.IntegrationTests.Deploy;
 /// </summary>
 public sealed class DeployUserTests
 {
-    [UserManagerFact]
-    public async Task UserService_DeployServesThenPurgeLeavesNothing()
+    [UserManagerFact(RunsAs.Rootless)]
+    [Trait("runs-as", "rootless")]
+    public async Task UserService_RootlessNamingAnotherUser_IsAFileErrorAndCreatesNoUser()
     {
         var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
-        if (!Environment.IsPrivilegedProcess)
-        {
-            // The rootless run: someone else's user is a file error, and nothing is created.
-            await using var refused = new DeployedService(user);
-            refused.Write();
-            var result = await refused.DeployAsync();
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains($"{refused.File}:", result.Stderr, StringComparison.Ordinal);
-            Assert.Contains($"user: {user} is another user", result.Stderr, StringComparison.Ordinal);
-            Assert.False(await UserExistsAsync(user));
-            return;
-        }
+        await using var refused = new DeployedService(user);
+        refused.Write();
 
+        var result = await refused.DeployAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{refused.File}:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"user: {user} is another user", result.Stderr, StringComparison.Ordinal);
+        Assert.False(await UserExistsAsync(user));
+    }
+
+    [UserManagerFact(RunsAs.Root)]
+    [Trait("runs-as", "root")]
+    public async Task UserService_AsRoot_DeployServesThenPurgeLeavesNothing()
+    {
+        var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
         var service = new DeployedService(user);
         string home;
         int uid;
