@@ -60,7 +60,7 @@ public sealed class UdpFloodTests : IDisposable
 
         await using var probe = new ProcessProbe(serve.Pid);
         var flood = Task.Run(() => Flood(udpEndpoint));
-        await Task.Delay(200);
+        await Task.Delay(200); // the scenario: status and the legitimate client come while the flood is under way
 
         var statusTime = Stopwatch.StartNew();
         var statusExit = await StatusExitCodeAsync(TimeSpan.FromSeconds(30));
@@ -69,7 +69,7 @@ public sealed class UdpFloodTests : IDisposable
         for (var i = 0; i < 20; i++)
         {
             answered += await AnsweredAsync(legitimate, $"legit-{i}", TimeSpan.FromSeconds(1)) ? 1 : 0;
-            await Task.Delay(50);
+            await Task.Delay(50); // paces the legitimate client, one query every 50 ms at most
         }
 
         var tcpDuring = await RawHttp.GetAsync(tcp.Endpoint, timeout: TimeSpan.FromSeconds(30));

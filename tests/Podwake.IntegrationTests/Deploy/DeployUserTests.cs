@@ -55,14 +55,20 @@ public sealed class DeployUserTests
         Assert.False(Directory.Exists(home), $"{home} is still there");
         Assert.False(Directory.Exists($"/run/user/{uid}"), "its runtime directory is still there");
         Assert.False(File.Exists($"/etc/podwake/deployed/{service.Name}"), "the index entry is still there");
-        await Task.Delay(200);
-        var processes = (await PodwakeCli.RunProgramAsync("ps", "-u", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "pid=,stat=,cmd=")).Stdout
+        List<string> processes = [];
+        await Eventually.TrueAsync(
+            async () => (processes = await LiveProcessesAsync(uid)).Count == 0,
+            TimeSpan.FromSeconds(5),
+            () => $"processes of the removed user: {string.Join("; ", processes)}");
+        Assert.DoesNotContain($"{user}:", await File.ReadAllTextAsync("/etc/subuid"), StringComparison.Ordinal);
+    }
+
+    /// <summary>The processes of <paramref name="uid"/> but zombies, as <c>PID STAT CMD</c>.</summary>
+    private static async Task<List<string>> LiveProcessesAsync(int uid) =>
+        (await PodwakeCli.RunProgramAsync("ps", "-u", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "pid=,stat=,cmd=")).Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].StartsWith('Z'))
             .ToList();
-        Assert.True(processes.Count == 0, $"processes of the removed user: {string.Join("; ", processes)}");
-        Assert.DoesNotContain($"{user}:", await File.ReadAllTextAsync("/etc/subuid"), StringComparison.Ordinal);
-    }
 
     private static async Task<bool> UserExistsAsync(string user) => (await PodwakeCli.RunProgramAsync("getent", "passwd", user)).ExitCode == 0;
 }
