@@ -75,8 +75,11 @@ public sealed class VanishedDeployedContainerTests
         using var document = JsonDocument.Parse(status.Stdout);
         var entry = document.RootElement.EnumerateArray().SelectMany(d => d.GetProperty("services").EnumerateArray()).Single(s => s.GetProperty("name").GetString() == service.Name);
         Assert.Equal("failed", entry.GetProperty("state").GetString());
-        var lastError = entry.GetProperty("last_error").GetString();
-        Assert.StartsWith($"container {service.ContainerName} exited with code 3 during start; its last lines:", lastError, StringComparison.Ordinal);
-        Assert.Contains("\n  config error: DATABASE_URL not set", lastError, StringComparison.Ordinal);
+        var lastError = entry.GetProperty("last_error").GetString() ?? "";
+        // Assert.True with the whole text: StartsWith and Contains cut a long actual value short in their message.
+        Assert.True(
+            lastError.StartsWith($"container {service.ContainerName} exited with code 3 during start; its last lines:", StringComparison.Ordinal)
+                && lastError.Contains("\n  config error: DATABASE_URL not set", StringComparison.Ordinal),
+            $"last_error: {lastError}");
     }
 }
