@@ -108,7 +108,7 @@ public sealed partial class DeployInterruptedTests
         var signalled = !deploy.HasExited && Kill(deploy.Id, signal) == 0;
         if (twice)
         {
-            await Task.Delay(50);
+            await Task.Delay(50); // the scenario: a second signal shortly after the first, as an impatient ^C ^C
             _ = Kill(deploy.Id, signal);
         }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -23,7 +23,7 @@ public sealed class OutsideStopDeployedTests
         Assert.True(stop.ExitCode == 0, stop.ToString());
 
         Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), string.Join("; ", service.ServiceProcesses()));
-        await Task.Delay(2000);
+        await Task.Delay(2000); // not a wait for a condition: a restart, if one came, gets 2 s to show
         Assert.False(await service.ContainerRunningAsync(), "restarted after an outside podman stop");
         var unit = $"podwake-{service.Name}-container.service";
         Assert.Equal("inactive", await DeployedService.ActiveStateAsync(unit));

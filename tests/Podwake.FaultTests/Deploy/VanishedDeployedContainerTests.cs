@@ -27,13 +27,13 @@ public sealed class VanishedDeployedContainerTests
         var oldId = await service.ContainerIdAsync();
 
         var loops = Enumerable.Range(0, 2).Select(_ => new ClientLoop(service.Endpoint)).ToList();
-        await Task.Delay(500);
+        await Task.Delay(500); // the scenario: the rm comes while the client loops are under way
         var removed = Stopwatch.StartNew();
         var rm = await service.PodmanAsync("rm", "-f", service.ContainerName);
         Assert.True(rm.ExitCode == 0, rm.ToString());
         await Eventually.TrueAsync(async () => await service.ContainerIdAsync() is { } id && id != oldId && await service.ContainerRunningAsync(), TimeSpan.FromSeconds(30));
         var recovered = removed.Elapsed;
-        await Task.Delay(2000);
+        await Task.Delay(2000); // the scenario: the client loops go on for 2 s against the new container
         foreach (var loop in loops)
         {
             await loop.DisposeAsync();
@@ -75,8 +75,11 @@ public sealed class VanishedDeployedContainerTests
         using var document = JsonDocument.Parse(status.Stdout);
         var entry = document.RootElement.EnumerateArray().SelectMany(d => d.GetProperty("services").EnumerateArray()).Single(s => s.GetProperty("name").GetString() == service.Name);
         Assert.Equal("failed", entry.GetProperty("state").GetString());
-        var lastError = entry.GetProperty("last_error").GetString();
-        Assert.StartsWith($"container {service.ContainerName} exited with code 3 during start; its last lines:", lastError, StringComparison.Ordinal);
-        Assert.Contains("\n  config error: DATABASE_URL not set", lastError, StringComparison.Ordinal);
+        var lastError = entry.GetProperty("last_error").GetString() ?? "";
+        // Assert.True with the whole text: StartsWith and Contains cut a long actual value short in their message.
+        Assert.True(
+            lastError.StartsWith($"container {service.ContainerName} exited with code 3 during start; its last lines:", StringComparison.Ordinal)
+                && lastError.Contains("\n  config error: DATABASE_URL not set", StringComparison.Ordinal),
+            $"last_error: {lastError}");
     }
 }

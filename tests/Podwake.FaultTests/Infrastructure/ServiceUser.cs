@@ -107,7 +107,10 @@ internal sealed class ServiceUser : IAsyncDisposable
                 await PodwakeCli.RunProgramAsync("kill", "-KILL", pid);
             }
 
-            await Task.Delay(200);
+            // userdel refuses a user with processes: wait (at most 5 s) for the killed ones to be gone.
+            await Eventually.WithinAsync(
+                async () => (await PodwakeCli.RunProgramAsync("ps", "-u", Uid.ToString(CultureInfo.InvariantCulture), "-o", "pid=")).Stdout.Trim().Length == 0,
+                TimeSpan.FromSeconds(5));
             await PodwakeCli.RunProgramAsync("userdel", "--remove", Name);
         }
 

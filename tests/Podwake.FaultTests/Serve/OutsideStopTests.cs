@@ -32,7 +32,7 @@ public sealed class OutsideStopTests : IAsyncLifetime
         Assert.True(stop.ExitCode == 0, stop.ToString());
 
         await Eventually.TrueAsync(async () => (await serve.ServiceStatusAsync(svc.Name)).GetProperty("state").GetString() == "dormant", TimeSpan.FromSeconds(15));
-        await Task.Delay(2000);
+        await Task.Delay(2000); // not a wait for a condition: a restart, if one came, gets 2 s to show
         var status = await serve.ServiceStatusAsync(svc.Name);
         Assert.Equal("dormant", status.GetProperty("state").GetString());
         Assert.Equal(0, status.GetProperty("restarts").GetInt64());

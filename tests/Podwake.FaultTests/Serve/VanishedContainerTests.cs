@@ -41,7 +41,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
         var oldId = await ContainerIdAsync(svc.Container);
 
         var loops = Enumerable.Range(0, 4).Select(_ => new ClientLoop(svc.Endpoint)).ToList();
-        await Task.Delay(500);
+        await Task.Delay(500); // the scenario: the rm comes while the client loops are under way
         var linesBefore = LogLines(serve).Count;
         var removed = Stopwatch.StartNew();
         var rm = await PodwakeCli.RunProgramAsync("podman", "rm", "-f", svc.Container);
@@ -49,7 +49,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () => await ContainerIdAsync(svc.Container) is { } id && id != oldId && await RunningAsync(svc.Container), TimeSpan.FromSeconds(20));
         var recovered = removed.Elapsed;
-        await Task.Delay(3000);
+        await Task.Delay(3000); // the scenario: the client loops go on for 3 s against the new container
         foreach (var loop in loops)
         {
             await loop.DisposeAsync();
@@ -92,7 +92,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
         Assert.True(rmi.ExitCode == 0, rmi.ToString());
         await using (var loop = new ClientLoop(svc.Endpoint))
         {
-            await Task.Delay(TimeSpan.FromSeconds(10));
+            await Task.Delay(TimeSpan.FromSeconds(10)); // the scenario: 10 s of requests while the image is gone (wakes back off)
             await loop.StopAsync();
             _output.WriteLine($"while the image was gone: {loop}");
             Assert.Equal(0, loop.Count(HttpOutcomeKind.Refused));

@@ -56,10 +56,15 @@ public sealed class DeployLifecycleTests
 
         await using (var clients = new ClientLoop(service.Endpoint))
         {
-            await Task.Delay(500);
+            await Task.Delay(500); // the scenario: the kill comes while the client loop is under way
             var kill = await PodwakeCli.RunProgramAsync("kill", "-9", pid);
             Assert.True(kill.ExitCode == 0, kill.ToString());
-            await Task.Delay(TimeSpan.FromSeconds(8));
+            await Eventually.TrueAsync(
+                async () => (await service.PodmanAsync("container", "inspect", "--format", "{{.State.Running}} {{.State.Pid}}", service.ContainerName)).Stdout.Trim() is var state
+                    && state.StartsWith("true ", StringComparison.Ordinal) && state != $"true {pid}",
+                TimeSpan.FromSeconds(30),
+                () => "the container did not run again after kill -9 of its main process");
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the scenario: the client loop goes on against the new run
             await clients.StopAsync();
 
             Assert.True(clients.Count(HttpOutcomeKind.Refused) == 0, $"refused connections after kill -9: {clients}");

@@ -15,7 +15,25 @@ namespace Podwake.IntegrationTests.Deploy;
 /// </summary>
 public sealed class DeployNetworkTests
 {
-    [UserManagerFact]
+    [UserManagerFact(RunsAs.Rootless)]
+    [Trait("runs-as", "rootless")]
+    public async Task Rootless_ContainerKeepsPodmansOwnNetwork_NoNetworkUnit()
+    {
+        // Rootless: slirp4netns is a process per container, there is no namespace to keep.
+        await using var service = new DeployedService();
+        service.Write(idle: "2s");
+        await service.DeployOrFailAsync();
+
+        var mode = (await service.PodmanAsync("container", "inspect", "--format", "{{.HostConfig.NetworkMode}}", service.ContainerName)).Stdout.Trim();
+
+        Assert.NotEqual($"ns:/run/netns/podwake-{service.Name}", mode);
+        var networkUnit = $"podwake-{service.Name}-network.service";
+        Assert.False(File.Exists(Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".config/systemd/user", networkUnit)), $"a rootless deploy installed {networkUnit}");
+        Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
+    }
+
+    [UserManagerFact(RunsAs.Root)]
+    [Trait("runs-as", "root")]
     public async Task Rootful_ContainerJoinsTheKeptNamespace_ReachesTheHost_UndeployLeavesNoTrace()
     {
         var service = new DeployedService();
@@ -27,15 +45,6 @@ public sealed class DeployNetworkTests
             service.Write(idle: "2s");
             await service.DeployOrFailAsync();
             var mode = (await service.PodmanAsync("container", "inspect", "--format", "{{.HostConfig.NetworkMode}}", service.ContainerName)).Stdout.Trim();
-            if (!Environment.IsPrivilegedProcess)
-            {
-                // Rootless: slirp4netns is a process per container, there is no namespace to keep.
-                Assert.NotEqual($"ns:{netnsPath}", mode);
-                Assert.False(File.Exists(Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".config/systemd/user", networkUnit)), $"a rootless deploy installed {networkUnit}");
-                Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
-                return;
-            }
-
             Assert.Equal($"ns:{netnsPath}", mode);
             Assert.True(File.Exists(netnsPath), $"no {netnsPath} after deploy");
             Assert.Equal("active", await DeployedService.ActiveStateAsync(networkUnit));

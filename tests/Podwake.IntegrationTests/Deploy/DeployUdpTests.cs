@@ -104,7 +104,8 @@ public sealed class DeployUdpTests
         Assert.Equal("hello", await client.RoundTripAsync("hello", WakeLimit));
         var quiet = Stopwatch.StartNew();
 
-        // Past idle but within flow idle: the live flow keeps the service up.
+        // Past idle but within flow idle: the live flow keeps the service up (a sleep on purpose: the scenario is the
+        // time passing).
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.True(await service.ContainerRunningAsync(), "the container stopped while a udp flow was live");
 

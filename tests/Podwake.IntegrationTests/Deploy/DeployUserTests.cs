@@ -9,23 +9,27 @@ namespace Podwake.IntegrationTests.Deploy;
 /// </summary>
 public sealed class DeployUserTests
 {
-    [UserManagerFact]
-    public async Task UserService_DeployServesThenPurgeLeavesNothing()
+    [UserManagerFact(RunsAs.Rootless)]
+    [Trait("runs-as", "rootless")]
+    public async Task UserService_RootlessNamingAnotherUser_IsAFileErrorAndCreatesNoUser()
     {
         var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
-        if (!Environment.IsPrivilegedProcess)
-        {
-            // The rootless run: someone else's user is a file error, and nothing is created.
-            await using var refused = new DeployedService(user);
-            refused.Write();
-            var result = await refused.DeployAsync();
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains($"{refused.File}:", result.Stderr, StringComparison.Ordinal);
-            Assert.Contains($"user: {user} is another user", result.Stderr, StringComparison.Ordinal);
-            Assert.False(await UserExistsAsync(user));
-            return;
-        }
+        await using var refused = new DeployedService(user);
+        refused.Write();
 
+        var result = await refused.DeployAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{refused.File}:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"user: {user} is another user", result.Stderr, StringComparison.Ordinal);
+        Assert.False(await UserExistsAsync(user));
+    }
+
+    [UserManagerFact(RunsAs.Root)]
+    [Trait("runs-as", "root")]
+    public async Task UserService_AsRoot_DeployServesThenPurgeLeavesNothing()
+    {
+        var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
         var service = new DeployedService(user);
         string home;
         int uid;
@@ -51,14 +55,20 @@ public sealed class DeployUserTests
         Assert.False(Directory.Exists(home), $"{home} is still there");
         Assert.False(Directory.Exists($"/run/user/{uid}"), "its runtime directory is still there");
         Assert.False(File.Exists($"/etc/podwake/deployed/{service.Name}"), "the index entry is still there");
-        await Task.Delay(200);
-        var processes = (await PodwakeCli.RunProgramAsync("ps", "-u", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "pid=,stat=,cmd=")).Stdout
+        List<string> processes = [];
+        await Eventually.TrueAsync(
+            async () => (processes = await LiveProcessesAsync(uid)).Count == 0,
+            TimeSpan.FromSeconds(5),
+            () => $"processes of the removed user: {string.Join("; ", processes)}");
+        Assert.DoesNotContain($"{user}:", await File.ReadAllTextAsync("/etc/subuid"), StringComparison.Ordinal);
+    }
+
+    /// <summary>The processes of <paramref name="uid"/> but zombies, as <c>PID STAT CMD</c>.</summary>
+    private static async Task<List<string>> LiveProcessesAsync(int uid) =>
+        (await PodwakeCli.RunProgramAsync("ps", "-u", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "pid=,stat=,cmd=")).Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].StartsWith('Z'))
             .ToList();
-        Assert.True(processes.Count == 0, $"processes of the removed user: {string.Join("; ", processes)}");
-        Assert.DoesNotContain($"{user}:", await File.ReadAllTextAsync("/etc/subuid"), StringComparison.Ordinal);
-    }
 
     private static async Task<bool> UserExistsAsync(string user) => (await PodwakeCli.RunProgramAsync("getent", "passwd", user)).ExitCode == 0;
 }

@@ -42,6 +42,8 @@ public sealed class RedeployTests
         Assert.Equal(id, await service.ContainerIdAsync());
         await using (var clients = new ClientLoop(service.Endpoint))
         {
+            // The scenario: the redeploy comes while the client loop is under way, which then goes on for a second
+            // against the new container.
             await Task.Delay(300);
             var redeploy = await service.DeployAsync();
             await Task.Delay(1000);

@@ -18,7 +18,7 @@ internal sealed class ClientLoop : IAsyncDisposable
             {
                 var outcome = await RawHttp.GetAsync(endpoint, timeout: TimeSpan.FromSeconds(60));
                 _outcomes.AddOrUpdate(outcome.Kind, 1, (_, n) => n + 1);
-                await Task.Delay(20);
+                await Task.Delay(20); // paces the client: one request after another, not a busy loop
             }
         });
     }

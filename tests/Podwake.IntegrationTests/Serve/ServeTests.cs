@@ -39,9 +39,11 @@ public sealed class ServeTests : IDisposable
         Assert.Equal("ready", status.GetProperty("state").GetString());
         Assert.True(status.GetProperty("last_wake_milliseconds").GetDouble() > 0);
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.False(await IsRunningAsync(svc), "the container still runs idle + 1 s after the last connection closed");
-        Assert.Equal("dormant", (await serve.ServiceStatusAsync(svc.Name)).GetProperty("state").GetString());
+        // Stopped, and dormant in status, by idle (2 s) + 1 s after the last connection closed.
+        await Eventually.TrueAsync(
+            async () => !await IsRunningAsync(svc) && (await serve.ServiceStatusAsync(svc.Name)).GetProperty("state").GetString() == "dormant",
+            TimeSpan.FromSeconds(3),
+            () => "the container still runs, or status is not dormant, idle + 1 s after the last connection closed");
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await probe.ConnectAsync(svc.Endpoint);
@@ -64,6 +66,7 @@ public sealed class ServeTests : IDisposable
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => RawHttp.GetAsync(svc.Endpoint)));
 
         Assert.All(outcomes, o => Assert.Equal(200, o.Status));
+        // Not a wait for a condition: a second start, if there were one, gets a second to reach the event stream.
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(1, events.Count("start"));
     }
@@ -78,11 +81,11 @@ public sealed class ServeTests : IDisposable
 
         using var loop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, 2).Select(_ => RequestLoopAsync(svc.Endpoint, loop.Token)).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the scenario: the kill comes while the client loops are under way
         Process.GetProcessById(before.State.Pid).Kill();
         await Eventually.TrueAsync(async () => (await serve.ServiceStatusAsync(svc.Name)).GetProperty("restarts").GetInt64() == 1
             && await IsRunningAsync(svc), TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the scenario: the client loops go on against the restarted container
         await loop.CancelAsync();
         var outcomes = (await Task.WhenAll(clients)).SelectMany(o => o).ToList();
 
@@ -180,7 +183,7 @@ public sealed class ServeTests : IDisposable
         while (!stop.IsCancellationRequested)
         {
             outcomes.Add(await RawHttp.GetAsync(endpoint, timeout: TimeSpan.FromSeconds(30)));
-            await Task.Delay(20, CancellationToken.None);
+            await Task.Delay(20, CancellationToken.None); // paces the client: one request after another, not a busy loop
         }
 
         return outcomes;

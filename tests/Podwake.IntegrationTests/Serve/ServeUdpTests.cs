@@ -122,7 +122,8 @@ public sealed class ServeUdpTests : IDisposable
         Assert.Equal("hello", await client.RoundTripAsync("hello", WakeLimit));
         var quiet = Stopwatch.StartNew();
 
-        // Past the service's idle but within flow idle: the live flow keeps it up.
+        // Past the service's idle but within flow idle: the live flow keeps it up (a sleep on purpose: the scenario is
+        // the time passing).
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.True(await IsRunningAsync(svc), "the container stopped while a udp flow was live");
         Assert.Equal(1, (await serve.ServiceStatusAsync(svc.Name)).GetProperty("live_flows").GetInt32());

@@ -61,8 +61,6 @@ public sealed class PassedSocketsTests : IDisposable
     {
         var ports = string.Join("\n", sockets.Select((s, i) => $"  - listen: {s.LocalEndPoint}\n    container: {8080 + i}"));
         var file = _dir.Write($"{name}.yaml", $"name: {name}\nimage: localhost/x:1\nports:\n{ports}\n");
-        var load = SpecLoader.Load([file]);
-        Assert.Empty(load.Diagnostics);
-        return Assert.Single(load.Services);
+        return SpecFile.LoadOne(file);
     }
 }

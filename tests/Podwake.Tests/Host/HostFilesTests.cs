@@ -20,41 +20,41 @@ public sealed class HostFilesTests : IDisposable
     {
         var ids = File.ReadAllLines("/proc/self/status");
         int Id(string key) => int.Parse(ids.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split('\t')[1], CultureInfo.InvariantCulture);
-        _owner = new UnixUser("someone", Id("Uid:"), Id("Gid:"), _home.Root);
+        _owner = new UnixUser("someone", Id("Uid:"), Id("Gid:"), _home.Path);
     }
 
-    private string UnitDirectory => Path.Join(_home.Root, ".config", "systemd", "user");
+    private string UnitDirectory => Path.Join(_home.Path, ".config", "systemd", "user");
 
     [Fact]
     public async Task SymlinkedComponent_IsRefused_AndNothingLandsAtItsTarget()
     {
-        Directory.CreateDirectory(Path.Join(_home.Root, ".config", "systemd"));
-        File.CreateSymbolicLink(UnitDirectory, _elsewhere.Root);
+        Directory.CreateDirectory(Path.Join(_home.Path, ".config", "systemd"));
+        File.CreateSymbolicLink(UnitDirectory, _elsewhere.Path);
 
         var refused = await Assert.ThrowsAsync<UnsafePathException>(
             () => HostFiles.WriteAtomicallyAsync(Path.Join(UnitDirectory, "podwake-x.socket"), "[Socket]\n", _owner));
 
-        Assert.Equal($"refusing to deploy into {UnitDirectory}: it is a symbolic link to {_elsewhere.Root}; remove it (rm ~someone/.config/systemd/user) and deploy again", refused.Message);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_elsewhere.Root));
+        Assert.Equal($"refusing to deploy into {UnitDirectory}: it is a symbolic link to {_elsewhere.Path}; remove it (rm ~someone/.config/systemd/user) and deploy again", refused.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_elsewhere.Path));
     }
 
     [Fact]
     public async Task SymlinkedConfig_IsRefused_EvenWhereDirectoriesAreStillToBeCreated()
     {
-        File.CreateSymbolicLink(Path.Join(_home.Root, ".config"), _elsewhere.Root);
+        File.CreateSymbolicLink(Path.Join(_home.Path, ".config"), _elsewhere.Path);
 
         var refused = await Assert.ThrowsAsync<UnsafePathException>(
             () => HostFiles.WriteAtomicallyAsync(Path.Join(UnitDirectory, "podwake-x.socket"), "[Socket]\n", _owner));
 
         Assert.Contains(".config: it is a symbolic link to", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_elsewhere.Root));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_elsewhere.Path));
     }
 
     [Fact]
     public async Task SymlinkedFinalFile_IsNeitherWrittenThroughNorReplaced()
     {
         Directory.CreateDirectory(UnitDirectory);
-        var target = Path.Join(_elsewhere.Root, "root-file");
+        var target = Path.Join(_elsewhere.Path, "root-file");
         File.WriteAllText(target, "root's\n");
         var link = Path.Join(UnitDirectory, "podwake-x.service");
         File.CreateSymbolicLink(link, target);
@@ -71,7 +71,7 @@ public sealed class HostFilesTests : IDisposable
     public void DeleteOfSymlinkedFile_RemovesTheLinkNotItsTarget()
     {
         Directory.CreateDirectory(UnitDirectory);
-        var target = Path.Join(_elsewhere.Root, "root-file");
+        var target = Path.Join(_elsewhere.Path, "root-file");
         File.WriteAllText(target, "root's\n");
         var link = Path.Join(UnitDirectory, "podwake-x.service");
         File.CreateSymbolicLink(link, target);
@@ -85,13 +85,13 @@ public sealed class HostFilesTests : IDisposable
     [Fact]
     public void DeleteThroughSymlinkedDirectory_IsRefused_AndTheTargetStays()
     {
-        Directory.CreateDirectory(Path.Join(_home.Root, ".config", "systemd"));
-        File.CreateSymbolicLink(UnitDirectory, _elsewhere.Root);
-        File.WriteAllText(Path.Join(_elsewhere.Root, "podwake-x.socket"), "root's\n");
+        Directory.CreateDirectory(Path.Join(_home.Path, ".config", "systemd"));
+        File.CreateSymbolicLink(UnitDirectory, _elsewhere.Path);
+        File.WriteAllText(Path.Join(_elsewhere.Path, "podwake-x.socket"), "root's\n");
 
         Assert.Throws<UnsafePathException>(() => HostFiles.Delete(Path.Join(UnitDirectory, "podwake-x.socket"), _owner));
 
-        Assert.True(File.Exists(Path.Join(_elsewhere.Root, "podwake-x.socket")));
+        Assert.True(File.Exists(Path.Join(_elsewhere.Path, "podwake-x.socket")));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class HostFilesTests : IDisposable
         var refused = await Assert.ThrowsAsync<UnsafePathException>(
             () => HostFiles.WriteAtomicallyAsync(Path.Join(UnitDirectory, "podwake-x.socket"), "[Socket]\n", stranger));
 
-        Assert.Contains($"{Path.Join(_home.Root, ".config")}: it is owned by", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Join(_home.Path, ".config")}: it is owned by", refused.Message, StringComparison.Ordinal);
         Assert.Contains("chown stranger: ~stranger/.config", refused.Message, StringComparison.Ordinal);
     }
 
@@ -142,9 +142,9 @@ public sealed class HostFilesTests : IDisposable
     [Fact]
     public void LockFileLink_IsRefused_AndItsTargetKeepsItsOwner()
     {
-        var runtime = Path.Join(_home.Root, "run");
+        var runtime = Path.Join(_home.Path, "run");
         Directory.CreateDirectory(runtime);
-        var target = Path.Join(_elsewhere.Root, "shadow");
+        var target = Path.Join(_elsewhere.Path, "shadow");
         File.WriteAllText(target, "secret\n");
         File.CreateSymbolicLink(Path.Join(runtime, "podwake-x.lock"), target);
 

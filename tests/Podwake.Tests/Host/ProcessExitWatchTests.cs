@@ -26,6 +26,8 @@ public sealed class ProcessExitWatchTests
         var watch = ProcessExitWatch.Open(sleeper.Id);
 
         watch.Dispose();
+        // Not a wait for a condition (and no timer to fake: the watch is a pidfd on a real process): a wrong
+        // completion after the dispose gets 100 ms to show.
         await Task.Delay(100);
 
         Assert.False(watch.Exited.IsCompleted);

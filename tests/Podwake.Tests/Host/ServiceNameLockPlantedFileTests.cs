@@ -26,7 +26,7 @@ public sealed class ServiceNameLockPlantedFileTests : IDisposable
     {
         var lockPath = Fifo(Path.Join(Names, "web.lock"));
 
-        var refused = await Assert.ThrowsAsync<EnvironmentException>(() => Task.Run(() => ServiceNameLock.Holder(new RuntimePaths(_dir.Root), "web")).WaitAsync(Hang));
+        var refused = await Assert.ThrowsAsync<EnvironmentException>(() => Task.Run(() => ServiceNameLock.Holder(new RuntimePaths(_dir.Path), "web")).WaitAsync(Hang));
 
         Assert.Contains(lockPath, refused.Message, StringComparison.Ordinal);
         Assert.Contains("a FIFO", refused.Message, StringComparison.Ordinal);
@@ -36,10 +36,10 @@ public sealed class ServiceNameLockPlantedFileTests : IDisposable
     public async Task LockIsSymlink_HolderRefusesWithoutOpeningTheTarget()
     {
         // A link to a FIFO: followed, the open would block (as one to /dev/watchdog would arm it).
-        var target = Fifo(Path.Join(_dir.Root, "target"));
+        var target = Fifo(Path.Join(_dir.Path, "target"));
         File.CreateSymbolicLink(Path.Join(Names, "web.lock"), target);
 
-        var refused = await Assert.ThrowsAsync<EnvironmentException>(() => Task.Run(() => ServiceNameLock.Holder(new RuntimePaths(_dir.Root), "web")).WaitAsync(Hang));
+        var refused = await Assert.ThrowsAsync<EnvironmentException>(() => Task.Run(() => ServiceNameLock.Holder(new RuntimePaths(_dir.Path), "web")).WaitAsync(Hang));
 
         Assert.Contains("a symbolic link", refused.Message, StringComparison.Ordinal);
     }
@@ -47,11 +47,11 @@ public sealed class ServiceNameLockPlantedFileTests : IDisposable
     [Fact]
     public async Task OwnerIsSymlinkToFifo_HolderNamesAnUnknownHolderWithoutBlocking()
     {
-        var paths = new RuntimePaths(_dir.Root);
+        var paths = new RuntimePaths(_dir.Path);
         using var held = ServiceNameLock.Acquire(paths, ["web"], ServiceNameLock.ServeOwner);
         var owner = Path.Join(Names, "web.owner");
         File.Delete(owner);
-        File.CreateSymbolicLink(owner, Fifo(Path.Join(_dir.Root, "target")));
+        File.CreateSymbolicLink(owner, Fifo(Path.Join(_dir.Path, "target")));
 
         var holder = await Task.Run(() => ServiceNameLock.Holder(paths, "web")).WaitAsync(Hang);
 
@@ -61,7 +61,7 @@ public sealed class ServiceNameLockPlantedFileTests : IDisposable
     [Fact]
     public void HolderOfFreeName_CreatesNothing()
     {
-        Assert.Null(ServiceNameLock.Holder(new RuntimePaths(_dir.Root), "web"));
+        Assert.Null(ServiceNameLock.Holder(new RuntimePaths(_dir.Path), "web"));
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(Names));
     }
@@ -72,10 +72,10 @@ public sealed class ServiceNameLockPlantedFileTests : IDisposable
         var target = _dir.Write("target", "not podwake's\n");
         File.CreateSymbolicLink(Path.Join(Names, "web.owner"), target);
 
-        using var held = ServiceNameLock.Acquire(new RuntimePaths(_dir.Root), ["web"], ServiceNameLock.ServeOwner);
+        using var held = ServiceNameLock.Acquire(new RuntimePaths(_dir.Path), ["web"], ServiceNameLock.ServeOwner);
 
         Assert.Equal("not podwake's\n", File.ReadAllText(target));
-        Assert.Equal($"already served by podwake serve (pid {Environment.ProcessId})", ServiceNameLock.Holder(new RuntimePaths(_dir.Root), "web"));
+        Assert.Equal($"already served by podwake serve (pid {Environment.ProcessId})", ServiceNameLock.Holder(new RuntimePaths(_dir.Path), "web"));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class ServiceNameLockPlantedFileTests : IDisposable
     {
         var lockPath = Directory.CreateDirectory(Path.Join(Names, "web.lock")).FullName;
 
-        var refused = Assert.Throws<EnvironmentException>(() => ServiceNameLock.Acquire(new RuntimePaths(_dir.Root), ["web"], ServiceNameLock.ServeOwner));
+        var refused = Assert.Throws<EnvironmentException>(() => ServiceNameLock.Acquire(new RuntimePaths(_dir.Path), ["web"], ServiceNameLock.ServeOwner));
 
         Assert.Contains(lockPath, refused.Message, StringComparison.Ordinal);
         Assert.Contains("a directory", refused.Message, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public sealed class ServiceNameLockTests : IDisposable
     [Fact]
     public void NameHeld_SecondAcquireRefusedNamingTheHolder()
     {
-        var paths = new RuntimePaths(_dir.Root);
+        var paths = new RuntimePaths(_dir.Path);
         using var first = ServiceNameLock.Acquire(paths, ["web"], ServiceNameLock.ServeOwner);
 
         var refused = Assert.Throws<EnvironmentException>(() => ServiceNameLock.Acquire(paths, ["db", "web"], ServiceNameLock.DeployOwner));
@@ -27,17 +27,17 @@ public sealed class ServiceNameLockTests : IDisposable
     [Fact]
     public void Released_NameCanBeTakenAgain()
     {
-        var paths = new RuntimePaths(_dir.Root);
+        var paths = new RuntimePaths(_dir.Path);
         ServiceNameLock.Acquire(paths, ["web"], ServiceNameLock.ServeOwner).Dispose();
 
         using var again = ServiceNameLock.Acquire(paths, ["web"], ServiceNameLock.DeployOwner);
 
-        Assert.Equal($"being deployed by podwake deploy (pid {Environment.ProcessId})", ServiceNameLock.Holder(new RuntimePaths(_dir.Root), "web") ?? "");
+        Assert.Equal($"being deployed by podwake deploy (pid {Environment.ProcessId})", ServiceNameLock.Holder(new RuntimePaths(_dir.Path), "web") ?? "");
     }
 
     [Fact]
     public void NoLockFile_NameIsFree()
     {
-        Assert.Null(ServiceNameLock.Holder(new RuntimePaths(Path.Combine(_dir.Root, "missing")), "web"));
+        Assert.Null(ServiceNameLock.Holder(new RuntimePaths(Path.Combine(_dir.Path, "missing")), "web"));
     }
 }

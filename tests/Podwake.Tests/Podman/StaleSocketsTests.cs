@@ -23,7 +23,7 @@ public sealed class StaleSocketsTests : IDisposable
         gone.WaitForExit();
         var stale = Bind($"podman-{gone.Id}.sock", listen: false);
 
-        StaleSockets.Remove(_dir.Root, Environment.ProcessId, null);
+        StaleSockets.Remove(_dir.Path, Environment.ProcessId, null);
 
         Assert.False(File.Exists(stale));
     }
@@ -36,7 +36,7 @@ public sealed class StaleSocketsTests : IDisposable
         {
             var stale = Bind($"podman-{sleeper.Id}.sock", listen: false);
 
-            StaleSockets.Remove(_dir.Root, Environment.ProcessId, null);
+            StaleSockets.Remove(_dir.Path, Environment.ProcessId, null);
 
             Assert.False(File.Exists(stale));
         }
@@ -56,7 +56,7 @@ public sealed class StaleSocketsTests : IDisposable
         {
             var live = Bind($"podman-{sleeper.Id}.sock", listen: true);
 
-            StaleSockets.Remove(_dir.Root, Environment.ProcessId, null);
+            StaleSockets.Remove(_dir.Path, Environment.ProcessId, null);
 
             Assert.True(File.Exists(live));
         }
@@ -71,7 +71,7 @@ public sealed class StaleSocketsTests : IDisposable
     {
         var odd = _dir.Write("podman-1.sock", "");
 
-        StaleSockets.Remove(_dir.Root, Environment.ProcessId, null);
+        StaleSockets.Remove(_dir.Path, Environment.ProcessId, null);
 
         Assert.False(File.Exists(odd));
     }
@@ -83,7 +83,7 @@ public sealed class StaleSocketsTests : IDisposable
         var other = _dir.Write("serve-1.sock", "");
         var odd = _dir.Write("podman-x.sock", "");
 
-        StaleSockets.Remove(_dir.Root, Environment.ProcessId, null);
+        StaleSockets.Remove(_dir.Path, Environment.ProcessId, null);
 
         Assert.True(File.Exists(own));
         Assert.True(File.Exists(other));
@@ -92,12 +92,12 @@ public sealed class StaleSocketsTests : IDisposable
 
     [Fact]
     public void MissingDirectory_NothingHappens() =>
-        StaleSockets.Remove(Path.Join(_dir.Root, "missing"), Environment.ProcessId, null);
+        StaleSockets.Remove(Path.Join(_dir.Path, "missing"), Environment.ProcessId, null);
 
     /// <summary>A real unix socket at NAME, listening or only bound (what a killed process leaves: nobody accepts).</summary>
     private string Bind(string name, bool listen)
     {
-        var path = Path.Join(_dir.Root, name);
+        var path = Path.Join(_dir.Path, name);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _sockets.Add(socket);
         socket.Bind(new UnixDomainSocketEndPoint(path));

@@ -38,11 +38,11 @@ public sealed class CrossFileTests : IDisposable
                 container: 81
             """);
 
-        var result = SpecLoader.Load([a, b]);
+        var errors = SpecFile.ErrorsIn(a, b);
 
         Assert.Equal(
             [$"{b}:6:13: error: ports[1].listen: 127.0.0.1:8080/tcp is already used by service \"one\" at {a}:3:18; use another port or address"],
-            result.Diagnostics.Select(d => d.ToString()));
+            errors);
     }
 
     [Fact]
@@ -52,11 +52,11 @@ public sealed class CrossFileTests : IDisposable
         _dir.Write("services/a.yaml", "name: one\nimage: one\nports: [{listen: 0.0.0.0:8080, container: 80}]\n");
         _dir.Write("services/b.yaml", "name: two\nimage: two\nports: [{listen: 8080, container: 80}]\n");
 
-        var result = SpecLoader.Load([dir]);
+        var errors = SpecFile.ErrorsIn(dir);
 
         Assert.Equal(
             [$"{dir}/b.yaml:3:18: error: ports[0].listen: 127.0.0.1:8080/tcp collides with 0.0.0.0:8080/tcp of service \"one\" at {dir}/a.yaml:3:18; both cannot be bound at once: use another port"],
-            result.Diagnostics.Select(d => d.ToString()));
+            errors);
     }
 
     [Fact]
@@ -103,9 +103,7 @@ public sealed class CrossFileTests : IDisposable
     {
         var dir = _dir.CreateDirectory("empty");
 
-        var result = SpecLoader.Load([dir]);
-
-        Assert.Equal([$"{dir}: error: no *.yaml or *.yml file in this directory"], result.Diagnostics.Select(d => d.ToString()));
+        Assert.Equal([$"{dir}: error: no *.yaml or *.yml file in this directory"], SpecFile.ErrorsIn(dir));
     }
 
     [Fact]

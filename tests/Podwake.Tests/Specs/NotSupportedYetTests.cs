@@ -9,20 +9,14 @@ namespace Podwake.Tests.Specs;
 /// </summary>
 public sealed class NotSupportedYetTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly string _file;
+    private readonly SpecFile _spec = new();
 
-    public NotSupportedYetTests()
-    {
-        _file = Path.Join(_dir.Root, "service.yaml");
-    }
-
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => _spec.Dispose();
 
     [Fact]
     public void InvalidUser_IsReported()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: web
             image: web
             ports: [{listen: 8080, container: 80}]
@@ -31,7 +25,7 @@ public sealed class NotSupportedYetTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:4:7: error: user: \"1web\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'",
+                $"{_spec.Path}:4:7: error: user: \"1web\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'",
             ],
             errors);
     }
@@ -39,7 +33,7 @@ public sealed class NotSupportedYetTests : IDisposable
     [Fact]
     public void ExposeTarget_MustBeAListenPort()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: web
             image: web
             ports: [{listen: 8080, container: 80}]
@@ -52,7 +46,7 @@ public sealed class NotSupportedYetTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:6:9: error: expose[0].to: 8081 is not a listen port of this service; ports listen on 8080",
+                $"{_spec.Path}:6:9: error: expose[0].to: 8081 is not a listen port of this service; ports listen on 8080",
             ],
             errors);
     }
@@ -60,7 +54,7 @@ public sealed class NotSupportedYetTests : IDisposable
     [Fact]
     public void ExposeOnAnAddressAPortUses_Collides()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: web
             image: web
             ports: [{listen: 8080, container: 80}]
@@ -69,7 +63,7 @@ public sealed class NotSupportedYetTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:4:19: error: expose[0].listen: 0.0.0.0:8080/tcp collides with 127.0.0.1:8080/tcp of ports[0].listen at {_file}:3:18; both cannot be bound at once: use another port",
+                $"{_spec.Path}:4:19: error: expose[0].listen: 0.0.0.0:8080/tcp collides with 127.0.0.1:8080/tcp of ports[0].listen at {_spec.Path}:3:18; both cannot be bound at once: use another port",
             ],
             errors);
     }
@@ -77,29 +71,29 @@ public sealed class NotSupportedYetTests : IDisposable
     [Fact]
     public void PodWithoutImage_IsNotSupportedYet()
     {
-        _dir.Write("pod.yaml", "apiVersion: v1\nkind: Pod\n");
-        var errors = Load("""
+        _spec.Directory.Write("pod.yaml", "apiVersion: v1\nkind: Pod\n");
+        var errors = _spec.Errors("""
             name: web
             pod: pod.yaml
             """);
 
         Assert.Equal(
-            [$"{_file}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now"],
+            [$"{_spec.Path}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now"],
             errors);
     }
 
     [Fact]
     public void PodFileThatDoesNotExist_IsReportedToo()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: web
             pod: ./k8s/pod.yaml
             """);
 
         Assert.Equal(
             [
-                $"{_file}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now",
-                $"{_file}:2:6: error: pod: \"./k8s/pod.yaml\" does not exist (looked for {_dir.Root}/k8s/pod.yaml); fix the path",
+                $"{_spec.Path}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now",
+                $"{_spec.Path}:2:6: error: pod: \"./k8s/pod.yaml\" does not exist (looked for {_spec.Directory.Path}/k8s/pod.yaml); fix the path",
             ],
             errors);
     }
@@ -109,7 +103,7 @@ public sealed class NotSupportedYetTests : IDisposable
     [InlineData("local")]
     public void UpdatePolicies_AreNotSupportedYet(string policy)
     {
-        var errors = Load($$"""
+        var errors = _spec.Errors($$"""
             name: web
             image: web
             ports: [{listen: 8080, container: 80}]
@@ -117,7 +111,7 @@ public sealed class NotSupportedYetTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:4:9: error: update: {policy} is not supported yet by this version of podwake (coming: podwake update); use update: none for now"],
+            [$"{_spec.Path}:4:9: error: update: {policy} is not supported yet by this version of podwake (coming: podwake update); use update: none for now"],
             errors);
     }
 
@@ -131,11 +125,5 @@ public sealed class NotSupportedYetTests : IDisposable
             feature => Assert.False(SupportedFeatures.IsSupported(feature)));
         Assert.True(SupportedFeatures.IsSupported(SpecFeature.User));
         Assert.True(SupportedFeatures.IsSupported(SpecFeature.Expose));
-    }
-
-    private string[] Load(string yaml)
-    {
-        File.WriteAllText(_file, yaml);
-        return SpecLoader.Load([_file]).Diagnostics.Select(d => d.ToString()).ToArray();
     }
 }

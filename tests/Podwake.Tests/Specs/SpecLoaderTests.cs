@@ -17,7 +17,7 @@ public sealed class SpecLoaderTests : IDisposable
         var example = RepositoryPaths.Combine("examples/hello");
         var file = Path.Join(example, "hello.yaml");
 
-        var service = LoadOne(file);
+        var service = SpecFile.LoadOne(file);
 
         Assert.Equal("hello", service.Name);
         Assert.Equal("localhost/hello:1", service.Image);
@@ -59,7 +59,7 @@ public sealed class SpecLoaderTests : IDisposable
                 container: 80
             """);
 
-        var service = LoadOne(file);
+        var service = SpecFile.LoadOne(file);
 
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 8080), service.Ports[0].Listen);
         Assert.Equal(ServiceSpec.DefaultIdle, service.Idle);
@@ -105,11 +105,11 @@ public sealed class SpecLoaderTests : IDisposable
             hold: 64
             """);
 
-        var service = LoadOne(file);
+        var service = SpecFile.LoadOne(file);
 
         Assert.Equal("web-2", service.Name);
-        Assert.Equal(Path.Join(_dir.Root, "app"), service.Build!.Context);
-        Assert.Equal(Path.Join(_dir.Root, "app/Containerfile.web"), service.Build.Containerfile);
+        Assert.Equal(Path.Join(_dir.Path, "app"), service.Build!.Context);
+        Assert.Equal(Path.Join(_dir.Path, "app/Containerfile.web"), service.Build.Containerfile);
         Assert.Equal(new Dictionary<string, string> { ["VERSION"] = "1.2", ["DEBUG"] = "false" }, service.Build.Args);
         Assert.Equal(["/bin/sh", "-c", "exec httpd -f -p 8080", "8080"], service.Command!);
         Assert.Equal(
@@ -117,7 +117,7 @@ public sealed class SpecLoaderTests : IDisposable
             service.Env);
         Assert.Equal(
             [
-                new VolumeSpec { Source = Path.Join(_dir.Root, "data"), Target = "/var/lib/data" },
+                new VolumeSpec { Source = Path.Join(_dir.Path, "data"), Target = "/var/lib/data" },
                 new VolumeSpec { Source = "cache", Target = "/cache" },
                 new VolumeSpec { Source = "/srv/static", Target = "/static" },
             ],
@@ -145,7 +145,7 @@ public sealed class SpecLoaderTests : IDisposable
             restart: "no"
             """);
 
-        var service = LoadOne(file);
+        var service = SpecFile.LoadOne(file);
 
         Assert.Null(service.Idle);
         Assert.Equal(RestartPolicy.No, service.Restart);
@@ -163,7 +163,7 @@ public sealed class SpecLoaderTests : IDisposable
             ready: {http: /}
             """);
 
-        Assert.Equal(new ReadySpec { Kind = ReadyKind.Http, HttpPath = "/", Port = 9000 }, LoadOne(file).Ready);
+        Assert.Equal(new ReadySpec { Kind = ReadyKind.Http, HttpPath = "/", Port = 9000 }, SpecFile.LoadOne(file).Ready);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class SpecLoaderTests : IDisposable
               timeout: 2h
             """);
 
-        var ready = LoadOne(file).Ready;
+        var ready = SpecFile.LoadOne(file).Ready;
 
         Assert.Equal(ReadyKind.Exec, ready.Kind);
         Assert.Equal(["pg_isready", "-q"], ready.Exec!);
@@ -195,7 +195,7 @@ public sealed class SpecLoaderTests : IDisposable
             ready: {timeout: 2m}
             """);
 
-        Assert.Equal(new ReadySpec { Kind = ReadyKind.Tcp, Port = 80, Timeout = TimeSpan.FromMinutes(2) }, LoadOne(file).Ready);
+        Assert.Equal(new ReadySpec { Kind = ReadyKind.Tcp, Port = 80, Timeout = TimeSpan.FromMinutes(2) }, SpecFile.LoadOne(file).Ready);
     }
 
     [Fact]
@@ -229,11 +229,11 @@ public sealed class SpecLoaderTests : IDisposable
         _dir.Write("svc/notes.txt", "not a service");
         _dir.Write("svc/nested/c.yaml", "name: c\n");
 
-        var result = SpecLoader.Load([Path.Join(_dir.Root, "svc")]);
+        var result = SpecLoader.Load([Path.Join(_dir.Path, "svc")]);
 
         Assert.Empty(result.Diagnostics);
         Assert.Equal(["a", "b"], result.Services.Select(s => s.Name));
-        Assert.Equal(Path.Join(_dir.Root, "svc", "a.yaml"), result.Services[0].Location.File);
+        Assert.Equal(Path.Join(_dir.Path, "svc", "a.yaml"), result.Services[0].Location.File);
     }
 
     [Fact]
@@ -241,10 +241,7 @@ public sealed class SpecLoaderTests : IDisposable
     {
         var file = _dir.Write("svc/a.yaml", "name: a\nimage: a\nports: [{listen: 8001, container: 80}]\n");
 
-        var result = SpecLoader.Load([Path.Join(_dir.Root, "svc"), file]);
-
-        Assert.Empty(result.Diagnostics);
-        Assert.Single(result.Services);
+        SpecFile.LoadOne(Path.Join(_dir.Path, "svc"), file);
     }
 
     [Fact]
@@ -259,7 +256,7 @@ public sealed class SpecLoaderTests : IDisposable
               - {listen: "[::1]:8080", container: 80}
             """);
 
-        Assert.Equal(3, LoadOne(file).Ports.Count);
+        Assert.Equal(3, SpecFile.LoadOne(file).Ports.Count);
     }
 
     [Fact]
@@ -268,15 +265,6 @@ public sealed class SpecLoaderTests : IDisposable
         var file = _dir.Write("bad.yaml", "name: x\nimage: x\nports: [{listen: 8080, container: 80}]\nidle: 5\n");
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, file);
 
-        var result = SpecLoader.Load([relative]);
-
-        Assert.Equal([$"{relative}:4:7: error: idle: \"5\" has no unit; add one of ms, s, m or h (e.g. 5s)"], result.Diagnostics.Select(d => d.ToString()));
-    }
-
-    private static ServiceSpec LoadOne(string file)
-    {
-        var result = SpecLoader.Load([file]);
-        Assert.Empty(result.Diagnostics.Select(d => d.ToString()));
-        return Assert.Single(result.Services);
+        Assert.Equal([$"{relative}:4:7: error: idle: \"5\" has no unit; add one of ms, s, m or h (e.g. 5s)"], SpecFile.ErrorsIn(relative));
     }
 }

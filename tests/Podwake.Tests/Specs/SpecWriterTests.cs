@@ -15,7 +15,7 @@ public sealed class SpecWriterTests : IDisposable
     {
         _dir.CreateDirectory("ctx");
         _dir.Write("ctx/Containerfile", "FROM scratch\n");
-        var original = LoadOne(_dir.Write("service.yaml", """
+        var original = SpecFile.LoadOne(_dir.Write("service.yaml", """
             name: web
             image: localhost/web:1
             build: {context: ./ctx, containerfile: ./ctx/Containerfile, args: {V: "1 2"}}
@@ -34,7 +34,7 @@ public sealed class SpecWriterTests : IDisposable
             """));
 
         var copy = _dir.Write("elsewhere/copy.yaml", SpecWriter.Write(original));
-        var loaded = LoadOne(copy);
+        var loaded = SpecFile.LoadOne(copy);
 
         Assert.Equal(Normalize(original), Normalize(loaded));
     }
@@ -44,9 +44,9 @@ public sealed class SpecWriterTests : IDisposable
     [InlineData("{exec: [/bin/check, \"a b\"], timeout: 2s}")]
     public void ReadyProbes_RoundTrip(string ready)
     {
-        var original = LoadOne(_dir.Write("s.yaml", $"name: a\nimage: a\nports: [{{listen: 9000, container: 80}}]\nidle: never\nready: {ready}\n"));
+        var original = SpecFile.LoadOne(_dir.Write("s.yaml", $"name: a\nimage: a\nports: [{{listen: 9000, container: 80}}]\nidle: never\nready: {ready}\n"));
 
-        var loaded = LoadOne(_dir.Write("copy/s.yaml", SpecWriter.Write(original)));
+        var loaded = SpecFile.LoadOne(_dir.Write("copy/s.yaml", SpecWriter.Write(original)));
 
         Assert.Equal(Normalize(original), Normalize(loaded));
         Assert.Null(loaded.Idle);
@@ -55,7 +55,7 @@ public sealed class SpecWriterTests : IDisposable
     [Fact]
     public void UdpPortsReadyUdpAndUdpSettings_RoundTrip()
     {
-        var original = LoadOne(_dir.Write("u.yaml", """
+        var original = SpecFile.LoadOne(_dir.Write("u.yaml", """
             name: dns
             image: localhost/dns:1
             ports:
@@ -65,7 +65,7 @@ public sealed class SpecWriterTests : IDisposable
             udp: {flow_idle: 5s, hold_datagrams: 10, hold_bytes: 5000000000}
             """));
 
-        var loaded = LoadOne(_dir.Write("copy/u.yaml", SpecWriter.Write(original)));
+        var loaded = SpecFile.LoadOne(_dir.Write("copy/u.yaml", SpecWriter.Write(original)));
 
         Assert.Equal(Normalize(original), Normalize(loaded));
         Assert.Equal(ReadyKind.Udp, loaded.Ready.Kind);
@@ -75,19 +75,12 @@ public sealed class SpecWriterTests : IDisposable
     [Fact]
     public void UdpOnlyServiceWithDefaults_RoundTrips()
     {
-        var original = LoadOne(_dir.Write("u2.yaml", "name: echo\nimage: localhost/echo:1\nports: [{listen: 5353, container: 5353, protocol: udp}]\n"));
+        var original = SpecFile.LoadOne(_dir.Write("u2.yaml", "name: echo\nimage: localhost/echo:1\nports: [{listen: 5353, container: 5353, protocol: udp}]\n"));
 
-        var loaded = LoadOne(_dir.Write("copy/u2.yaml", SpecWriter.Write(original)));
+        var loaded = SpecFile.LoadOne(_dir.Write("copy/u2.yaml", SpecWriter.Write(original)));
 
         Assert.Equal(Normalize(original), Normalize(loaded));
         Assert.Equal(original.Udp, loaded.Udp);
-    }
-
-    private static ServiceSpec LoadOne(string file)
-    {
-        var result = SpecLoader.Load([file]);
-        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
-        return Assert.Single(result.Services);
     }
 
     /// <summary>Everything but where the keys were written, with collections as comparable text.</summary>

@@ -6,20 +6,14 @@ namespace Podwake.Tests.Specs;
 /// <summary><c>protocol: udp</c> ports, the <c>udp:</c> key and readiness of udp-only services.</summary>
 public sealed class UdpSpecTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly string _file;
+    private readonly SpecFile _spec = new();
 
-    public UdpSpecTests()
-    {
-        _file = Path.Join(_dir.Root, "service.yaml");
-    }
-
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => _spec.Dispose();
 
     [Fact]
     public void UdpOnlyServiceWithoutReady_ProbesTheFirstUdpPortBySocketTable()
     {
-        var spec = LoadOne("""
+        var spec = _spec.Load("""
             name: dns
             image: dns
             ports:
@@ -37,7 +31,7 @@ public sealed class UdpSpecTests : IDisposable
     [Fact]
     public void TcpBesideUdp_DefaultProbeStaysTcp()
     {
-        var spec = LoadOne("""
+        var spec = _spec.Load("""
             name: dns
             image: dns
             ports:
@@ -52,7 +46,7 @@ public sealed class UdpSpecTests : IDisposable
     [Fact]
     public void SameListenAddressForTcpAndUdp_IsAllowed()
     {
-        var spec = LoadOne("""
+        var spec = _spec.Load("""
             name: dns
             image: dns
             ports:
@@ -66,7 +60,7 @@ public sealed class UdpSpecTests : IDisposable
     [Fact]
     public void SameUdpListenAddressTwice_Collides()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: dns
             image: dns
             ports:
@@ -75,14 +69,14 @@ public sealed class UdpSpecTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:5:14: error: ports[1].listen: 127.0.0.1:5353/udp is already used by ports[0].listen at {_file}:4:14; use another port or address"],
+            [$"{_spec.Path}:5:14: error: ports[1].listen: 127.0.0.1:5353/udp is already used by ports[0].listen at {_spec.Path}:4:14; use another port or address"],
             errors);
     }
 
     [Fact]
     public void ExplicitUdpProbeAndSettings_AreRead()
     {
-        var spec = LoadOne("""
+        var spec = _spec.Load("""
             name: dns
             image: dns
             ports: [{listen: 5353, container: 53, protocol: udp}]
@@ -101,20 +95,20 @@ public sealed class UdpSpecTests : IDisposable
     [Fact]
     public void UdpProbeOnAPortNotInPorts_ListsTheContainerPorts()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: dns
             image: dns
             ports: [{listen: 5353, container: 53, protocol: udp}]
             ready: {udp: 5353}
             """);
 
-        Assert.Equal([$"{_file}:4:14: error: ready.udp: 5353 is not a container port in ports; use one of 53 (or add a port with container: 5353)"], errors);
+        Assert.Equal([$"{_spec.Path}:4:14: error: ready.udp: 5353 is not a container port in ports; use one of 53 (or add a port with container: 5353)"], errors);
     }
 
     [Fact]
     public void BadUdpSettings_AreAllReported()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: dns
             image: dns
             ports: [{listen: 5353, container: 53, protocol: udp}]
@@ -127,10 +121,10 @@ public sealed class UdpSpecTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_file}:5:14: error: udp.flow_idle: \"0s\" must be more than zero; a flow needs time for its reply, e.g. 30s",
-                $"{_file}:6:19: error: udp.hold_datagrams: \"many\" is not a positive integer up to 2147483647; give the most datagrams to buffer while waking, e.g. 4096",
-                $"{_file}:7:15: error: udp.hold_bytes: \"-1\" is not a positive integer up to 9223372036854775807; give the most payload bytes to buffer while waking, e.g. 4194304",
-                $"{_file}:8:3: error: udp: unknown key \"flow_timeout\"; allowed keys: flow_idle, hold_datagrams, hold_bytes, max_flows",
+                $"{_spec.Path}:5:14: error: udp.flow_idle: \"0s\" must be more than zero; a flow needs time for its reply, e.g. 30s",
+                $"{_spec.Path}:6:19: error: udp.hold_datagrams: \"many\" is not a positive integer up to 2147483647; give the most datagrams to buffer while waking, e.g. 4096",
+                $"{_spec.Path}:7:15: error: udp.hold_bytes: \"-1\" is not a positive integer up to 9223372036854775807; give the most payload bytes to buffer while waking, e.g. 4194304",
+                $"{_spec.Path}:8:3: error: udp: unknown key \"flow_timeout\"; allowed keys: flow_idle, hold_datagrams, hold_bytes, max_flows",
             ],
             errors);
     }
@@ -138,7 +132,7 @@ public sealed class UdpSpecTests : IDisposable
     [Fact]
     public void MaxFlowsDefault_Is1024()
     {
-        var spec = LoadOne("""
+        var spec = _spec.Load("""
             name: dns
             image: dns
             ports: [{listen: 5353, container: 53, protocol: udp}]
@@ -154,7 +148,7 @@ public sealed class UdpSpecTests : IDisposable
     [InlineData("1048577")]
     public void BadMaxFlows_IsAnErrorAtItsValue(string value)
     {
-        var errors = Load($$"""
+        var errors = _spec.Errors($$"""
             name: dns
             image: dns
             ports: [{listen: 5353, container: 53, protocol: udp}]
@@ -163,14 +157,14 @@ public sealed class UdpSpecTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:5:14: error: udp.max_flows: \"{value}\" is not a positive integer up to 1048576; give the most client flows per udp port (the one idle longest is evicted past it), e.g. 1024"],
+            [$"{_spec.Path}:5:14: error: udp.max_flows: \"{value}\" is not a positive integer up to 1048576; give the most client flows per udp port (the one idle longest is evicted past it), e.g. 1024"],
             errors);
     }
 
     [Fact]
     public void UdpSettingsWithoutAUdpPort_AreAnError()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: web
             image: web
             ports: [{listen: 8080, container: 80}]
@@ -178,14 +172,14 @@ public sealed class UdpSpecTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:4:1: error: udp: this service has no udp port, so the settings would do nothing; remove udp: or add a port with protocol: udp"],
+            [$"{_spec.Path}:4:1: error: udp: this service has no udp port, so the settings would do nothing; remove udp: or add a port with protocol: udp"],
             errors);
     }
 
     [Fact]
     public void UdpAsAList_IsAWrongType()
     {
-        var errors = Load("""
+        var errors = _spec.Errors("""
             name: dns
             image: dns
             ports: [{listen: 5353, container: 53, protocol: udp}]
@@ -193,23 +187,7 @@ public sealed class UdpSpecTests : IDisposable
             """);
 
         Assert.Equal(
-            [$"{_file}:4:6: error: udp: expected a mapping like {{flow_idle: 30s, hold_datagrams: 4096, hold_bytes: 4194304, max_flows: 1024}}, found a list"],
+            [$"{_spec.Path}:4:6: error: udp: expected a mapping like {{flow_idle: 30s, hold_datagrams: 4096, hold_bytes: 4194304, max_flows: 1024}}, found a list"],
             errors);
-    }
-
-    private ServiceSpec LoadOne(string yaml)
-    {
-        File.WriteAllText(_file, yaml);
-        var result = SpecLoader.Load([_file]);
-        Assert.Empty(result.Diagnostics.Select(d => d.ToString()));
-        return Assert.Single(result.Services);
-    }
-
-    private string[] Load(string yaml)
-    {
-        File.WriteAllText(_file, yaml);
-        var result = SpecLoader.Load([_file]);
-        Assert.Equal(result.Diagnostics.Count == 0, result.Services.Count == 1);
-        return result.Diagnostics.Select(d => d.ToString()).ToArray();
     }
 }

@@ -9,15 +9,9 @@ namespace Podwake.Tests.Specs;
 /// </summary>
 public sealed class ValidationGapTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly string _file;
+    private readonly SpecFile _spec = new();
 
-    public ValidationGapTests()
-    {
-        _file = Path.Join(_dir.Root, "service.yaml");
-    }
-
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => _spec.Dispose();
 
     [Theory]
     [InlineData("name: \"web\\n\"", "1:7: error: name: \"web\\n\" is not a valid name; use 1 to 48 lowercase letters, digits and '-', starting with a letter or digit (e.g. hello)")]
@@ -32,7 +26,7 @@ public sealed class ValidationGapTests : IDisposable
         var errors = Load(line);
 
         Assert.Single(errors);
-        Assert.StartsWith($"{_file}:{expected}", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{_spec.Path}:{expected}", errors[0], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -43,7 +37,7 @@ public sealed class ValidationGapTests : IDisposable
     public void Nul_IsRejected(string line, string expected)
     {
         // Before: validate said ok and every wake failed in runc.
-        Assert.Equal([$"{_file}:{expected}"], Load(line));
+        Assert.Equal([$"{_spec.Path}:{expected}"], Load(line));
     }
 
     [Theory]
@@ -54,28 +48,21 @@ public sealed class ValidationGapTests : IDisposable
     {
         // Before: ready.timeout: 1200h passed; serve then gave every connection an empty reply and SIGTERM threw,
         // leaving the container (Task.Delay and CancelAfter take at most ~49.7 days).
-        Assert.Equal([$"{_file}:{expected}"], Load(line));
+        Assert.Equal([$"{_spec.Path}:{expected}"], Load(line));
     }
 
     [Fact]
     public void FlowIdleAboveTheMaximum_IsRejected()
     {
-        File.WriteAllText(_file, "name: a\nimage: busybox\nports: [{listen: 18901, container: 53, protocol: udp}]\nudp: {flow_idle: 1200h}\n");
-
         Assert.Equal(
-            [$"{_file}:4:18: error: udp.flow_idle: \"1200h\" is longer than 24h, the most podwake accepts; use at most 24h"],
-            SpecLoader.Load([_file]).Diagnostics.Select(d => d.ToString()));
+            [$"{_spec.Path}:4:18: error: udp.flow_idle: \"1200h\" is longer than 24h, the most podwake accepts; use at most 24h"],
+            _spec.Errors("name: a\nimage: busybox\nports: [{listen: 18901, container: 53, protocol: udp}]\nudp: {flow_idle: 1200h}\n"));
     }
 
     [Fact]
     public void DurationsOfExactlyTheMaximum_AreAccepted()
     {
-        File.WriteAllText(_file, "name: a\nimage: busybox\nports: [{listen: 18901, container: 80}]\nidle: 24h\nready: {timeout: 24h}\n");
-
-        var result = SpecLoader.Load([_file]);
-
-        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
-        Assert.Equal(TimeSpan.FromHours(24), result.Services[0].Ready.Timeout);
+        Assert.Equal(TimeSpan.FromHours(24), _spec.Load("name: a\nimage: busybox\nports: [{listen: 18901, container: 80}]\nidle: 24h\nready: {timeout: 24h}\n").Ready.Timeout);
     }
 
     [Theory]
@@ -89,7 +76,7 @@ public sealed class ValidationGapTests : IDisposable
         // Before: services web and web-container both validated and generated the same podwake-web-container.service.
         var suffix = name[name.IndexOf('-', StringComparison.Ordinal)..];
         Assert.Equal(
-            [$"{_file}:1:7: error: name: \"{name}\" ends with \"{suffix}\", which podwake reserves: {use}; choose a name without that ending, e.g. web-app"],
+            [$"{_spec.Path}:1:7: error: name: \"{name}\" ends with \"{suffix}\", which podwake reserves: {use}; choose a name without that ending, e.g. web-app"],
             Load($"name: {name}", name: null));
     }
 
@@ -107,8 +94,8 @@ public sealed class ValidationGapTests : IDisposable
     [Fact]
     public void TwoServicesWhoseUnitsWouldClash_AreReportedInOneLoad()
     {
-        var a = _dir.Write("a.yaml", "name: web\nimage: web\nports: [{listen: 18901, container: 80}]\n");
-        var b = _dir.Write("b.yaml", "name: web-container\nimage: web\nports: [{listen: 18902, container: 80}]\n");
+        var a = _spec.Directory.Write("a.yaml", "name: web\nimage: web\nports: [{listen: 18901, container: 80}]\n");
+        var b = _spec.Directory.Write("b.yaml", "name: web-container\nimage: web\nports: [{listen: 18902, container: 80}]\n");
 
         var result = SpecLoader.Load([a, b]);
 
@@ -123,29 +110,25 @@ public sealed class ValidationGapTests : IDisposable
     {
         // Before: "%lo" became "%1" and reached ListenStream= unescaped (systemd: "Invalid slot"); escaped, systemd 252
         // still refuses a zone, and Linux does not bind a link-local address without one.
-        File.WriteAllText(_file, $"name: a\nimage: busybox\nports: [{{listen: \"{address}\", container: 80}}]\n");
+        var error = Assert.Single(_spec.Errors($"name: a\nimage: busybox\nports: [{{listen: \"{address}\", container: 80}}]\n"));
 
-        var error = Assert.Single(SpecLoader.Load([_file]).Diagnostics).ToString();
-
-        Assert.StartsWith($"{_file}:3:18: error: ports[0].listen: ", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{_spec.Path}:3:18: error: ports[0].listen: ", error, StringComparison.Ordinal);
         Assert.Contains("is a link-local address or has a zone (%IFACE)", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ControlCharacterInAListenAddress_IsRejectedOnOneLine()
     {
-        File.WriteAllText(_file, "name: a\nimage: busybox\nports: [{listen: \"18901\\n\", container: 80}]\n");
-
         Assert.Equal(
-            [$"{_file}:3:18: error: ports[0].listen: \"18901\\n\" contains a control character; write the address alone: PORT, IPV4:PORT or [IPV6]:PORT (e.g. 8080, 0.0.0.0:80, [::1]:8080)"],
-            SpecLoader.Load([_file]).Diagnostics.Select(d => d.ToString()));
+            [$"{_spec.Path}:3:18: error: ports[0].listen: \"18901\\n\" contains a control character; write the address alone: PORT, IPV4:PORT or [IPV6]:PORT (e.g. 8080, 0.0.0.0:80, [::1]:8080)"],
+            _spec.Errors("name: a\nimage: busybox\nports: [{listen: \"18901\\n\", container: 80}]\n"));
     }
 
     [Fact]
     public void HttpProbePathWithASpace_IsRejected()
     {
         Assert.Equal(
-            [$"{_file}:1:15: error: ready.http: \"/a b\" contains a space or control character, which would break the request line; percent-encode it (e.g. %20 for a space)"],
+            [$"{_spec.Path}:1:15: error: ready.http: \"/a b\" contains a space or control character, which would break the request line; percent-encode it (e.g. %20 for a space)"],
             Load("ready: {http: \"/a b\"}"));
     }
 
@@ -157,7 +140,6 @@ public sealed class ValidationGapTests : IDisposable
         var yaml = line.StartsWith("image:", StringComparison.Ordinal)
             ? $"{line}\nname: a\nports: [{{listen: 18901, container: 80}}]\n"
             : $"{line}{head}\n{rest}";
-        File.WriteAllText(_file, yaml);
-        return SpecLoader.Load([_file]).Diagnostics.Select(d => d.ToString()).ToArray();
+        return _spec.Errors(yaml);
     }
 }

@@ -1,4 +1,3 @@
-using Podwake.Specs;
 using Xunit;
 
 namespace Podwake.Tests.Specs;
@@ -15,10 +14,8 @@ public sealed class VolumeHostPathTests : IDisposable
     {
         var file = _dir.Write($"{folder}/web.yaml", "name: web\nimage: busybox\nports: [{listen: 127.0.0.1:8080, container: 80}]\nvolumes:\n  - ./www:/www:ro\n");
 
-        var result = SpecLoader.Load([file]);
-
-        var error = Assert.Single(result.Diagnostics).ToString();
-        Assert.StartsWith($"{file}:5:5: error: volumes[0]: the host path {Path.Join(_dir.Root, folder, "www")} contains '{separator}'", error, StringComparison.Ordinal);
+        var error = Assert.Single(SpecFile.ErrorsIn(file));
+        Assert.StartsWith($"{file}:5:5: error: volumes[0]: the host path {Path.Join(_dir.Path, folder, "www")} contains '{separator}'", error, StringComparison.Ordinal);
         Assert.Contains("move the service folder", error, StringComparison.Ordinal);
     }
 
@@ -27,7 +24,7 @@ public sealed class VolumeHostPathTests : IDisposable
     {
         var file = _dir.Write("plain/web.yaml", "name: web\nimage: busybox\nports: [{listen: 127.0.0.1:8080, container: 80}]\nvolumes:\n  - ./www:/www:ro\n  - data:/data\n");
 
-        Assert.Empty(SpecLoader.Load([file]).Diagnostics);
+        SpecFile.LoadOne(file);
     }
 
     public void Dispose() => _dir.Dispose();

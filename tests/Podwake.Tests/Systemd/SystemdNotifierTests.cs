@@ -14,7 +14,7 @@ public sealed class SystemdNotifierTests : IDisposable
     [Fact]
     public void Notify_SendsTheAssignmentsInOneDatagram_AsSdNotifyDoes()
     {
-        var path = Path.Join(_dir.Root, "notify");
+        var path = Path.Join(_dir.Path, "notify");
         using var manager = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         manager.Bind(new UnixDomainSocketEndPoint(path));
         using var notifier = new SystemdNotifier(path);
