@@ -63,7 +63,7 @@ internal static class ActivateCommand
             await Task.WhenAny(host.Finished, stop.Task);
             return ExitCodes.Success;
         }
-        catch (EnvironmentException ex)
+        catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex))
         {
             await Console.Error.WriteLineAsync($"podwake: error: {ex.Message}");
             return ExitCodes.EnvironmentError;

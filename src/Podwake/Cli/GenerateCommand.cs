@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Podwake.Network;
+using Podwake.Deploy;
+using Podwake.Host;
 using Podwake.Specs;
 using Podwake.Units;
 
@@ -7,9 +8,10 @@ namespace Podwake.Cli;
 
 /// <summary><c>podwake generate PATH... [--system]</c>: print the systemd units deploy would install.</summary>
 /// <remarks>
-/// Output: for each service in load order, its socket, activator and container units (and its network unit where
-/// deploy would give it one: rootful, podman on CNI), each preceded by a <c># podwake-NAME.socket</c> line and
-/// separated by a blank line. Same input on the same host, same bytes.
+/// Output: for each service in load order, every unit file deploy writes for it (<see cref="ServiceUnits"/>: socket,
+/// activator and container units, the network unit where deploy gives it one, then the <c>expose:</c> socket and
+/// forwarder units), with the generator options deploy's planner works out, each preceded by a
+/// <c># podwake-NAME.socket</c> line and separated by a blank line. Same input on the same host, same bytes.
 /// </remarks>
 internal static class GenerateCommand
 {
@@ -44,26 +46,18 @@ internal static class GenerateCommand
                 return ExitCodes.UserError;
             }
 
-            var options = await HostOptionsAsync(result.GetValue(system), cancellationToken);
-            output.Write(Render(loaded.Services.SelectMany(s => UnitGenerator.Generate(s, ForService(s, options)))));
+            var me = await UnixUser.CurrentAsync(cancellationToken);
+            var planner = new DeployPlanner(new DeployOptions { System = result.GetValue(system), PodwakePath = PodwakeBinary.Path }, me);
+            output.Write(Render(loaded.Services, await planner.GeneratorOptionsAsync(loaded.Services, cancellationToken)));
             return ExitCodes.Success;
         });
         return command;
     }
 
-    /// <summary>The options deploy would use on this host for this process's user, as the planner works them out.</summary>
-    internal static async Task<UnitGeneratorOptions> HostOptionsAsync(bool system, CancellationToken cancellationToken)
-    {
-        var rootless = !system && !Environment.IsPrivilegedProcess;
-        var networkNamespace = !rootless && await ServiceNetwork.UnavailableReasonAsync(cancellationToken: cancellationToken) is null;
-        return new UnitGeneratorOptions { System = system, Rootless = rootless, NetworkNamespace = networkNamespace };
-    }
+    /// <summary>Every unit of each spec (with its options, in order), each under a <c># NAME</c> line, a blank line between two.</summary>
+    internal static string Render(IReadOnlyList<ServiceSpec> specs, IReadOnlyList<UnitGeneratorOptions> options) =>
+        Render(specs.Zip(options, ServiceUnits.Of).SelectMany(units => units.All));
 
-    /// <summary>A <c>user:</c> service deploys into that user's manager, with rootless podman.</summary>
-    internal static UnitGeneratorOptions ForService(ServiceSpec spec, UnitGeneratorOptions host) =>
-        spec.User is { } user && user != "root" && !host.System ? host with { Rootless = true, NetworkNamespace = false } : host;
-
-    /// <summary>Units one after another, each under a <c># NAME</c> line, a blank line between two.</summary>
     internal static string Render(IEnumerable<GeneratedUnit> units) =>
         string.Join("\n", units.Select(u => $"# {u.Name}\n{u.File}"));
 }

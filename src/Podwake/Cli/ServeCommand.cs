@@ -63,7 +63,7 @@ internal static class ServeCommand
         {
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is EnvironmentException or PodmanUnavailableException)
+        catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex))
         {
             await Console.Error.WriteLineAsync($"podwake: error: {ex.Message}");
             return ExitCodes.EnvironmentError;

@@ -81,7 +81,7 @@ internal static class StatusCommand
                 rows.Add(
                 [
                     s.Name,
-                    s.State.ToString().ToLowerInvariant(),
+                    s.State.ToText(),
                     s.OpenConnections.ToString(CultureInfo.InvariantCulture),
                     s.HeldConnections.ToString(CultureInfo.InvariantCulture),
                     s.LiveFlows.ToString(CultureInfo.InvariantCulture),

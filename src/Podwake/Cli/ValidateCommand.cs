@@ -46,7 +46,7 @@ internal static class ValidateCommand
     internal static string Summary(ServiceSpec service)
     {
         var ports = service.Ports
-            .Select(p => $"{ListenAddress.Format(p.Listen)}/{p.Protocol.ToString().ToLowerInvariant()} -> {p.ContainerPort}");
+            .Select(p => $"{ListenAddress.Format(p.Listen)}/{p.Protocol.ToText()} -> {p.ContainerPort}");
         var count = service.Ports.Count == 1 ? "1 port" : $"{service.Ports.Count} ports";
         return service.Ports.Count == 0
             ? $"{service.Name}: ok ({count})"

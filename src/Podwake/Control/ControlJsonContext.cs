@@ -6,7 +6,7 @@ namespace Podwake.Control;
 /// <summary>Source-generated JSON (NativeAOT has no reflection serializer) in snake_case, enums as strings.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    Converters = [typeof(LowercaseEnumConverter<ServiceState>)],
+    Converters = [typeof(ServiceStateJsonConverter)],
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(StatusDocument))]

@@ -196,7 +196,7 @@ internal sealed partial class DeployApplier
         }
 
         var what = service.Files.Any(f => f.Changes) || container != ContainerAction.Keep
-            ? $"deployed into {target.Describe()} (container {(container == ContainerAction.Keep ? "kept" : container == ContainerAction.Create ? "created" : "recreated")})"
+            ? $"deployed into {target.Describe()} (container {container.ToPastText()})"
             : "unchanged";
         await _output.WriteLineAsync($"{spec.Name}: {what}; listening on {string.Join(", ", spec.Ports.Select(p => SpecWriter.Address(p.Listen)))}").ConfigureAwait(false);
     }

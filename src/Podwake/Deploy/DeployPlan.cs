@@ -18,29 +18,17 @@ internal sealed record DeployPlan(IReadOnlyList<ServicePlan> Services)
 
             foreach (var file in service.Files)
             {
-                var change = file.Change switch
-                {
-                    FileChange.Create => "create",
-                    FileChange.Update => "update",
-                    FileChange.Remove => "remove",
-                    _ => "unchanged",
-                };
-                text.Append($"  {change,-13} {file.Path}\n");
+                text.Append($"  {file.Change.ToText(),-13} {file.Path}\n");
             }
 
-            text.Append(service.Image switch
-            {
-                ImageAction.Build => $"  image         build {service.Spec.Image} from {service.Spec.Build!.Context}\n",
-                ImageAction.Pull => $"  image         pull {service.Spec.Image}\n",
-                _ => $"  image         present {service.Spec.Image}\n",
-            });
+            text.Append($"  image         {service.Image.ToText()} {service.Spec.Image}");
+            text.Append(service.Image == ImageAction.Build ? $" from {service.Spec.Build!.Context}\n" : "\n");
+            text.Append($"  container     {service.Container.ToText()} {service.Spec.ContainerName}");
             text.Append(service.Container switch
             {
-                ContainerAction.Create => $"  container     create {service.Spec.ContainerName}\n",
-                ContainerAction.Recreate => $"  container     recreate {service.Spec.ContainerName} (create command or image changed)\n",
-                _ => service.Image == ImageAction.Build
-                    ? $"  container     keep {service.Spec.ContainerName} (recreated if the build changes the image)\n"
-                    : $"  container     keep {service.Spec.ContainerName}\n",
+                ContainerAction.Recreate => " (create command or image changed)\n",
+                ContainerAction.Keep when service.Image == ImageAction.Build => " (recreated if the build changes the image)\n",
+                _ => "\n",
             });
             if (service.RestartsRunning)
             {

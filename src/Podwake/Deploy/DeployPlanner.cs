@@ -15,12 +15,19 @@ internal sealed class DeployPlanner
 {
     private readonly DeployOptions _options;
     private readonly UnixUser _me;
+    private readonly Func<CancellationToken, Task<bool>> _networkNamespacesAvailable;
     private bool _networkNamespaces;
 
-    public DeployPlanner(DeployOptions options, UnixUser me)
+    /// <param name="networkNamespacesAvailable">
+    /// Whether rootful services get a kept network namespace here (podman on CNI, <see cref="ServiceNetwork"/>); the
+    /// default asks the host. A test seam: the unit files can then be planned without podman.
+    /// </param>
+    public DeployPlanner(DeployOptions options, UnixUser me, Func<CancellationToken, Task<bool>>? networkNamespacesAvailable = null)
     {
         _options = options;
         _me = me;
+        _networkNamespacesAvailable = networkNamespacesAvailable
+            ?? (async cancellationToken => await ServiceNetwork.UnavailableReasonAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is null);
     }
 
     /// <summary>The plan, or the problems (as <c>FILE:LINE:COL</c> diagnostics) that forbid deploying.</summary>
@@ -44,9 +51,7 @@ internal sealed class DeployPlanner
             return (null, problems);
         }
 
-        // Rootful services get their own kept network namespace where podman networks through CNI (ServiceNetwork).
-        _networkNamespaces = resolved.Any(r => !r.Target.Rootless)
-            && await ServiceNetwork.UnavailableReasonAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is null;
+        await DecideNetworkNamespacesAsync(resolved.Any(r => !r.Target.Rootless), cancellationToken).ConfigureAwait(false);
 
         var plans = new List<ServicePlan>();
         foreach (var (spec, target, expose) in resolved)
@@ -57,15 +62,55 @@ internal sealed class DeployPlanner
         return (new DeployPlan(plans), problems);
     }
 
+    /// <summary>
+    /// The generator options of each of <paramref name="specs"/> as <see cref="PlanAsync"/> works them out, for
+    /// <c>podwake generate</c>: without refusing what deploy refuses (a <c>user:</c> or <c>--system</c> for a non-root
+    /// caller) and without reaching a manager (no XDG_RUNTIME_DIR needed to print units).
+    /// </summary>
+    public async Task<IReadOnlyList<UnitGeneratorOptions>> GeneratorOptionsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken = default)
+    {
+        var rootless = new List<bool>();
+        foreach (var spec in specs)
+        {
+            rootless.Add(await RootlessAsync(spec, cancellationToken).ConfigureAwait(false));
+        }
+
+        await DecideNetworkNamespacesAsync(rootless.Contains(false), cancellationToken).ConfigureAwait(false);
+        return rootless.Select(r => GeneratorOptions(_options.System, r)).ToList();
+    }
+
     /// <summary>The generator options for <paramref name="target"/>.</summary>
-    public UnitGeneratorOptions GeneratorOptions(DeployTarget target) =>
+    public UnitGeneratorOptions GeneratorOptions(DeployTarget target) => GeneratorOptions(target.Manager.IsSystem, target.Rootless);
+
+    private UnitGeneratorOptions GeneratorOptions(bool system, bool rootless) =>
         new()
         {
-            System = target.Manager.IsSystem,
-            Rootless = target.Rootless,
-            NetworkNamespace = _networkNamespaces && !target.Rootless,
+            System = system,
+            Rootless = rootless,
+            NetworkNamespace = _networkNamespaces && !rootless,
             PodwakePath = _options.PodwakePath,
         };
+
+    /// <summary>Rootful services get their own kept network namespace where podman networks through CNI (ServiceNetwork).</summary>
+    private async Task DecideNetworkNamespacesAsync(bool anyRootful, CancellationToken cancellationToken) =>
+        _networkNamespaces = anyRootful && await _networkNamespacesAvailable(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>podman runs rootless for <paramref name="spec"/>: what <see cref="ResolveAsync"/> decides for every spec it accepts.</summary>
+    private async Task<bool> RootlessAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        if (_options.System)
+        {
+            return false;
+        }
+
+        if (spec.User is { } name && name != _me.Name)
+        {
+            // Another user's manager, rootless unless that account is root (then root's own manager).
+            return (await UnixUser.FindAsync(name, cancellationToken).ConfigureAwait(false))?.IsRoot != true;
+        }
+
+        return !_me.IsRoot;
+    }
 
     /// <summary>The <c>podman create</c> command of <paramref name="spec"/> in <paramref name="target"/>, without the hash label.</summary>
     public List<string> CreateCommand(ServiceSpec spec, DeployTarget target) =>
@@ -153,17 +198,37 @@ internal sealed class DeployPlanner
 
     private async Task<ServicePlan> PlanServiceAsync(ServiceSpec spec, DeployTarget target, DeployTarget? expose, CancellationToken cancellationToken)
     {
+        var (files, socketListenChanged, exposeListenChanged) = PlanFiles(spec, target, expose);
+
+        // A user that does not exist yet has no store, no container and no image.
+        var exists = !target.CreateUser;
+        var imageId = exists ? await target.Podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false) : null;
+        var image = spec.Build is not null ? ImageAction.Build : imageId is null ? ImageAction.Pull : ImageAction.Present;
+        var label = exists ? await target.Podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, cancellationToken).ConfigureAwait(false) : null;
+        var container = label is null
+            ? ContainerAction.Create
+            : label == SpecHash.Of(CreateCommand(spec, target), imageId) ? ContainerAction.Keep : ContainerAction.Recreate;
+        return new ServicePlan(spec, target, expose, files, image, imageId, container, socketListenChanged, exposeListenChanged);
+    }
+
+    /// <summary>
+    /// The files deploy writes or removes for <paramref name="spec"/>: its units (<see cref="ServiceUnits"/>), a stale
+    /// network unit, the spec copy, and for root the expose units (stale ones too) and the index entry. Reads the
+    /// installed files to tell what changes; asks podman nothing.
+    /// </summary>
+    internal (List<PlannedFile> Files, bool SocketListenChanged, bool ExposeListenChanged) PlanFiles(ServiceSpec spec, DeployTarget target, DeployTarget? expose)
+    {
         var files = new List<PlannedFile>();
         var manager = target.Manager;
-        var units = UnitGenerator.Generate(spec, GeneratorOptions(target));
+        var units = ServiceUnits.Of(spec, GeneratorOptions(target));
         var owner = target.User;
-        foreach (var unit in units)
+        foreach (var unit in units.Own)
         {
             files.Add(Planned(Path.Combine(manager.UnitDirectory, unit.Name), unit.File.ToString(), manager, owner));
         }
 
         var networkUnit = Path.Combine(manager.UnitDirectory, UnitGenerator.NetworkUnitName(spec.Name));
-        if (units.All(u => u.Name != UnitGenerator.NetworkUnitName(spec.Name)) && HostFiles.Exists(networkUnit, owner))
+        if (units.Own.All(u => u.Name != UnitGenerator.NetworkUnitName(spec.Name)) && HostFiles.Exists(networkUnit, owner))
         {
             // Deployed with a network namespace before; podman's own network set-up now (the backend changed).
             files.Add(new PlannedFile(networkUnit, null, FileChange.Remove, manager));
@@ -174,9 +239,10 @@ internal sealed class DeployPlanner
         var exposeListenChanged = false;
         if (_me.IsRoot)
         {
-            // Expose units of this service, current and stale (an expose: entry removed since the last deploy).
+            // Expose units of this service, current and stale (an expose: entry removed since the last deploy). A plan
+            // has an expose target exactly when the spec has expose: entries (without root, they are refused).
             var exposeManager = (expose ?? ExposeTarget()).Manager;
-            var exposeUnits = expose is null ? [] : UnitGenerator.GenerateExpose(spec);
+            var exposeUnits = expose is null ? [] : units.Expose;
             foreach (var unit in exposeUnits)
             {
                 var path = Path.Combine(exposeManager.UnitDirectory, unit.Name);
@@ -193,19 +259,9 @@ internal sealed class DeployPlanner
         }
 
         var socketPath = Path.Combine(manager.UnitDirectory, UnitGenerator.SocketUnitName(spec.Name));
-        var socketListenChanged = ListenChanged(socketPath, units[0].File, owner);
-
-        // A user that does not exist yet has no store, no container and no image.
-        var exists = !target.CreateUser;
-        var imageId = exists ? await target.Podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false) : null;
-        var image = spec.Build is not null ? ImageAction.Build : imageId is null ? ImageAction.Pull : ImageAction.Present;
-        var label = exists ? await target.Podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, cancellationToken).ConfigureAwait(false) : null;
-        var container = label is null
-            ? ContainerAction.Create
-            : label == SpecHash.Of(CreateCommand(spec, target), imageId) ? ContainerAction.Keep : ContainerAction.Recreate;
-        return new ServicePlan(spec, target, expose, files, image, imageId, container, socketListenChanged, exposeListenChanged);
+        var socketListenChanged = ListenChanged(socketPath, units.Own[0].File, owner);
+        return (files, socketListenChanged, exposeListenChanged);
     }
-
     public static string SpecCopyPath(SystemdManager manager, string service) =>
         SpecCopy.PathFor(manager.ConfigDirectory, service);
 

@@ -7,7 +7,7 @@ namespace Podwake.Specs;
 /// <param name="Key">The key as shown in messages, e.g. <c>ports[1].listen</c>.</param>
 internal sealed record ListenClaim(IPEndPoint Address, Protocol Protocol, string Key, SourceLocation Location)
 {
-    public string Display => $"{ListenAddress.Format(Address)}/{Protocol.ToString().ToLowerInvariant()}";
+    public string Display => $"{ListenAddress.Format(Address)}/{Protocol.ToText()}";
 
     /// <summary>
     /// True when both cannot be bound at once: same protocol and port, and the same address or a wildcard

@@ -14,5 +14,5 @@ internal sealed record PortSpec
     public required SourceLocation Location { get; init; }
 
     /// <summary><c>127.0.0.1:8080/tcp</c>, <c>[::]:53/udp</c>: the listen side as status, logs and errors show it.</summary>
-    public string ListenDisplay => $"{ListenAddress.Format(Listen)}/{Protocol.ToString().ToLowerInvariant()}";
+    public string ListenDisplay => $"{ListenAddress.Format(Listen)}/{Protocol.ToText()}";
 }

@@ -210,7 +210,7 @@ internal sealed partial class ServiceParser
 
     private string? ParsePod(YamlNode key, YamlNode node)
     {
-        ReportIfNotSupported(SpecFeature.Pod, key, SpecKeys.Pod);
+        ReportIfNotSupported(SpecFeature.Pod, key);
         var text = ReadString(node, SpecKeys.Pod, "a Kubernetes YAML file like ./pod.yaml");
         if (text is null)
         {

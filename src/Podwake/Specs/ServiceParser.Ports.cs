@@ -100,19 +100,20 @@ internal sealed partial class ServiceParser
 
     private Protocol? ParseProtocol(YamlNode node, string key)
     {
-        var text = ReadString(node, key, "tcp or udp");
-        switch (text)
+        var words = ProtocolText.Table;
+        var text = ReadString(node, key, words.Choices);
+        if (text is null)
         {
-            case null:
-                return null;
-            case "tcp":
-                return Protocol.Tcp;
-            case "udp":
-                return Protocol.Udp;
-            default:
-                Error(node, $"{key}: \"{text}\" is not a protocol; use tcp or udp");
-                return null;
+            return null;
         }
+
+        if (!words.TryParse(text, out var protocol))
+        {
+            Error(node, $"{key}: \"{text}\" is not a protocol; use {words.Choices}");
+            return null;
+        }
+
+        return protocol;
     }
 
     private IPEndPoint? ReadListen(YamlNode node, string key)
@@ -147,7 +148,7 @@ internal sealed partial class ServiceParser
 
     private List<ExposeSpec> ParseExpose(YamlNode key, YamlNode node, (List<PortSpec> Ports, bool Complete) ports)
     {
-        ReportIfNotSupported(SpecFeature.Expose, key, SpecKeys.Expose);
+        ReportIfNotSupported(SpecFeature.Expose, key);
         var exposed = new List<ExposeSpec>();
         var sequence = ReadSequence(node, SpecKeys.Expose, "a list like [{listen: 0.0.0.0:80, to: 8080}]");
         if (sequence is null)

@@ -5,7 +5,7 @@ namespace Podwake.Specs;
 /// <summary><c>ready:</c>, the readiness probe that gates traffic to a woken container.</summary>
 internal sealed partial class ServiceParser
 {
-    private static readonly string[] Probes = [SpecKeys.Tcp, SpecKeys.Udp, SpecKeys.Http, SpecKeys.Exec];
+    private static readonly IReadOnlyList<string> Probes = ReadyKindText.Table.Texts;
 
     private ReadySpec? ParseReady(YamlNode? node, (List<PortSpec> Ports, bool Complete) ports)
     {
@@ -39,7 +39,7 @@ internal sealed partial class ServiceParser
             .ToList();
         foreach (var extra in probes.Skip(1))
         {
-            Error(extra.Key, $"ready: {probes[0].Name} and {extra.Name} cannot be used together; keep one of tcp, udp, http or exec");
+            Error(extra.Key, $"ready: {probes[0].Name} and {extra.Name} cannot be used together; keep one of {ReadyKindText.Table.Choices}");
             ok = false;
         }
 
@@ -60,12 +60,10 @@ internal sealed partial class ServiceParser
             }
         }
 
-        ReadySpec? ready = probe switch
+        ReadySpec? ready = !ReadyKindText.TryParse(probe, out var kind) ? DefaultReady(firstTcp, ports, timeout) : kind switch
         {
-            null => DefaultReady(firstTcp, ports, timeout),
-            SpecKeys.Tcp => ParsePortProbe(ReadyKind.Tcp, probes[0].Value, ports, timeout),
-            SpecKeys.Udp => ParsePortProbe(ReadyKind.Udp, probes[0].Value, ports, timeout),
-            SpecKeys.Http => ParseHttpProbe(probes[0].Value, port ?? firstTcp?.ContainerPort, ports, timeout),
+            ReadyKind.Tcp or ReadyKind.Udp => ParsePortProbe(kind, probes[0].Value, ports, timeout),
+            ReadyKind.Http => ParseHttpProbe(probes[0].Value, port ?? firstTcp?.ContainerPort, ports, timeout),
             _ => ReadCommandLine(probes[0].Value, "ready.exec", "[pg_isready, -q]") is { } exec
                 ? new ReadySpec { Kind = ReadyKind.Exec, Exec = exec, Timeout = timeout }
                 : null,
@@ -89,7 +87,7 @@ internal sealed partial class ServiceParser
 
     private ReadySpec? ParsePortProbe(ReadyKind kind, YamlNode node, (List<PortSpec> Ports, bool Complete) ports, TimeSpan timeout)
     {
-        var key = $"ready.{kind.ToString().ToLowerInvariant()}";
+        var key = $"ready.{kind.ToText()}";
         var port = ReadPort(node, key);
         return port is not null && IsContainerPort(node, key, port.Value, ports)
             ? new ReadySpec { Kind = kind, Port = port.Value, Timeout = timeout }

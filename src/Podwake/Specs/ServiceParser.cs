@@ -162,18 +162,17 @@ internal sealed partial class ServiceParser
 
     private RestartPolicy? ParseRestart(YamlNode node)
     {
-        var text = ReadString(node, SpecKeys.Restart, "no, on-failure or always");
-        RestartPolicy? policy = text switch
+        var words = RestartPolicyText.Table;
+        var text = ReadString(node, SpecKeys.Restart, words.Choices);
+        if (text is null)
         {
-            null => null,
-            "no" => RestartPolicy.No,
-            "on-failure" => RestartPolicy.OnFailure,
-            "always" => RestartPolicy.Always,
-            _ => null,
-        };
-        if (text is not null && policy is null)
+            return null;
+        }
+
+        if (!words.TryParse(text, out var policy))
         {
-            Error(node, $"restart: \"{text}\" is not a restart policy;{KeySuggestions.DidYouMean(text, ["no", "on-failure", "always"])} use no, on-failure or always");
+            Error(node, $"restart: \"{text}\" is not a restart policy;{KeySuggestions.DidYouMean(text, words.Texts)} use {words.Choices}");
+            return null;
         }
 
         return policy;
@@ -181,18 +180,17 @@ internal sealed partial class ServiceParser
 
     private UpdatePolicy? ParseUpdate(YamlNode node)
     {
-        var text = ReadString(node, SpecKeys.Update, "none, registry or local");
-        UpdatePolicy? policy = text switch
+        var words = UpdatePolicyText.Table;
+        var text = ReadString(node, SpecKeys.Update, words.Choices);
+        if (text is null)
         {
-            null => null,
-            "none" => UpdatePolicy.None,
-            "registry" => UpdatePolicy.Registry,
-            "local" => UpdatePolicy.Local,
-            _ => null,
-        };
-        if (text is not null && policy is null)
+            return null;
+        }
+
+        if (!words.TryParse(text, out var policy))
         {
-            Error(node, $"update: \"{text}\" is not an update policy;{KeySuggestions.DidYouMean(text, ["none", "registry", "local"])} use none, registry or local");
+            Error(node, $"update: \"{text}\" is not an update policy;{KeySuggestions.DidYouMean(text, words.Texts)} use {words.Choices}");
+            return null;
         }
 
         var feature = policy switch
@@ -203,7 +201,7 @@ internal sealed partial class ServiceParser
         };
         if (feature is { } used)
         {
-            ReportIfNotSupported(used, node, $"update: {text}");
+            ReportIfNotSupported(used, node);
         }
 
         return policy;
@@ -218,7 +216,7 @@ internal sealed partial class ServiceParser
             user = null;
         }
 
-        ReportIfNotSupported(SpecFeature.User, key, SpecKeys.User);
+        ReportIfNotSupported(SpecFeature.User, key);
         return user;
     }
 
@@ -244,9 +242,9 @@ internal sealed partial class ServiceParser
     }
 
     /// <summary>The single call site of <see cref="SupportedFeatures"/>: reports a use of a feature this build lacks.</summary>
-    private void ReportIfNotSupported(SpecFeature feature, YamlNode node, string what)
+    private void ReportIfNotSupported(SpecFeature feature, YamlNode node)
     {
-        if (SupportedFeatures.NotSupportedMessage(feature, what) is { } message)
+        if (SupportedFeatures.NotSupportedMessage(feature) is { } message)
         {
             Error(node, message);
         }

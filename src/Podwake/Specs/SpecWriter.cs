@@ -65,25 +65,15 @@ internal static class SpecWriter
             var node = new YamlMappingNode();
             Add(node, SpecKeys.Listen, Text(Address(port.Listen)));
             Add(node, SpecKeys.Container, Number(port.ContainerPort));
-            Add(node, SpecKeys.Protocol, Text(port.Protocol == Protocol.Udp ? "udp" : "tcp"));
+            Add(node, SpecKeys.Protocol, Text(port.Protocol.ToText()));
             ports.Add(node);
         }
 
         Add(root, SpecKeys.Ports, ports);
         Add(root, SpecKeys.Idle, Text(spec.Idle is { } idle ? Duration.Format(idle) : "never"));
         Add(root, SpecKeys.Ready, Ready(spec.Ready));
-        Add(root, SpecKeys.Restart, Text(spec.Restart switch
-        {
-            RestartPolicy.No => "no",
-            RestartPolicy.Always => "always",
-            _ => "on-failure",
-        }));
-        Add(root, SpecKeys.Update, Text(spec.Update switch
-        {
-            UpdatePolicy.Registry => "registry",
-            UpdatePolicy.Local => "local",
-            _ => "none",
-        }));
+        Add(root, SpecKeys.Restart, Text(spec.Restart.ToText()));
+        Add(root, SpecKeys.Update, Text(spec.Update.ToText()));
         if (spec.User is { } user)
         {
             Add(root, SpecKeys.User, Text(user));
@@ -135,19 +125,17 @@ internal static class SpecWriter
     private static YamlMappingNode Ready(ReadySpec ready)
     {
         var node = new YamlMappingNode();
+        var probe = ready.Kind.ToText();
         switch (ready.Kind)
         {
-            case ReadyKind.Tcp:
-                Add(node, SpecKeys.Tcp, Number(ready.Port));
-                break;
-            case ReadyKind.Udp:
-                Add(node, SpecKeys.Udp, Number(ready.Port));
+            case ReadyKind.Tcp or ReadyKind.Udp:
+                Add(node, probe, Number(ready.Port));
                 break;
             case ReadyKind.Exec:
-                Add(node, SpecKeys.Exec, List(ready.Exec ?? []));
+                Add(node, probe, List(ready.Exec ?? []));
                 break;
             case ReadyKind.Http:
-                Add(node, SpecKeys.Http, Text(ready.HttpPath ?? "/"));
+                Add(node, probe, Text(ready.HttpPath ?? "/"));
                 Add(node, SpecKeys.Port, Number(ready.Port));
                 break;
             default:

@@ -23,9 +23,9 @@ internal static class SupportedFeatures
     public static bool IsSupported(SpecFeature feature) => !NotYet.ContainsKey(feature);
 
     /// <summary>The error for a use of <paramref name="feature"/>, or null when this build supports it.</summary>
-    /// <param name="what">The key as the user wrote it, with its value when the value is what is unsupported (<c>update: local</c>).</param>
-    public static string? NotSupportedMessage(SpecFeature feature, string what) =>
+    /// <remarks>The message names the feature as the user wrote it (<see cref="SpecFeatureText"/>: <c>update: local</c>).</remarks>
+    public static string? NotSupportedMessage(SpecFeature feature) =>
         NotYet.TryGetValue(feature, out var entry)
-            ? $"{what} is not supported yet by this version of podwake (coming: {entry.Coming}); {entry.Meanwhile}"
+            ? $"{feature.ToText()} is not supported yet by this version of podwake (coming: {entry.Coming}); {entry.Meanwhile}"
             : null;
 }

@@ -99,7 +99,7 @@ internal static partial class UnitGenerator
         ];
         if (spec.Update != UpdatePolicy.None)
         {
-            create.AddRange(["--label", $"{AutoUpdateLabel}={(spec.Update == UpdatePolicy.Registry ? "registry" : "local")}"]);
+            create.AddRange(["--label", $"{AutoUpdateLabel}={spec.Update.ToText()}"]);
         }
 
         foreach (var (name, value) in spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -122,7 +122,7 @@ internal static partial class UnitGenerator
         {
             foreach (var port in spec.Ports.Select(p => (p.ContainerPort, p.Protocol)).Distinct())
             {
-                var protocol = port.Protocol == Protocol.Udp ? "udp" : "tcp";
+                var protocol = port.Protocol.ToText();
                 create.AddRange(["-p", $"{PublishHost}::{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}/{protocol}"]);
             }
         }
@@ -136,11 +136,6 @@ internal static partial class UnitGenerator
         return create;
     }
 
-    private static string Restart(RestartPolicy policy) => policy switch
-    {
-        RestartPolicy.No => "no",
-        RestartPolicy.OnFailure => "on-failure",
-        RestartPolicy.Always => "always",
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown restart policy"),
-    };
+    /// <summary>systemd's <c>Restart=</c> takes the service file's words (<see cref="RestartPolicyText"/>).</summary>
+    private static string Restart(RestartPolicy policy) => policy.ToText();
 }

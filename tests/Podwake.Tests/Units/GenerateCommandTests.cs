@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Podwake.Cli;
+using Podwake.Deploy;
+using Podwake.Host;
 using Podwake.Units;
 using Xunit;
 
@@ -16,10 +18,11 @@ public sealed class GenerateCommandTests : IDisposable
     {
         var (exitCode, output, error) = Run("generate", RepositoryPaths.Combine("examples/hello"));
 
-        // What deploy would install depends on the host (rootful on CNI: a network unit too); the hello golden files
-        // are those units without it.
-        var host = await GenerateCommand.HostOptionsAsync(system: false, CancellationToken.None);
+        // What deploy would install depends on the host (rootful on CNI: a network unit too), worked out by its planner;
+        // the hello golden files are those units without it, running /usr/local/bin/podwake.
         var (spec, _) = UnitGeneratorGoldenTests.Load("hello");
+        var planner = new DeployPlanner(new DeployOptions { PodwakePath = PodwakeBinary.Path }, await UnixUser.CurrentAsync());
+        var host = Assert.Single(await planner.GeneratorOptionsAsync([spec]));
         var expected = string.Join("\n", UnitGenerator.Generate(spec, host).Select(u => $"# {u.Name}\n{UnitGeneratorGoldenTests.Render(u)}"));
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Equal("", error);
@@ -30,7 +33,8 @@ public sealed class GenerateCommandTests : IDisposable
             Assert.Equal(
                 string.Join("\n", new[] { "podwake-hello.socket", "podwake-hello.service", "podwake-hello-container.service" }
                     .Select(name => $"# {name}\n{UnitGeneratorGoldenTests.StripAssertions(File.ReadAllText(Path.Join(golden, name)))}")),
-                output.Replace(RepositoryPaths.Root, "@REPO@", StringComparison.Ordinal));
+                output.Replace(RepositoryPaths.Root, "@REPO@", StringComparison.Ordinal)
+                    .Replace(PodwakeBinary.Path, UnitGeneratorOptions.DefaultPodwakePath, StringComparison.Ordinal));
         }
     }
 
