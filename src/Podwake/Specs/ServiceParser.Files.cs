@@ -203,7 +203,8 @@ internal sealed partial class ServiceParser
         return new VolumeSpec
         {
             Source = isPath ? Resolve(source) : source,
-            Target = target.Length > 1 ? target.TrimEnd('/') : target,
+            // "/srv/" is "/srv", and "//" is "/" (trimmed to nothing, the copy deploy writes would not load).
+            Target = target.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/",
             Options = options,
         };
     }
