@@ -20,7 +20,7 @@ internal static partial class ActivationLog
     public static partial void Dormant(ILogger logger, string service);
 
     [LoggerMessage(6, LogLevel.Warning, "{Service}: container exited on its own (status {ExitCode}); restart policy {Policy}: {Action}")]
-    public static partial void Exited(ILogger logger, string service, string exitCode, Specs.RestartPolicy policy, string action);
+    public static partial void Exited(ILogger logger, string service, string exitCode, string policy, string action);
 
     [LoggerMessage(7, LogLevel.Error, "{Service}: failed to stop the container: {Message}")]
     public static partial void StopFailed(ILogger logger, string service, string message);

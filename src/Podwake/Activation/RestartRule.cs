@@ -17,12 +17,7 @@ internal sealed class RestartRule(RestartPolicy policy)
     /// <summary>Exits in a row of runs that died soon after they got ready.</summary>
     public int CrashesInARow => _crashesInARow;
 
-    public string PolicyName => policy switch
-    {
-        RestartPolicy.No => "no",
-        RestartPolicy.OnFailure => "on-failure",
-        _ => "always",
-    };
+    public string PolicyName => policy.ToText();
 
     public bool RestartsAfter(int? exitCode) =>
         policy == RestartPolicy.Always || (policy == RestartPolicy.OnFailure && !IsCleanExit(exitCode));

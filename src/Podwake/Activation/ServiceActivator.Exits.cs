@@ -30,13 +30,13 @@ internal sealed partial class ServiceActivator
             {
                 _counters.Restarted();
                 var delay = _restart.DelayAfterExit(_time.GetElapsedTime(lost.ReadyAt));
-                ActivationLog.Exited(_logger, Name, code, _restart.Policy,
+                ActivationLog.Exited(_logger, Name, code, _restart.PolicyName,
                     delay == TimeSpan.Zero ? "restarting" : $"restarting in {FormatDelay(delay)} ({_restart.CrashesInARow} exits in a row)");
                 _wake = BeginWakeLocked(delay);
             }
             else
             {
-                ActivationLog.Exited(_logger, Name, code, _restart.Policy, "dormant until the next connection");
+                ActivationLog.Exited(_logger, Name, code, _restart.PolicyName, "dormant until the next connection");
                 _state = ServiceState.Stopping;
                 _stopping = StopRunAsync(lost.Workload);
             }

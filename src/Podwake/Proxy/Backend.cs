@@ -27,7 +27,7 @@ internal sealed class Backend(
     public IPEndPoint EndpointFor(int containerPort, Protocol protocol = Protocol.Tcp) =>
         protocol == Protocol.Udp && udpEndpoints is not null && udpEndpoints.TryGetValue(containerPort, out var udp) ? udp
         : Endpoints.TryGetValue(containerPort, out var endpoint) ? endpoint
-        : throw new InvalidOperationException($"Failed to find an address for container port {containerPort}/{protocol.ToString().ToLowerInvariant()}");
+        : throw new InvalidOperationException($"Failed to find an address for container port {containerPort}/{protocol.ToText()}");
 
     /// <summary>A TCP socket (<see cref="SocketType.Stream"/>, the default) or a UDP one (<see cref="SocketType.Dgram"/>).</summary>
     public Socket NewSocket(AddressFamily family, SocketType type = SocketType.Stream) =>

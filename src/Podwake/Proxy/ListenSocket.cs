@@ -70,7 +70,7 @@ internal static class ListenSocket
 
     private static string Explain(IPEndPoint endpoint, Protocol protocol, SocketException ex)
     {
-        var where = $"{Format(endpoint)}/{protocol.ToString().ToLowerInvariant()}";
+        var where = $"{Format(endpoint)}/{protocol.ToText()}";
         var ss = protocol == Protocol.Udp ? "ss -lunp" : "ss -ltnp";
         return ex.SocketErrorCode switch
         {

@@ -9,7 +9,7 @@ internal static partial class ProxyLog
     public static partial void Ended(ILogger logger, string service, EndPoint? client, long toBackend, long toClient);
 
     [LoggerMessage(102, LogLevel.Debug, "{Service}: connection from {Client} failed on the {Side} side: {Message}")]
-    public static partial void Failed(ILogger logger, string service, EndPoint? client, PumpSide side, string message);
+    public static partial void Failed(ILogger logger, string service, EndPoint? client, string side, string message);
 
     [LoggerMessage(103, LogLevel.Warning, "{Service}: failed to connect to the container at {Backend}: {Message}")]
     public static partial void ConnectFailed(ILogger logger, string service, EndPoint backend, string message);

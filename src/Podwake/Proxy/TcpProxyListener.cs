@@ -93,12 +93,12 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             }
             else
             {
-                ProxyLog.Failed(_logger, _activator.Name, remote, result.Failed, result.Error?.Message ?? "aborted");
+                ProxyLog.Failed(_logger, _activator.Name, remote, result.Failed.ToText(), result.Error?.Message ?? "aborted");
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            ProxyLog.Failed(_logger, _activator.Name, remote, PumpSide.Client, ex.Message);
+            ProxyLog.Failed(_logger, _activator.Name, remote, PumpSide.Client.ToText(), ex.Message);
         }
         finally
         {

@@ -38,7 +38,7 @@ public sealed class OutsideStopTests : IAsyncLifetime
         Assert.Equal(0, status.GetProperty("restarts").GetInt64());
         var running = await PodwakeCli.RunProgramAsync("podman", "container", "inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", svc.Container);
         Assert.Equal("false 143", running.Stdout.Trim());
-        Assert.Contains(VanishedContainerTests.LogLines(serve), l => l.Contains("container exited on its own (status 143); restart policy OnFailure: dormant until the next connection", StringComparison.Ordinal));
+        Assert.Contains(VanishedContainerTests.LogLines(serve), l => l.Contains("container exited on its own (status 143); restart policy on-failure: dormant until the next connection", StringComparison.Ordinal));
 
         Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
         Assert.Equal(2, (await serve.ServiceStatusAsync(svc.Name)).GetProperty("wakes").GetInt64());
