@@ -216,7 +216,7 @@ internal sealed class ServiceNameLock : IDisposable
     /// <summary>The holder's owner text; it is written just after the lock is taken, so wait for it briefly.</summary>
     private static string ReadOwner(RuntimePaths paths, string name)
     {
-        var deadline = DateTime.UtcNow + OwnerWait;
+        var started = TimeProvider.System.GetTimestamp();
         while (true)
         {
             if (TryReadOwner(OwnerFile(paths, name)) is { } text
@@ -225,7 +225,7 @@ internal sealed class ServiceNameLock : IDisposable
                 return text;
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (TimeProvider.System.GetElapsedTime(started) >= OwnerWait)
             {
                 return "held by another podwake process (its pid is unknown)";
             }

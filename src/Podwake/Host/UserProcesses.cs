@@ -44,19 +44,23 @@ internal static partial class UserProcesses
         return pids;
     }
 
+    /// <summary>How long a user's (or a user manager's) processes may take to die of SIGKILL before podwake gives up.</summary>
+    public static readonly TimeSpan KillLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>SIGKILLs every process of <paramref name="uid"/> until none is left (a dying process may fork).</summary>
     /// <exception cref="IOException">Some survive for 10 s.</exception>
-    public static async Task KillAllAsync(int uid, CancellationToken cancellationToken = default)
+    public static async Task KillAllAsync(int uid, CancellationToken cancellationToken = default, TimeProvider? time = null)
     {
         if (uid == 0)
         {
             throw new ArgumentOutOfRangeException(nameof(uid), "refusing to kill root's processes");
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        time ??= TimeProvider.System;
+        var started = time.GetTimestamp();
         while (Of(uid) is { Count: > 0 } pids)
         {
-            if (DateTime.UtcNow > deadline)
+            if (time.GetElapsedTime(started) > KillLimit)
             {
                 throw new IOException($"Failed to end the processes of UID {uid}: still running: {string.Join(' ', pids)}");
             }
@@ -66,7 +70,7 @@ internal static partial class UserProcesses
                 _ = Kill(pid, SigKill);
             }
 
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
         }
     }
 

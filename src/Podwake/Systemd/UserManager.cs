@@ -11,6 +11,8 @@ namespace Podwake.Systemd;
 /// </summary>
 internal sealed class UserManager
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     public const string SystemdPath = "/lib/systemd/systemd";
 
     private const string CgroupRoot = "/sys/fs/cgroup";
@@ -19,10 +21,12 @@ internal sealed class UserManager
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
     private readonly UnixUser _user;
+    private readonly TimeProvider _time;
 
-    public UserManager(UnixUser user)
+    public UserManager(UnixUser user, TimeProvider? time = null)
     {
         _user = user;
+        _time = time ?? TimeProvider.System;
     }
 
     public SystemdManager Manager => SystemdManager.OfUser(_user.Name, _user.Uid, _user.Home);
@@ -168,17 +172,17 @@ internal sealed class UserManager
 
     private async Task WaitUntilAsync(bool running, TimeSpan timeout, CancellationToken cancellationToken, string? log = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = _time.GetTimestamp();
         while (await IsRunningAsync(cancellationToken).ConfigureAwait(false) != running)
         {
-            if (DateTime.UtcNow > deadline)
+            if (_time.GetElapsedTime(started) > timeout)
             {
                 var detail = log is not null && HostFiles.ReadOrNull(log) is { } text ? $"; its output ({log}): {Tail(text)}" : "";
                 throw new EnvironmentException(
                     $"Failed to {(running ? "start" : "stop")} the systemd user manager of {_user.Name} within {timeout.TotalSeconds:0} s{detail}");
             }
 
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -199,14 +203,14 @@ internal sealed class UserManager
             .ToList();
     }
 
-    private static async Task EndCgroupAsync(string directory, CancellationToken cancellationToken)
+    private async Task EndCgroupAsync(string directory, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(directory))
         {
             return;
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var started = _time.GetTimestamp();
         while (true)
         {
             var pids = Directory.EnumerateFiles(directory, "cgroup.procs", SearchOption.AllDirectories)
@@ -219,7 +223,7 @@ internal sealed class UserManager
                 break;
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (_time.GetElapsedTime(started) > UserProcesses.KillLimit)
             {
                 throw new IOException($"Failed to end the processes left in {directory}: {string.Join(' ', pids)}");
             }
@@ -229,7 +233,7 @@ internal sealed class UserManager
                 _ = NativeMethods.Kill(pid, SigKill);
             }
 
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
 
         // Deepest first: a cgroup is removed with rmdir once it has no children.
