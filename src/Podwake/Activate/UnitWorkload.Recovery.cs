@@ -27,7 +27,7 @@ internal sealed partial class UnitWorkload
             await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
             if (!await RecreateIfGoneAsync(cancellationToken).ConfigureAwait(false))
             {
-                var state = await ContainerStateAsync(cancellationToken).ConfigureAwait(false);
+                var state = await _container.ReadStateAsync(cancellationToken).ConfigureAwait(false);
                 if (state is ("exited" or "stopped", var code) && code != 0)
                 {
                     throw new WorkloadExitedException(await ExplainExitAsync(code, cancellationToken).ConfigureAwait(false));
@@ -80,21 +80,10 @@ internal sealed partial class UnitWorkload
         _publishedPorts = null;
         if (_rootless)
         {
-            _publishedPorts = ReadPublishedPortsAsync();
+            _publishedPorts = _container.ReadPublishedPortsAsync();
         }
 
         ActivateLog.Recreated(_logger, _spec.Name, _spec.ContainerName);
         return true;
-    }
-
-    /// <summary>podman's Status and ExitCode of the container; null when podman cannot tell.</summary>
-    private async Task<(string Status, int ExitCode)?> ContainerStateAsync(CancellationToken cancellationToken)
-    {
-        var result = await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", _spec.ContainerName],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        var words = result.Stdout.Trim().Split(' ');
-        return result.Succeeded && words.Length == 2 && int.TryParse(words[1], System.Globalization.CultureInfo.InvariantCulture, out var code)
-            ? (words[0], code)
-            : null;
     }
 }

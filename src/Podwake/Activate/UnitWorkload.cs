@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Podwake.Activation;
@@ -34,6 +33,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private readonly string _podmanPath;
     private readonly string _unit;
     private readonly ContainerRunFiles _files;
+    private readonly ContainerCommands _container;
     private readonly ReadinessProbe _probe;
     private readonly string _swapLock;
     private Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>>? _publishedPorts;
@@ -53,7 +53,8 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         _podmanPath = podmanPath;
         _unit = UnitGenerator.ContainerUnitName(spec.Name);
         _files = ContainerRunFiles.For(spec.Name, systemctl.Manager.RuntimeDirectory);
-        _probe = new ReadinessProbe(spec.Ready, rootless, ExecAsync);
+        _container = new ContainerCommands(podmanPath, spec.ContainerName);
+        _probe = new ReadinessProbe(spec.Ready, rootless, _container.ExecAsync);
         _swapLock = ContainerRunFiles.SwapLockFile(spec.Name, systemctl.Manager.RuntimeDirectory);
     }
 
@@ -117,7 +118,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         // activator runs: deploy stops it first), so read them once, alongside the first start rather than after it.
         if (_rootless)
         {
-            _publishedPorts ??= ReadPublishedPortsAsync();
+            _publishedPorts ??= _container.ReadPublishedPortsAsync();
         }
 
         _startRequestedAt = _time.GetUtcNow();
@@ -196,7 +197,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
             return; // stopped by us
         }
 
-        run.Exit.TrySetResult(await ReadExitCodeAsync().ConfigureAwait(false));
+        run.Exit.TrySetResult(await _container.ReadExitCodeAsync().ConfigureAwait(false));
     }
 
     private async Task<int> ReadPidAsync(CancellationToken cancellationToken)
@@ -217,81 +218,11 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
             : throw new InvalidOperationException($"Failed to read the container's PID: {_files.ContainerPidFile} holds \"{text.Trim()}\"");
     }
 
-    /// <summary>The exit status podman recorded, or null when it cannot tell (the restart policy then treats it as a failure).</summary>
-    private async Task<int?> ReadExitCodeAsync()
-    {
-        try
-        {
-            var result = await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "{{.State.ExitCode}}", _spec.ContainerName]).ConfigureAwait(false);
-            if (!result.Succeeded || !int.TryParse(result.Stdout.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
-            {
-                return null;
-            }
-
-            // 143 stays 143 (the log shows what happened); RestartRule.IsCleanExit counts it clean, as the unit's SuccessExitStatus= does.
-            return code;
-        }
-        catch (Exception ex) when (ex is EnvironmentException or IOException)
-        {
-            return null;
-        }
-    }
-
     public async Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken)
     {
-        exitCode ??= await ReadExitCodeAsync().ConfigureAwait(false);
-        IReadOnlyList<string>? lines = null;
-        try
-        {
-            // Both streams in the order the container wrote them: podman logs writes them to its own two.
-            // Since this wake asked for the start: podman keeps every earlier run's output too.
-            var since = (_startRequestedAt ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            var result = await ExternalCommand.RunAsync("/bin/sh", ["-c", "exec \"$0\" logs --since \"$3\" --tail \"$1\" \"$2\" 2>&1", _podmanPath,
-                WorkloadExit.TailLines.ToString(CultureInfo.InvariantCulture), _spec.ContainerName, since], cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (result.Succeeded)
-            {
-                lines = PodmanClient.SplitLines(result.Stdout, WorkloadExit.TailLines);
-            }
-        }
-        catch (Exception ex) when (ex is EnvironmentException or IOException)
-        {
-        }
-
+        exitCode ??= await _container.ReadExitCodeAsync().ConfigureAwait(false);
+        var lines = await _container.TailLogsAsync(_startRequestedAt, cancellationToken).ConfigureAwait(false);
         return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
-    }
-
-    /// <summary>(container port, protocol) → the loopback port podman published it on, from <c>"8080/tcp"</c>-style keys.</summary>
-    private async Task<IReadOnlyDictionary<(int Port, Protocol Protocol), int>> ReadPublishedPortsAsync()
-    {
-        var result = (await ExternalCommand.RunAsync(_podmanPath, ["container", "inspect", "--format", "json", _spec.ContainerName]).ConfigureAwait(false))
-            .ThrowIfFailed($"read the published ports of {_spec.ContainerName}");
-        var inspect = JsonSerializer.Deserialize(result.Stdout, PodmanJsonContext.Default.IReadOnlyListContainerInspect);
-        var ports = new Dictionary<(int, Protocol), int>();
-        foreach (var (key, bindings) in inspect?.FirstOrDefault()?.NetworkSettings?.Ports ?? new Dictionary<string, IReadOnlyList<ContainerPortBinding>?>())
-        {
-            var parts = key.Split('/');
-            Protocol? protocol = parts.Length != 2 ? null : parts[1] switch { "tcp" => Protocol.Tcp, "udp" => Protocol.Udp, _ => null };
-            if (protocol is null || bindings is null || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var containerPort))
-            {
-                continue;
-            }
-
-            foreach (var binding in bindings)
-            {
-                if (int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort))
-                {
-                    ports[(containerPort, protocol.Value)] = hostPort;
-                }
-            }
-        }
-
-        return ports;
-    }
-
-    private async Task<int> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
-    {
-        var result = await ExternalCommand.RunAsync(_podmanPath, ["exec", _spec.ContainerName, .. command], cancellationToken: cancellationToken).ConfigureAwait(false);
-        return result.ExitCode;
     }
 
     private sealed record Run(long Generation, ProcessExitWatch Watch, NetworkNamespace? Netns) : IDisposable

@@ -23,8 +23,6 @@ internal sealed class OwnPodmanService : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
-    private const string SetprivPath = "/usr/bin/setpriv";
-    private const string SetsidPath = "/usr/bin/setsid";
 
     private readonly string _podman;
     private readonly PodmanClient _client;
@@ -33,7 +31,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly EventHandler _onProcessExit;
     private TaskCompletionSource _restartNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Child? _current;
+    private PodmanServiceProcess? _current;
     private Task _supervision = Task.CompletedTask;
     private int _disposed;
 
@@ -47,7 +45,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
         {
             if (Volatile.Read(ref _current) is { } child)
             {
-                Stop(child, TimeSpan.FromSeconds(2));
+                child.Stop(TimeSpan.FromSeconds(2), _log);
             }
 
             File.Delete(SocketPath);
@@ -118,7 +116,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
         await _supervision.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (Interlocked.Exchange(ref _current, null) is { } child)
         {
-            await Task.Run(() => Stop(child, StopGrace)).ConfigureAwait(false);
+            await Task.Run(() => child.Stop(StopGrace, _log)).ConfigureAwait(false);
             child.Dispose();
         }
 
@@ -176,7 +174,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
                 if (Volatile.Read(ref _current) is { } hung && !hung.Process.HasExited)
                 {
                     _warn?.Invoke(e.Message.Split('\n')[0]);
-                    await Task.Run(() => Stop(hung, StopGrace)).ConfigureAwait(false);
+                    await Task.Run(() => hung.Stop(StopGrace, _log)).ConfigureAwait(false);
                 }
             }
         }
@@ -186,10 +184,10 @@ internal sealed class OwnPodmanService : IAsyncDisposable
     {
         File.Delete(SocketPath);
         var tail = new OutputTail();
-        Child child;
+        PodmanServiceProcess child;
         try
         {
-            child = await Child.StartAsync(CreateStartInfo(), tail).ConfigureAwait(false);
+            child = await PodmanServiceProcess.StartAsync(_podman, SocketPath, tail).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
@@ -201,34 +199,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
         await WaitUntilAnsweringAsync(child, tail, cancellationToken).ConfigureAwait(false);
     }
 
-    private ProcessStartInfo CreateStartInfo()
-    {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var command = new List<string>();
-        if (File.Exists(SetprivPath))
-        {
-            command.AddRange([SetprivPath, "--pdeathsig", "KILL", "--"]);
-        }
-
-        // setsid(1) calls setsid(2) and execs: our child is no process group leader, so it does not fork.
-        if (File.Exists(SetsidPath))
-        {
-            command.Add(SetsidPath);
-        }
-
-        command.AddRange([_podman, "system", "service", "--time=0", $"unix://{SocketPath}"]);
-        start.FileName = command[0];
-        command.Skip(1).ToList().ForEach(start.ArgumentList.Add);
-        return start;
-    }
-
-    private async Task WaitUntilAnsweringAsync(Child child, OutputTail tail, CancellationToken cancellationToken)
+    private async Task WaitUntilAnsweringAsync(PodmanServiceProcess child, OutputTail tail, CancellationToken cancellationToken)
     {
         // podman 4.3 needs ~150–400 ms to listen; poll fast so the first wake is not delayed.
         var deadline = Stopwatch.StartNew();
@@ -264,87 +235,6 @@ internal sealed class OwnPodmanService : IAsyncDisposable
             }
 
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void Stop(Child child, TimeSpan grace)
-    {
-        var process = child.Process;
-        try
-        {
-            if (!process.HasExited)
-            {
-                NativeMethods.Kill(process.Id, NativeMethods.SigTerm);
-                if (!process.WaitForExit(grace))
-                {
-                    _log?.Invoke($"podman system service (pid {process.Id}) ignored SIGTERM for {grace.TotalSeconds:0} s; killing it");
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(grace);
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // already reaped
-        }
-    }
-
-    /// <summary>One run of the service and the thread that forked it (which must live as long as it: PDEATHSIG).</summary>
-    private sealed class Child(Process process, ManualResetEventSlim releaseParentThread) : IDisposable
-    {
-        private int _disposed;
-
-        public Process Process { get; } = process;
-
-        public int Pid { get; } = process.Id;
-
-        public long StartedAt { get; } = Stopwatch.GetTimestamp();
-
-        public static Task<Child> StartAsync(ProcessStartInfo start, OutputTail tail)
-        {
-            var started = new TaskCompletionSource<Child>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var release = new ManualResetEventSlim();
-            var thread = new Thread(() =>
-            {
-                var process = new Process { StartInfo = start };
-                process.OutputDataReceived += (_, e) => tail.Add(e.Data);
-                process.ErrorDataReceived += (_, e) => tail.Add(e.Data);
-                try
-                {
-                    process.Start();
-                    // The service must not read our stdin (a terminal, or systemd's socket).
-                    process.StandardInput.Close();
-                    process.BeginOutputReadLine();
-                    process.BeginErrorReadLine();
-                }
-                catch (Exception e)
-                {
-                    process.Dispose();
-                    release.Dispose();
-                    started.SetException(e);
-                    return;
-                }
-
-                started.SetResult(new Child(process, release));
-                release.Wait();
-                release.Dispose();
-            })
-            {
-                IsBackground = true,
-                Name = "podman service parent",
-            };
-            thread.Start();
-            return started.Task;
-        }
-
-        /// <summary>Lets the parent thread end: only once the service is gone, or PDEATHSIG kills it.</summary>
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                releaseParentThread.Set();
-                Process.Dispose();
-            }
         }
     }
 }

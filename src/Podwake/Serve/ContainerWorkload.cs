@@ -27,7 +27,7 @@ namespace Podwake.Serve;
 /// exits while starting is reported with its exit code and last lines of output (<see cref="WorkloadExit"/>), never as
 /// a missing <c>/proc/PID/ns/net</c>.
 /// </remarks>
-internal sealed class ContainerWorkload : IWorkload
+internal sealed partial class ContainerWorkload : IWorkload
 {
     private readonly ServiceSpec _spec;
     private readonly PodmanClient _podman;
@@ -35,7 +35,7 @@ internal sealed class ContainerWorkload : IWorkload
     private readonly ReadinessProbe _probe;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Dictionary<int, int> _publishedPorts = [];
+    private IReadOnlyDictionary<int, int> _publishedPorts = new Dictionary<int, int>();
     private string? _id;
     private Run? _current;
     private NetworkNamespace? _netns;
@@ -64,34 +64,9 @@ internal sealed class ContainerWorkload : IWorkload
             Directory.CreateDirectory(volume.Source);
         }
 
-        var portMappings = new List<ContainerPortMapping>();
-        if (_rootless)
-        {
-            // One host port per container port, free for both protocols: a port number used for tcp
-            // and udp (DNS) is published as "tcp,udp" and reached at one address either way.
-            foreach (var group in _spec.Ports.GroupBy(p => p.ContainerPort))
-            {
-                var hostPort = FreeLoopbackPort();
-                _publishedPorts[group.Key] = hostPort;
-                var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToString().ToLowerInvariant()));
-                portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = group.Key, Protocol = protocols });
-            }
-        }
-
-        var create = new ContainerCreateSpec
-        {
-            Name = _spec.ContainerName,
-            Image = _spec.Image ?? throw new InvalidOperationException("a pod service has no single container"),
-            Command = _spec.Command,
-            Env = _spec.Env,
-            Labels = new Dictionary<string, string> { [ContainerLabels.Service] = _spec.Name, [ContainerLabels.Manager] = "serve" },
-            Mounts = [.. _spec.Volumes.Where(v => v.IsBindMount).Select(v => new ContainerMount { Source = v.Source, Destination = v.Target, Options = v.Options })],
-            Volumes = [.. _spec.Volumes.Where(v => !v.IsBindMount).Select(v => new ContainerNamedVolume { Name = v.Source, Destination = v.Target, Options = v.Options })],
-            PortMappings = portMappings,
-            Init = true,
-            StopTimeout = ContainerDefaults.StopTimeoutSeconds,
-        };
-        _id = await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        var container = ServeContainer.For(_spec, _rootless);
+        _publishedPorts = container.PublishedPorts;
+        _id = await _podman.CreateContainerAsync(container.Create, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)
@@ -182,51 +157,6 @@ internal sealed class ContainerWorkload : IWorkload
         ServeLog.Recreated(_logger, _spec.Name, _spec.ContainerName);
     }
 
-    /// <summary>
-    /// The exit code of a run whose process is gone, once podman has noticed (its state lags the process by a few
-    /// milliseconds); null when it still calls the container running after a second.
-    /// </summary>
-    private async Task<int?> ExitCodeOnceStoppedAsync(string id, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var state = (await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).State;
-            if (!state.Running)
-            {
-                return state.ExitCode;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return null;
-    }
-
-    public async Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken)
-    {
-        if (_id is not { } id)
-        {
-            return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, null);
-        }
-
-        IReadOnlyList<string>? lines;
-        try
-        {
-            var state = (await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).State;
-            exitCode ??= state.Running ? null : state.ExitCode;
-
-            // This run's lines only (podman keeps every earlier run's too): those logged since podwake asked for the
-            // start. Not State.StartedAt: a process that fails at once prints before podman records that.
-            lines = await _podman.TailLogsAsync(id, WorkloadExit.TailLines, _startRequestedAt, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException or HttpRequestException or IOException)
-        {
-            lines = null;
-        }
-
-        return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
-    }
-
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>
         _probe.ProbeAsync(run.Backend, Volatile.Read(ref _current)?.Pid ?? 0, cancellationToken);
 
@@ -277,49 +207,6 @@ internal sealed class ContainerWorkload : IWorkload
     }
 
     /// <summary>
-    /// Called for each podman container event. podman writes "died" from its cleanup process, which
-    /// may run after podwake already restarted the container (a failed connect found it dead
-    /// first), so an event is checked against the container itself: while the current run's
-    /// process still runs, the event is about an earlier run and is dropped.
-    /// </summary>
-    public void OnEvent(PodmanEvent podmanEvent)
-    {
-        if (podmanEvent.Id != _id || podmanEvent.Action != "died")
-        {
-            return;
-        }
-
-        if (Volatile.Read(ref _current) is not { } run)
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var state = (await _podman.InspectContainerAsync(podmanEvent.Id, CancellationToken.None).ConfigureAwait(false)).State;
-                if (state.Running && state.Pid == run.Pid)
-                {
-                    return;
-                }
-            }
-            catch (PodmanException)
-            {
-                // Gone or unreadable: certainly not running.
-            }
-            catch (Exception ex)
-            {
-                // podman's API did not answer (restarting, overloaded): the event is taken at its word rather than
-                // dropped, which would leave the service "ready" with nothing behind it.
-                ServeLog.DiedUnchecked(_logger, _spec.Name, _spec.ContainerName, ex.Message);
-            }
-
-            run.Exit.TrySetResult(podmanEvent.ContainerExitCode);
-        });
-    }
-
-    /// <summary>
     /// A run that ended on its own is cleaned up by podman afterwards (conmon's exit command runs
     /// <c>podman container cleanup</c>: state "stopped" until then, "exited" after). Starting the
     /// container before that finishes lets the late cleanup tear down the new run's network; seen
@@ -331,27 +218,6 @@ internal sealed class ContainerWorkload : IWorkload
         if (state is "stopped" or "stopping")
         {
             await _podman.WaitAsync(id, ContainerWaitCondition.Exited, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>A loopback port that neither a TCP nor a UDP socket holds now.</summary>
-    private static int FreeLoopbackPort()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            try
-            {
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException) when (attempt < 20)
-            {
-                // Taken for UDP only: try another.
-            }
         }
     }
 

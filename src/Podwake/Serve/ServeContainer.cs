@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using Podwake.Podman;
+using Podwake.Specs;
+
+namespace Podwake.Serve;
+
+/// <summary>
+/// What <c>podwake serve</c> creates for a service: the container's create request (<c>podwake-NAME</c>, labelled as
+/// serve's, <c>--init</c>, its mounts and volumes) and, rootless, the loopback port each container port is published on.
+/// </summary>
+/// <param name="Create">The request of <c>containers/create</c>.</param>
+/// <param name="PublishedPorts">Container port → the host's loopback port it is published on; empty when rootful.</param>
+internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDictionary<int, int> PublishedPorts)
+{
+    /// <summary>Chooses the published ports (rootless: free loopback ports, new ones each time) and the create request.</summary>
+    public static ServeContainer For(ServiceSpec spec, bool rootless)
+    {
+        var publishedPorts = new Dictionary<int, int>();
+        var portMappings = new List<ContainerPortMapping>();
+        if (rootless)
+        {
+            // One host port per container port, free for both protocols: a port number used for tcp
+            // and udp (DNS) is published as "tcp,udp" and reached at one address either way.
+            foreach (var group in spec.Ports.GroupBy(p => p.ContainerPort))
+            {
+                var hostPort = FreeLoopbackPort();
+                publishedPorts[group.Key] = hostPort;
+                var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToString().ToLowerInvariant()));
+                portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = group.Key, Protocol = protocols });
+            }
+        }
+
+        var create = new ContainerCreateSpec
+        {
+            Name = spec.ContainerName,
+            Image = spec.Image ?? throw new InvalidOperationException("a pod service has no single container"),
+            Command = spec.Command,
+            Env = spec.Env,
+            Labels = new Dictionary<string, string> { [ContainerLabels.Service] = spec.Name, [ContainerLabels.Manager] = "serve" },
+            Mounts = [.. spec.Volumes.Where(v => v.IsBindMount).Select(v => new ContainerMount { Source = v.Source, Destination = v.Target, Options = v.Options })],
+            Volumes = [.. spec.Volumes.Where(v => !v.IsBindMount).Select(v => new ContainerNamedVolume { Name = v.Source, Destination = v.Target, Options = v.Options })],
+            PortMappings = portMappings,
+            Init = true,
+            StopTimeout = ContainerDefaults.StopTimeoutSeconds,
+        };
+        return new ServeContainer(create, publishedPorts);
+    }
+
+    /// <summary>A loopback port that neither a TCP nor a UDP socket holds now.</summary>
+    private static int FreeLoopbackPort()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+                // Taken for UDP only: try another.
+            }
+        }
+    }
+}
