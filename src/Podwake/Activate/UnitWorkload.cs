@@ -54,7 +54,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         _unit = UnitGenerator.ContainerUnitName(spec.Name);
         _files = ContainerRunFiles.For(spec.Name, systemctl.Manager.RuntimeDirectory);
         _container = new ContainerCommands(podmanPath, spec.ContainerName);
-        _probe = new ReadinessProbe(spec.Ready, rootless, _container.ExecAsync);
+        _probe = new ReadinessProbe(spec.Ready, rootless, _container.ExecAsync, time);
         _swapLock = ContainerRunFiles.SwapLockFile(spec.Name, systemctl.Manager.RuntimeDirectory);
     }
 
@@ -112,7 +112,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private async Task<(int Pid, ProcessExitWatch Watch)> StartUnitAsync(CancellationToken cancellationToken)
     {
         // A redeploy may be swapping the container right now: wake the new one, not the old one or none.
-        await ContainerSwapLock.WaitUntilNoSwapAsync(_swapLock, cancellationToken).ConfigureAwait(false);
+        await ContainerSwapLock.WaitUntilNoSwapAsync(_swapLock, cancellationToken, _time).ConfigureAwait(false);
 
         // Rootless: the published ports are fixed when deploy creates the container (and no swap happens while this
         // activator runs: deploy stops it first), so read them once, alongside the first start rather than after it.

@@ -11,11 +11,11 @@ namespace Podwake.Activation;
 /// </summary>
 internal static class HttpProbe
 {
-    public static async Task<bool> IsHealthyAsync(Socket socket, IPEndPoint endpoint, string path, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<bool> IsHealthyAsync(Socket socket, IPEndPoint endpoint, string path, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var owned = socket;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             await socket.ConnectAsync(endpoint, limit.Token).ConfigureAwait(false);

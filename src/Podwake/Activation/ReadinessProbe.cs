@@ -19,11 +19,14 @@ internal sealed class ReadinessProbe
     private readonly ReadySpec _ready;
     private readonly bool _rootless;
     private readonly Func<IReadOnlyList<string>, CancellationToken, Task<int>> _exec;
+    private readonly TimeProvider _time;
 
     /// <param name="exec">Runs a command inside the container and returns its exit status (<c>ready.exec</c>).</param>
-    public ReadinessProbe(ReadySpec ready, bool rootless, Func<IReadOnlyList<string>, CancellationToken, Task<int>> exec)
+    /// <param name="time">The clock of the connect and HTTP timeouts.</param>
+    public ReadinessProbe(ReadySpec ready, bool rootless, Func<IReadOnlyList<string>, CancellationToken, Task<int>> exec, TimeProvider time)
     {
         _ready = ready;
+        _time = time;
         _rootless = rootless;
         _exec = exec;
     }
@@ -42,7 +45,7 @@ internal sealed class ReadinessProbe
                 return ContainerSocketTable.IsUdpBound(pid, _ready.Port);
             case ReadyKind.Http:
                 var endpoint = backend.EndpointFor(_ready.Port);
-                return await HttpProbe.IsHealthyAsync(backend.NewSocket(endpoint.AddressFamily), endpoint, _ready.HttpPath ?? "/", ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                return await HttpProbe.IsHealthyAsync(backend.NewSocket(endpoint.AddressFamily), endpoint, _ready.HttpPath ?? "/", ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
             case ReadyKind.Exec:
                 return await _exec(_ready.Exec!, cancellationToken).ConfigureAwait(false) == 0;
             default:
@@ -50,11 +53,11 @@ internal sealed class ReadinessProbe
         }
     }
 
-    private static async Task<bool> CanConnectAsync(Backend backend, IPEndPoint endpoint, CancellationToken cancellationToken)
+    private async Task<bool> CanConnectAsync(Backend backend, IPEndPoint endpoint, CancellationToken cancellationToken)
     {
         using var socket = backend.NewSocket(endpoint.AddressFamily);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
+        using var limit = new CancellationTokenSource(ConnectTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);

@@ -20,7 +20,7 @@ internal sealed class ContainerSwapLock : IDisposable
     /// in the owner's runtime directory, which the owner may fill with links: it is opened without following one and
     /// chowned through its descriptor (a link there to /etc/shadow once made root give that file to the user).
     /// </summary>
-    public static async Task<ContainerSwapLock> AcquireForSwapAsync(string path, UnixUser? owner, CancellationToken cancellationToken)
+    public static async Task<ContainerSwapLock> AcquireForSwapAsync(string path, UnixUser? owner, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var file = HostFiles.OpenLockFile(path, owner);
         try
@@ -33,7 +33,7 @@ internal sealed class ContainerSwapLock : IDisposable
                 }
 
                 // An activator is looking right now: it lets go at once.
-                await Task.Delay(Retry, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Retry, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
 
             return new ContainerSwapLock(file);
@@ -46,7 +46,7 @@ internal sealed class ContainerSwapLock : IDisposable
     }
 
     /// <summary>Returns once no swap holds the lock (at once when there is no lock file: nothing was ever swapped).</summary>
-    public static async Task WaitUntilNoSwapAsync(string path, CancellationToken cancellationToken)
+    public static async Task WaitUntilNoSwapAsync(string path, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         while (true)
         {
@@ -61,7 +61,7 @@ internal sealed class ContainerSwapLock : IDisposable
             }
             catch (IOException)
             {
-                await Task.Delay(Retry, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Retry, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 
 namespace Podwake.Podman;
 
@@ -85,8 +84,8 @@ internal sealed class OwnPodmanService : IAsyncDisposable
     /// </summary>
     public async Task<bool> EnsureAnsweringAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout && !_stop.IsCancellationRequested)
+        var started = _client.Time.GetTimestamp();
+        while (_client.Time.GetElapsedTime(started) < timeout && !_stop.IsCancellationRequested)
         {
             try
             {
@@ -98,7 +97,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
                 Volatile.Read(ref _restartNow).TrySetResult();
             }
 
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _client.Time, cancellationToken).ConfigureAwait(false);
         }
 
         return false;
@@ -143,17 +142,17 @@ internal sealed class OwnPodmanService : IAsyncDisposable
                     return;
                 }
 
-                lived = Stopwatch.GetElapsedTime(child.StartedAt);
+                lived = _client.Time.GetElapsedTime(child.StartedAt);
                 what = $"podman system service (pid {child.Pid}) on {SocketPath} exited with code {child.Process.ExitCode}";
                 Volatile.Write(ref _current, null);
                 child.Dispose();
             }
 
-            var diedAt = Stopwatch.GetTimestamp();
+            var diedAt = _client.Time.GetTimestamp();
             var delay = backoff.Next(lived);
             _warn?.Invoke($"{what} (failure {backoff.FailuresInARow} in a row); restarting it in {delay.TotalSeconds:0.0#} s");
             var restartNow = Volatile.Read(ref _restartNow);
-            await Task.WhenAny(Task.Delay(delay, _stop.Token), restartNow.Task).ConfigureAwait(false);
+            await Task.WhenAny(Task.Delay(delay, _client.Time, _stop.Token), restartNow.Task).ConfigureAwait(false);
             if (restartNow.Task.IsCompleted)
             {
                 Volatile.Write(ref _restartNow, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -162,7 +161,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
             try
             {
                 await StartChildAsync(_stop.Token).ConfigureAwait(false);
-                _warn?.Invoke($"podman system service restarted (pid {ProcessId}) on {SocketPath}, {Stopwatch.GetElapsedTime(diedAt).TotalMilliseconds:0} ms after it died");
+                _warn?.Invoke($"podman system service restarted (pid {ProcessId}) on {SocketPath}, {_client.Time.GetElapsedTime(diedAt).TotalMilliseconds:0} ms after it died");
             }
             catch (OperationCanceledException)
             {
@@ -187,7 +186,7 @@ internal sealed class OwnPodmanService : IAsyncDisposable
         PodmanServiceProcess child;
         try
         {
-            child = await PodmanServiceProcess.StartAsync(_podman, SocketPath, tail).ConfigureAwait(false);
+            child = await PodmanServiceProcess.StartAsync(_podman, SocketPath, tail, _client.Time).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
@@ -202,10 +201,11 @@ internal sealed class OwnPodmanService : IAsyncDisposable
     private async Task WaitUntilAnsweringAsync(PodmanServiceProcess child, OutputTail tail, CancellationToken cancellationToken)
     {
         // podman 4.3 needs ~150–400 ms to listen; poll fast so the first wake is not delayed.
-        var deadline = Stopwatch.StartNew();
+        var started = _client.Time.GetTimestamp();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var elapsed = _client.Time.GetElapsedTime(started);
             if (child.Process.HasExited)
             {
                 await child.Process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -221,20 +221,20 @@ internal sealed class OwnPodmanService : IAsyncDisposable
                     await _client.PingAsync(cancellationToken, ProbeTimeout).ConfigureAwait(false);
                     return;
                 }
-                catch (PodmanUnavailableException) when (deadline.Elapsed < StartTimeout)
+                catch (PodmanUnavailableException) when (elapsed < StartTimeout)
                 {
                     // listening socket not accepting yet
                 }
             }
 
-            if (deadline.Elapsed >= StartTimeout)
+            if (elapsed >= StartTimeout)
             {
                 throw new PodmanUnavailableException(
                     $"Failed to start 'podman system service' on {SocketPath}: no answer within {StartTimeout.TotalSeconds:0} s. " +
                     $"Its output:{Environment.NewLine}{tail}");
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _client.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

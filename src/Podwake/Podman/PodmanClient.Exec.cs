@@ -47,7 +47,7 @@ internal sealed partial class PodmanClient
                 return inspect.ExitCode;
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), Time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -26,21 +26,25 @@ internal sealed partial class PodmanClient : IDisposable
 
     private readonly HttpClient _http;
 
-    public PodmanClient(string socketPath, TimeSpan? requestTimeout = null)
-        : this(CreateHandler(socketPath), socketPath, requestTimeout)
+    public PodmanClient(string socketPath, TimeSpan? requestTimeout = null, TimeProvider? time = null)
+        : this(CreateHandler(socketPath), socketPath, requestTimeout, time)
     {
     }
 
     /// <summary>The seam for tests: any handler in place of the unix-socket transport.</summary>
-    internal PodmanClient(HttpMessageHandler handler, string socketPath, TimeSpan? requestTimeout = null)
+    internal PodmanClient(HttpMessageHandler handler, string socketPath, TimeSpan? requestTimeout = null, TimeProvider? time = null)
     {
         SocketPath = socketPath;
+        Time = time ?? TimeProvider.System;
         RequestTimeout = requestTimeout ?? DefaultRequestTimeout;
         // Timeouts are per call (linked tokens): the event stream and exec/wait must be able to run forever.
         _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public string SocketPath { get; }
+
+    /// <summary>The clock of its request timeouts and polls, and of the API service that answers on its socket.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>Bound on one ordinary request (not on streams, waits and execs, which the caller's token bounds).</summary>
     public TimeSpan RequestTimeout { get; }
@@ -122,11 +126,10 @@ internal sealed partial class PodmanClient : IDisposable
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var limit = timeout ?? RequestTimeout;
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (limit != Timeout.InfiniteTimeSpan)
-        {
-            timeoutSource.CancelAfter(limit);
-        }
+        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit, Time);
+        using var timeoutSource = deadline is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         using var request = new HttpRequestMessage(method, path) { Content = content };
         try

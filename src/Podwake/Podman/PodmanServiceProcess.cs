@@ -15,9 +15,10 @@ internal sealed class PodmanServiceProcess : IDisposable
     private readonly ManualResetEventSlim _releaseParentThread;
     private int _disposed;
 
-    private PodmanServiceProcess(Process process, ManualResetEventSlim releaseParentThread)
+    private PodmanServiceProcess(Process process, ManualResetEventSlim releaseParentThread, long startedAt)
     {
         Process = process;
+        StartedAt = startedAt;
         Pid = process.Id;
         _releaseParentThread = releaseParentThread;
     }
@@ -26,13 +27,14 @@ internal sealed class PodmanServiceProcess : IDisposable
 
     public int Pid { get; }
 
-    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+    /// <summary>When it started, a timestamp of the <see cref="TimeProvider"/> given to <see cref="StartAsync"/>.</summary>
+    public long StartedAt { get; }
 
     /// <summary>
     /// Starts <c>PODMAN system service --time=0 unix://SOCKET</c> on a thread of its own (PDEATHSIG follows the parent
     /// <em>thread</em>), its output kept in <paramref name="tail"/>; a missing binary fails with a Win32Exception.
     /// </summary>
-    public static Task<PodmanServiceProcess> StartAsync(string podman, string socketPath, OutputTail tail)
+    public static Task<PodmanServiceProcess> StartAsync(string podman, string socketPath, OutputTail tail, TimeProvider time)
     {
         var start = CreateStartInfo(podman, socketPath);
         var started = new TaskCompletionSource<PodmanServiceProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +60,7 @@ internal sealed class PodmanServiceProcess : IDisposable
                 return;
             }
 
-            started.SetResult(new PodmanServiceProcess(process, release));
+            started.SetResult(new PodmanServiceProcess(process, release, time.GetTimestamp()));
             release.Wait();
             release.Dispose();
         })

@@ -49,7 +49,7 @@ internal sealed partial class ContainerWorkload : IWorkload
         _logger = logger ?? NullLogger.Instance;
         _podman = podman;
         _rootless = rootless;
-        _probe = new ReadinessProbe(spec.Ready, rootless, (command, ct) => _podman.ExecAsync(_id!, command, ct));
+        _probe = new ReadinessProbe(spec.Ready, rootless, (command, ct) => _podman.ExecAsync(_id!, command, ct), time);
     }
 
     public string? ContainerId => _id;
