@@ -50,7 +50,7 @@ internal sealed class ContainerCommands(string podmanPath, string containerName)
         try
         {
             // Both streams in the order the container wrote them: podman logs writes them to its own two.
-            // Since this wake asked for the start: podman keeps every earlier run's output too.
+            // Only since the given time: podman keeps every earlier run's output too.
             var sinceText = (since ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
             var result = await ExternalCommand.RunAsync("/bin/sh", ["-c", "exec \"$0\" logs --since \"$3\" --tail \"$1\" \"$2\" 2>&1", podmanPath,
                 WorkloadExit.TailLines.ToString(CultureInfo.InvariantCulture), containerName, sinceText], cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal sealed class ContainerCommands(string podmanPath, string containerName)
         foreach (var (key, bindings) in inspect?.FirstOrDefault()?.NetworkSettings?.Ports ?? new Dictionary<string, IReadOnlyList<ContainerPortBinding>?>())
         {
             var parts = key.Split('/');
-            Protocol? protocol = parts.Length != 2 ? null : parts[1] switch { "tcp" => Protocol.Tcp, "udp" => Protocol.Udp, _ => null };
+            Protocol? protocol = parts.Length == 2 && ProtocolText.TryParse(parts[1], out var parsed) ? parsed : null;
             if (protocol is null || bindings is null || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var containerPort))
             {
                 continue;

@@ -41,12 +41,20 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private readonly ILogger _logger;
     private Run? _current;
     private int _lastPid;
-    private DateTimeOffset? _startRequestedAt;
+    /// <summary>
+    /// Where the output of the runs a failed start explains begins (UTC ticks): when this activator started, then when
+    /// its last run was stopped or its last failure explained. Not when podwake asked for the start: systemd starts the
+    /// container by itself too (the activator unit's Wants=, Restart=on-failure 100 ms after a failure), and such a run
+    /// printed before podwake asked; its lines were cut off ("it printed nothing", one run in four of a deploy whose
+    /// container exits with 3 at start).
+    /// </summary>
+    private long _outputSince;
 
     public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, TimeProvider time, string podmanPath = PodmanBinary.Installed, ILogger? logger = null)
     {
         _spec = spec;
         _time = time;
+        _outputSince = time.GetUtcNow().UtcTicks;
         _logger = logger ?? NullLogger.Instance;
         _systemctl = systemctl;
         _rootless = rootless;
@@ -75,7 +83,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
                     var map = port.Protocol == Protocol.Udp ? udpEndpoints : endpoints;
                     map[port.ContainerPort] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue((port.ContainerPort, port.Protocol), out var hostPort)
                         ? hostPort
-                        : throw new InvalidOperationException($"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToString().ToLowerInvariant()} in {_spec.ContainerName}: redeploy the service (podwake deploy)"));
+                        : throw new InvalidOperationException($"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToText()} in {_spec.ContainerName}: redeploy the service (podwake deploy)"));
                 }
             }
             else
@@ -121,7 +129,6 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
             _publishedPorts ??= _container.ReadPublishedPortsAsync();
         }
 
-        _startRequestedAt = _time.GetUtcNow();
         var pause = TimeSpan.FromMilliseconds(10);
         while (true)
         {
@@ -184,6 +191,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     {
         // Forget the run first: its exit is ours, not news.
         Interlocked.Exchange(ref _current, null)?.Dispose();
+        Volatile.Write(ref _outputSince, _time.GetUtcNow().UtcTicks);
         await _systemctl.StopAsync(_unit, cancellationToken).ConfigureAwait(false);
     }
 
@@ -221,7 +229,11 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     public async Task<WorkloadExit> ExplainExitAsync(int? exitCode, CancellationToken cancellationToken)
     {
         exitCode ??= await _container.ReadExitCodeAsync().ConfigureAwait(false);
-        var lines = await _container.TailLogsAsync(_startRequestedAt, cancellationToken).ConfigureAwait(false);
+        var since = new DateTimeOffset(Volatile.Read(ref _outputSince), TimeSpan.Zero);
+        var lines = await _container.TailLogsAsync(since, cancellationToken).ConfigureAwait(false);
+
+        // What is printed from now on belongs to the next run.
+        Volatile.Write(ref _outputSince, _time.GetUtcNow().UtcTicks);
         return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
     }
 

@@ -89,7 +89,7 @@ internal sealed partial class PodmanClient
     /// <summary>POST containers/{id}/wait?condition=C: blocks until the container reaches it; returns its exit code.</summary>
     public async Task<int> WaitAsync(string id, ContainerWaitCondition condition, CancellationToken cancellationToken)
     {
-        var name = condition.ToString().ToLowerInvariant();
+        var name = condition.ToText();
         var operation = $"wait for container {id} to be {name}";
         using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/wait?condition={name}", null, operation,
             cancellationToken, Timeout.InfiniteTimeSpan).ConfigureAwait(false);

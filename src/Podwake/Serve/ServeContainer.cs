@@ -26,7 +26,7 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
             {
                 var hostPort = FreeLoopbackPort();
                 publishedPorts[group.Key] = hostPort;
-                var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToString().ToLowerInvariant()));
+                var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToText()));
                 portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = group.Key, Protocol = protocols });
             }
         }
