@@ -70,6 +70,16 @@ public sealed partial class LayeringTests
     }
 
     [Fact]
+    public void NoGlobalUsingOfAFolderInTheProjectFiles()
+    {
+        // A <Using Include="Podwake.X"/> would make every file use X without a line the check above can read.
+        foreach (var file in new[] { "src/Podwake/Podwake.csproj", "Directory.Build.props" })
+        {
+            Assert.DoesNotContain("<Using Include=\"Podwake", File.ReadAllText(RepositoryPaths.Combine(file)), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void TheCheckSeesUsingsAndQualifiedNames()
     {
         const string text = """

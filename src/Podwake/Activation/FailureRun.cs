@@ -30,16 +30,19 @@ internal sealed class FailureRun
     /// <summary>True while a failed service closes new connections at once instead of waking again.</summary>
     public bool IsBackingOff => _retryAt is { } retryAt && _time.GetUtcNow() < retryAt;
 
-    /// <summary>Counts one more failure and logs it; <paramref name="next"/> says what happens now.</summary>
-    public void Record(string reason, Func<int, string> next)
+    /// <summary>Counts one more failure (then <see cref="BackOff"/> if the service gives up, then <see cref="Log"/>).</summary>
+    public void Count()
     {
         if (InARow++ == 0)
         {
             _startedAt = _time.GetTimestamp();
             _log.Reset();
         }
+    }
 
-        var what = next(InARow);
+    /// <summary>Logs the failure just counted; <paramref name="what"/> says what happens now.</summary>
+    public void Log(string reason, string what)
+    {
         if (InARow == 1)
         {
             _log.TryLog(out _);

@@ -6,7 +6,8 @@ namespace Podwake.Activation;
 /// The restart policy applied to the end of a run: <c>always</c> restarts any exit, <c>on-failure</c> one that is not
 /// clean (unknown included), <c>no</c> none. A run that keeps dying soon after it got ready would restart in a tight
 /// loop: the first restart is at once, the next ones of a crash run back off (<see cref="RestartBackoff"/>), and a run
-/// that lived past the cap starts over. Not thread-safe: the activator calls it under its lock.
+/// that lived past the cap starts over. <see cref="DelayAfterExit"/> counts crashes and is called under the activator's
+/// lock only; the rest reads the immutable policy (a <see cref="WakeAttempt"/> asks it outside the lock).
 /// </summary>
 internal sealed class RestartRule(RestartPolicy policy)
 {

@@ -67,16 +67,17 @@ internal sealed partial class ServiceActivator
             lock (_lock)
             {
                 _counters.WakeFailed(outcome.Reason);
+                _failures.Count();
                 retry = !_disposed && outcome.Retryable && attempt < _options.MaxRestartFailures;
                 if (retry)
                 {
                     delay = RestartBackoff.After(attempt);
-                    var next = $"restart: {_restart.PolicyName} retries in {FormatDelay(delay)} (attempt {attempt + 1} of {_options.MaxRestartFailures}), holding connections";
-                    _failures.Record(outcome.Reason, _ => next);
+                    _failures.Log(outcome.Reason, $"restart: {_restart.PolicyName} retries in {FormatDelay(delay)} (attempt {attempt + 1} of {_options.MaxRestartFailures}), holding connections");
                 }
                 else
                 {
-                    _failures.Record(outcome.Reason, _ => $"held connections closed; the next connection after {FormatDelay(_failures.BackOff())} tries again");
+                    var wait = _failures.BackOff();
+                    _failures.Log(outcome.Reason, $"held connections closed; the next connection after {FormatDelay(wait)} tries again");
                     if (!_disposed)
                     {
                         _state = ServiceState.Failed;

@@ -39,6 +39,8 @@ internal static class StatusClient
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The system clock on purpose: a one-shot bound on a CLI query that no runtime's clock drives.
         timeout.CancelAfter(QueryTimeout);
         try
         {

@@ -214,6 +214,10 @@ internal sealed class ServiceNameLock : IDisposable
     }
 
     /// <summary>The holder's owner text; it is written just after the lock is taken, so wait for it briefly.</summary>
+    /// <remarks>
+    /// Synchronous, on the system's monotonic clock: taking the lock is the first step of serve, deploy and undeploy,
+    /// before any runtime or clock exists, and this wait only words the refusal (at most 500 ms).
+    /// </remarks>
     private static string ReadOwner(RuntimePaths paths, string name)
     {
         var started = TimeProvider.System.GetTimestamp();

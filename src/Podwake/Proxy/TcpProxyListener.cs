@@ -165,7 +165,7 @@ internal sealed class TcpProxyListener : IAsyncDisposable
 
         if (Volatile.Read(ref _connections) > 0)
         {
-            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         _stopping.Dispose();

@@ -160,7 +160,7 @@ internal sealed class UdpFlowTable
 
         if (Volatile.Read(ref _running) > 0)
         {
-            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         ReportHeldDrops(final: true);

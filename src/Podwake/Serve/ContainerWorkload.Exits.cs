@@ -58,7 +58,8 @@ internal sealed partial class ContainerWorkload
     /// Called for each podman container event. podman writes "died" from its cleanup process, which
     /// may run after podwake already restarted the container (a failed connect found it dead
     /// first), so an event is checked against the container itself: while the current run's
-    /// process still runs, the event is about an earlier run and is dropped.
+    /// process still runs, the event is about an earlier run and is dropped. So is one stamped before the current run was
+    /// started, even when the check cannot be made (podman's API not answering).
     /// </summary>
     public void OnEvent(PodmanEvent podmanEvent)
     {
@@ -68,6 +69,11 @@ internal sealed partial class ContainerWorkload
         }
 
         if (Volatile.Read(ref _current) is not { } run)
+        {
+            return;
+        }
+
+        if (podmanEvent.TimeNano > 0 && podmanEvent.Timestamp < run.StartRequestedAt)
         {
             return;
         }

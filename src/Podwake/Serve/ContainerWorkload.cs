@@ -80,7 +80,7 @@ internal sealed partial class ContainerWorkload : IWorkload
             throw new WorkloadExitedException(await ExplainExitAsync(inspect.State.ExitCode, cancellationToken).ConfigureAwait(false));
         }
 
-        var run = new Run(generation, pid);
+        var run = new Run(generation, pid, _startRequestedAt ?? DateTimeOffset.MinValue);
         Volatile.Write(ref _current, run);
         Func<AddressFamily, SocketType, Socket>? sockets = null;
         if (!_rootless)
@@ -221,7 +221,8 @@ internal sealed partial class ContainerWorkload : IWorkload
         }
     }
 
-    private sealed record Run(long Generation, int Pid)
+    /// <param name="StartRequestedAt">When podwake asked podman to start it: a "died" event stamped earlier is an earlier run's.</param>
+    private sealed record Run(long Generation, int Pid, DateTimeOffset StartRequestedAt)
     {
         /// <summary>The run's end on its own, with podman's exit code (<see cref="WorkloadRun.Exited"/>).</summary>
         public TaskCompletionSource<int?> Exit { get; } = new();

@@ -75,7 +75,18 @@ internal sealed class FakeWorkload : IWorkload
         return run;
     }
 
-    public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) => Task.FromResult(Ready);
+    /// <summary>When set, the run exits with this code during the probe that finds it ready: an exit between the last probe and the activator taking the run.</summary>
+    public int? ExitAtReadyProbe { get; set; }
+
+    public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken)
+    {
+        if (Ready && ExitAtReadyProbe is { } code)
+        {
+            Exit(run.Generation, code);
+        }
+
+        return Task.FromResult(Ready);
+    }
 
     public Task<bool> IsRunningAsync(WorkloadRun run, CancellationToken cancellationToken) => Task.FromResult(Running);
 

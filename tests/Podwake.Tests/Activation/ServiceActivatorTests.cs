@@ -286,6 +286,40 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExitRightAfterTheLastProbe_IsAnExitWhileReady_RestartedAtOnce()
+    {
+        // Before the run's Exited task, such an exit left the service "ready" on a dead run until a connection failed.
+        _workload.ExitAtReadyProbe = 137;
+
+        var lease = await _activator.AcquireAsync(CancellationToken.None);
+
+        Assert.NotNull(lease);
+        Assert.True(lease.Lost.IsCancellationRequested);
+        lease.Dispose();
+        _workload.ExitAtReadyProbe = null;
+        await WaitUntil(() => _activator.State == ServiceState.Ready && _workload.Starts == 2);
+        Assert.Equal(1, _activator.GetStatus().Restarts);
+    }
+
+    [Fact]
+    public async Task UnreachableBackendOfAnEarlierRun_IsIgnored()
+    {
+        var first = await _activator.AcquireAsync(CancellationToken.None);
+        var stale = first!.Backend;
+        first.Dispose();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await WaitUntil(() => _activator.State == ServiceState.Dormant);
+        using var lease = await _activator.AcquireAsync(CancellationToken.None);
+        _workload.Running = false;
+
+        await _activator.ReportUnreachableAsync(stale, CancellationToken.None);
+
+        Assert.False(lease!.Lost.IsCancellationRequested);
+        Assert.Equal(ServiceState.Ready, _activator.State);
+        Assert.Equal(2, _workload.Starts);
+    }
+
+    [Fact]
     public async Task UnreachableRunThatStopped_IsTreatedAsExited()
     {
         var lease = await _activator.AcquireAsync(CancellationToken.None);

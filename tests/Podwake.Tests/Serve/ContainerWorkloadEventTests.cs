@@ -23,6 +23,7 @@ public sealed class ContainerWorkloadEventTests : IDisposable
     private readonly ScriptedPodmanApi _api = new();
     private readonly PodmanClient _podman;
     private readonly EventIdLogger _logger = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly ContainerWorkload _workload;
 
     public ContainerWorkloadEventTests()
@@ -35,7 +36,7 @@ public sealed class ContainerWorkloadEventTests : IDisposable
             Ready = new ReadySpec { Kind = ReadyKind.Tcp, Port = 80 },
             Location = SourceLocation.ForFile("web.yaml"),
         };
-        _workload = new ContainerWorkload(spec, _podman, rootless: true, new FakeTimeProvider(), _logger);
+        _workload = new ContainerWorkload(spec, _podman, rootless: true, _time, _logger);
     }
 
     public void Dispose() => _podman.Dispose();
@@ -97,6 +98,22 @@ public sealed class ContainerWorkloadEventTests : IDisposable
         var line = Assert.Single(_logger.Lines, l => l.EventId == 210);
         Assert.Contains("podwake-web died", line.Message, StringComparison.Ordinal);
         Assert.Contains("Connection refused", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Died_StampedBeforeTheRunStarted_IsIgnoredEvenWhenTheCheckFails()
+    {
+        // Found in review: a late "died" of run N, with podman's API not answering, completed run N+1's Exited.
+        var run = await StartAsync();
+        _api.FailInspects(new HttpRequestException("Connection refused"));
+        var earlier = _time.GetUtcNow() - TimeSpan.FromSeconds(1);
+
+        _workload.OnEvent(Event(ScriptedPodmanApi.ContainerId, "died", 137) with { TimeNano = (earlier - DateTimeOffset.UnixEpoch).Ticks * 100 });
+        await Task.Delay(Settle);
+
+        Assert.False(run.Exited.IsCompleted);
+        _workload.OnEvent(Event(ScriptedPodmanApi.ContainerId, "died", 137) with { TimeNano = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100 });
+        Assert.Equal(137, await run.Exited.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
