@@ -75,13 +75,17 @@ internal sealed class FakeWorkload : IWorkload
         return run;
     }
 
-    /// <summary>When set, the run exits with this code during the probe that finds it ready: an exit between the last probe and the activator taking the run.</summary>
+    /// <summary>
+    /// When set, the next run to be found ready exits with this code during that probe (once: the restart that follows
+    /// gets ready normally): an exit between the last probe and the activator taking the run.
+    /// </summary>
     public int? ExitAtReadyProbe { get; set; }
 
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken)
     {
         if (Ready && ExitAtReadyProbe is { } code)
         {
+            ExitAtReadyProbe = null;
             Exit(run.Generation, code);
         }
 

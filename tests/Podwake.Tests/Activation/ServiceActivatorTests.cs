@@ -296,7 +296,6 @@ public sealed class ServiceActivatorTests : IAsyncLifetime
         Assert.NotNull(lease);
         Assert.True(lease.Lost.IsCancellationRequested);
         lease.Dispose();
-        _workload.ExitAtReadyProbe = null;
         await WaitUntil(() => _activator.State == ServiceState.Ready && _workload.Starts == 2);
         Assert.Equal(1, _activator.GetStatus().Restarts);
     }
