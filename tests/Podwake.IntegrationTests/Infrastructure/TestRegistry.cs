@@ -205,7 +205,7 @@ internal sealed class TestRegistry : IAsyncDisposable
         var config = directory.Write($"config-{port}.yml", $"""
             version: 0.1
             log:
-              level: warn
+              level: info
               accesslog:
                 disabled: true
             storage:
@@ -215,6 +215,7 @@ internal sealed class TestRegistry : IAsyncDisposable
                 enabled: true
             http:
               addr: 127.0.0.1:{port}
+              secret: {Guid.NewGuid():N}
             {auth}
             """);
 
@@ -257,6 +258,14 @@ internal sealed class TestRegistry : IAsyncDisposable
                 return (null, exited);
             }
 
+            // Only once it says it listens is the port ours: before that, GET /v2/ may reach whoever else holds the
+            // port (another run's registry that won the race answers 200 too, a stranger may never answer).
+            if (!registry.Output.Contains($"listening on {registry.Address}", StringComparison.Ordinal))
+            {
+                await Task.Delay(20, cancellationToken);
+                continue;
+            }
+
             try
             {
                 using var response = await http.GetAsync($"http://{registry.Address}/v2/", cancellationToken);
@@ -267,7 +276,7 @@ internal sealed class TestRegistry : IAsyncDisposable
 
                 last = $"GET /v2/ answered {(int)response.StatusCode}";
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 last = e.Message;
             }

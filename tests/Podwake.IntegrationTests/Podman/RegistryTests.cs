@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -83,6 +86,41 @@ public sealed class RegistryTests : IAsyncLifetime
 
         Assert.True(pull.ExitCode == 0, $"podman pull --authfile failed: {pull}\nregistry:\n{_registry.Output}");
         Assert.Equal(await ImageIdAsync(image), await ImageIdAsync(reference));
+    }
+
+    [RegistryFact]
+    public async Task Start_WithPortsOfTheRangeTaken_UsesAFreeOneOfTheRange()
+    {
+        // Tests in parallel collections (and other test runs on the host) hold ports of the range: take half of it.
+        var held = new List<Socket>();
+        try
+        {
+            for (var port = TestRegistry.FirstPort; port < TestRegistry.FirstPort + 8; port++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                    socket.Listen();
+                    held.Add(socket);
+                }
+                catch (SocketException)
+                {
+                    socket.Dispose(); // someone else's already: taken either way
+                }
+            }
+
+            _registry = await TestRegistry.StartAsync();
+
+            var chosen = int.Parse(_registry.Address.Split(':')[1], CultureInfo.InvariantCulture);
+            Assert.InRange(chosen, TestRegistry.FirstPort + 8, TestRegistry.LastPort);
+            using var http = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://{_registry.Address}/v2/")).StatusCode);
+        }
+        finally
+        {
+            held.ForEach(socket => socket.Dispose());
+        }
     }
 
     private async Task<PushedImage> PushAsync(string image, string? authFile = null)
