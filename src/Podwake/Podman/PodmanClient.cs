@@ -66,10 +66,6 @@ internal sealed partial class PodmanClient : IDisposable
         return await ReadAsync(response, PodmanJsonContext.Default.PodmanVersion, operation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>GET images/{reference}/exists: 204 yes, 404 no.</summary>
-    public Task<bool> ImageExistsAsync(string reference, CancellationToken cancellationToken) =>
-        ExistsAsync($"images/{Escape(reference)}/exists", $"check whether image {reference} exists", cancellationToken);
-
     private static SocketsHttpHandler CreateHandler(string socketPath) => new()
     {
         ConnectCallback = async (_, cancellationToken) =>

@@ -19,6 +19,7 @@ namespace Podwake.Podman;
 [JsonSerializable(typeof(PodmanVersion))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdResponse))]
+[JsonSerializable(typeof(ImagePullReport))]
 [JsonSerializable(typeof(ExecCreateRequest))]
 [JsonSerializable(typeof(ExecStartRequest))]
 [JsonSerializable(typeof(ExecInspectResponse))]

@@ -44,7 +44,7 @@ internal sealed class ServeHost : IAsyncDisposable
 
     public IReadOnlyList<ServiceRuntime> Services => _services;
 
-    /// <summary>Binds, connects to podman, builds or checks images, creates containers; throws on the first failure.</summary>
+    /// <summary>Binds, connects to podman, builds or pulls missing images, creates containers; throws on the first failure.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var paths = RuntimePaths.FromEnvironment();
@@ -102,7 +102,7 @@ internal sealed class ServeHost : IAsyncDisposable
         _events = Task.Run(() => WatchEventsAsync(_stopping.Token), CancellationToken.None);
         foreach (var service in _services)
         {
-            await PrepareImageAsync(service.Spec, cancellationToken).ConfigureAwait(false);
+            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, cancellationToken).ConfigureAwait(false);
             await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -111,24 +111,6 @@ internal sealed class ServeHost : IAsyncDisposable
         {
             service.Service.StartListening();
             ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), service.Spec.ContainerName);
-        }
-    }
-
-    private async Task PrepareImageAsync(ServiceSpec spec, CancellationToken cancellationToken)
-    {
-        var image = spec.Image!;
-        if (spec.Build is { } build)
-        {
-            ServeLog.Building(_logger, spec.Name, image, build.Context);
-            await new ImageBuilder().BuildAsync(build.Context, build.Containerfile, build.Args, image, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (!await _podman!.Client.ImageExistsAsync(image, cancellationToken).ConfigureAwait(false))
-        {
-            // A wake never pulls: the image must be here before the first connection.
-            throw new EnvironmentException(
-                $"image {image} of service {spec.Name} is not in podman's local storage: pull it first (podman pull {image}) or add `build:` to {spec.Location.File}");
         }
     }
 

@@ -33,4 +33,13 @@ internal static partial class ServeLog
 
     [LoggerMessage(210, LogLevel.Warning, "{Service}: podman reported container {Container} died, and checking it failed ({Message}): taking it as exited")]
     public static partial void DiedUnchecked(ILogger logger, string service, string container, string message);
+
+    [LoggerMessage(211, LogLevel.Information, "{Service}: pulling image {Image}")]
+    public static partial void Pulling(ILogger logger, string service, string image);
+
+    [LoggerMessage(212, LogLevel.Information, "{Service}: {Progress}")]
+    public static partial void PullProgress(ILogger logger, string service, string progress);
+
+    [LoggerMessage(213, LogLevel.Information, "{Service}: pulled image {Image} ({Id})")]
+    public static partial void Pulled(ILogger logger, string service, string image, string id);
 }
