@@ -25,6 +25,31 @@ public sealed class ServePullTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    [RegistryFact]
+    public async Task ImageOnlyInARegistry_IsPulledAtStart_ThenTheFirstRequestIsServed()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var pushed = await registry.PushAsync(await TestImages.BusyboxAsync(), $"{TestNames.Unique()}:1");
+        try
+        {
+            await TestRegistry.RemoveLocalAsync(pushed.Reference);
+            Assert.False(await _podman.Client.ImageExistsAsync(pushed.Reference, CancellationToken.None), "the pushed image is still local");
+            var service = TestServiceFile.Create(_dir.Path, image: pushed.Reference);
+
+            await using var serve = await ServeProcess.StartServingAsync(service.File);
+
+            Assert.True(await _podman.Client.ImageExistsAsync(pushed.Reference, CancellationToken.None), "serve did not pull the image");
+            var response = await RawHttp.GetAsync(service.Endpoint);
+            Assert.Equal(200, response.Status);
+            Assert.Contains($"{service.Name}: pulling image {pushed.Reference}", serve.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"{service.Name}: pulled image {pushed.Reference}", serve.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestRegistry.RemoveLocalAsync(pushed.Reference);
+        }
+    }
+
     [PodmanFact]
     public async Task UnreachableRegistry_ExitsTwoWithOneLine_LeavesNoContainerAndNoListener()
     {
