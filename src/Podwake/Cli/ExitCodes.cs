@@ -1,6 +1,6 @@
 namespace Podwake.Cli;
 
-/// <summary>The exit codes of DESIGN.md.</summary>
+/// <summary>The exit codes (README, "Commands available now"): 0 success, 1 user error, 2 environment error.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;

@@ -6,7 +6,7 @@ namespace Podwake.Cli;
 
 /// <summary>
 /// Hidden <c>podwake user-manager start|stop USER</c> (root): the user manager start deploy uses for <c>user:</c>
-/// services (linger, or HOST-NOTES' method where PID 1 is not systemd), for scripts/test and for administrators.
+/// services (linger, or podwake's own start where PID 1 is not systemd), for scripts/test and for administrators.
 /// Prints <c>started</c>/<c>running</c> or <c>stopped</c>/<c>not running</c>, so a caller knows whether to undo it.
 /// </summary>
 internal static class UserManagerCommand

@@ -31,7 +31,7 @@ internal sealed partial class DeployApplier
 
         foreach (var volume in spec.Volumes.Where(v => v.IsBindMount && !Directory.Exists(v.Source) && !File.Exists(v.Source)))
         {
-            // "host folders are created if missing" (DESIGN.md), owned by whoever runs the container.
+            // "host folders are created if missing" (the service-file contract), owned by whoever runs the container.
             var missing = HostFiles.MissingDirectories(volume.Source);
             journal.Undo($"remove {volume.Source}, created for {spec.Name}", () =>
             {

@@ -187,7 +187,7 @@ internal sealed class DeployPlanner
         return (target, expose);
     }
 
-    /// <summary>Root's own user manager (as HOST-NOTES runs it: <c>/run/user/0</c>), where root deploys without <c>--system</c>.</summary>
+    /// <summary>Root's own user manager (as `podwake user-manager start root` runs it: <c>/run/user/0</c>), where root deploys without <c>--system</c>.</summary>
     private DeployTarget RootOwn() => new(new SystemdManager(false, null, _me.Home, "/run/user/0"), null, false, Rootless: false);
 
     /// <summary>

@@ -45,7 +45,7 @@ internal static class ServiceUsers
 
         HostFiles.CreateRuntimeDirectory(user);
 
-        // overlay, not podman's slow vfs fallback (HOST-NOTES).
+        // overlay, not podman's slow vfs fallback (README, "Host notes").
         var storage = Path.Combine(user.Home, ".config", "containers", "storage.conf");
         if (!HostFiles.Exists(storage, user))
         {

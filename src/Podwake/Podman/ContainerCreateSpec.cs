@@ -38,7 +38,7 @@ internal sealed record ContainerCreateSpec
 
     /// <summary>
     /// Run catatonit as PID 1. On by default: busybox (and many programs) as PID 1 ignore SIGTERM, so a stop
-    /// would otherwise always wait the full stop timeout (HOST-NOTES).
+    /// would otherwise always wait the full stop timeout (README, "Host notes").
     /// </summary>
     [JsonPropertyName("init")]
     public bool Init { get; init; } = true;

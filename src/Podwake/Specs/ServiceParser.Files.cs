@@ -103,7 +103,7 @@ internal sealed partial class ServiceParser
             return path;
         }
 
-        // Compose takes the Dockerfile from the context; DESIGN.md takes every path from the file's directory.
+        // Compose takes the Dockerfile from the context; podwake takes every path from the file's directory.
         var hint = "";
         if (context is not null && !Path.IsPathRooted(text) && File.Exists(Path.Join(Resolve(context), text)))
         {

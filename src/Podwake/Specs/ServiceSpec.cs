@@ -44,7 +44,7 @@ internal sealed record ServiceSpec
     /// <summary>Most connections held while the service is dormant or waking; past it new ones are closed and counted.</summary>
     /// <remarks>
     /// The <c>hold:</c> key (a positive integer, default <see cref="DefaultHold"/>) is a podwake extension to the
-    /// service-file contract in DESIGN.md, which asks for the bound to be configurable without naming a key.
+    /// service-file contract (README, "The service file"), which asks for the bound to be configurable without naming a key.
     /// </remarks>
     public int Hold { get; init; } = DefaultHold;
 

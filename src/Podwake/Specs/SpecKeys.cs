@@ -1,7 +1,7 @@
 namespace Podwake.Specs;
 
-/// <summary>Every key of the service file (DESIGN.md), grouped by the mapping it belongs to.</summary>
-/// <remarks>The arrays are in the order DESIGN.md lists the keys; error messages list them in that order.</remarks>
+/// <summary>Every key of the service file (README, "The service file"), grouped by the mapping it belongs to.</summary>
+/// <remarks>The arrays are in the order the README's keys table lists them; error messages list them in that order.</remarks>
 internal static class SpecKeys
 {
     public const string Name = "name";

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Podwake.Specs;
 
 /// <summary>
-/// Reads service files (DESIGN.md, "The service file") into <see cref="ServiceSpec"/>s and reports every
+/// Reads service files (README, "The service file") into <see cref="ServiceSpec"/>s and reports every
 /// problem in all of them at once.
 /// </summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Podwake.Specs;
 
 /// <summary>
-/// The one place listing what DESIGN.md promises but this build cannot run yet.
+/// The one place listing what the service-file contract (README) promises but this build cannot run yet.
 /// </summary>
 /// <remarks>
 /// The parser still validates these keys fully, then reports every use as an error: the contract says a key

@@ -2,7 +2,7 @@ namespace Podwake.Specs;
 
 /// <summary>
 /// <c>udp:</c>, a podwake extension to the service-file contract: the flow table and datagram buffer of
-/// a service's <c>protocol: udp</c> ports. DESIGN.md asks for both to be bounded and configurable
+/// a service's <c>protocol: udp</c> ports. The service-file contract asks for both to be bounded and configurable
 /// without naming keys; every key is optional and the defaults fit DNS-like request/response traffic.
 /// </summary>
 internal sealed record UdpSpec

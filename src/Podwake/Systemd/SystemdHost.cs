@@ -3,7 +3,7 @@ namespace Podwake.Systemd;
 /// <summary>What kind of systemd host this is: booted with systemd as PID 1 (and so with logind), or not.</summary>
 /// <remarks>
 /// Not sd_booted()'s test (<c>/run/systemd/system</c> exists): starting a user manager without systemd as PID 1 creates
-/// that directory for a moment (HOST-NOTES), and other tools may leave it behind; PID 1's name does not lie.
+/// that directory for a moment (README, "Host notes"), and other tools may leave it behind; PID 1's name does not lie.
 /// </remarks>
 internal static class SystemdHost
 {

@@ -7,7 +7,7 @@ namespace Podwake.Systemd;
 /// <summary>
 /// A user's <c>systemd --user</c>, kept running while the user has no session (root only). With logind that is
 /// <c>loginctl enable-linger</c>; on a host whose PID 1 is not systemd podwake starts the manager itself, the way
-/// HOST-NOTES.md describes: cgroups the user may write, <c>/run/systemd/system</c> present while it starts, its own session.
+/// the README describes ("How `podwake deploy` and `undeploy` behave"): cgroups the user may write, <c>/run/systemd/system</c> present while it starts, its own session.
 /// </summary>
 internal sealed class UserManager
 {

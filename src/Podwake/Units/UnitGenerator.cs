@@ -6,7 +6,7 @@ using Podwake.Specs;
 namespace Podwake.Units;
 
 /// <summary>
-/// The three systemd units of one service (DESIGN.md, "Two runtimes, one core", systemd): the listening socket,
+/// The three systemd units of one service (README, "How the systemd runtime behaves"): the listening socket,
 /// the activator it starts, and the podman container the activator wakes. Same spec and options, same bytes.
 /// </summary>
 /// <remarks>
