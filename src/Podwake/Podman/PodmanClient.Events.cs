@@ -35,35 +35,15 @@ internal sealed partial class PodmanClient
         using var response = await SendAsync(HttpMethod.Get, path, null, operation, cancellationToken,
             Timeout.InfiniteTimeSpan, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         await EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
-        while (true)
+        await foreach (var line in ReadLinesAsync(response, operation, cancellationToken).ConfigureAwait(false))
         {
-            string? line;
-            try
-            {
-                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                throw Unreachable(operation, e);
-            }
-
-            if (line is null)
-            {
-                throw new PodmanUnavailableException($"Failed to {operation}: podman at {SocketPath} closed the stream.");
-            }
-
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
             var item = JsonSerializer.Deserialize(line, PodmanJsonContext.Default.PodmanEvent);
             if (item is not null)
             {
                 yield return item;
             }
         }
+
+        throw new PodmanUnavailableException($"Failed to {operation}: podman at {SocketPath} closed the stream.");
     }
 }

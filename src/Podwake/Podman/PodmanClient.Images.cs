@@ -32,30 +32,8 @@ internal sealed partial class PodmanClient
             throw new ImagePullException(reference, registry, refusal.PodmanMessage ?? refusal.Message);
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
-        while (true)
+        await foreach (var line in ReadLinesAsync(response, operation, cancellationToken).ConfigureAwait(false))
         {
-            string? line;
-            try
-            {
-                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                throw Unreachable(operation, e);
-            }
-
-            if (line is null)
-            {
-                throw new PodmanUnavailableException($"Failed to {operation}: podman at {SocketPath} closed the stream before the pull ended.");
-            }
-
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
             var report = ParsePullReport(line);
             foreach (var text in (report.Stream ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -78,6 +56,8 @@ internal sealed partial class PodmanClient
                 return report.Id;
             }
         }
+
+        throw new PodmanUnavailableException($"Failed to {operation}: podman at {SocketPath} closed the stream before the pull ended.");
     }
 
     /// <summary>A line that is not podman's JSON is still progress: shown as it came rather than failing the pull.</summary>
