@@ -13,8 +13,6 @@ internal sealed class RestartRule(RestartPolicy policy)
 {
     private int _crashesInARow;
 
-    public RestartPolicy Policy => policy;
-
     /// <summary>Exits in a row of runs that died soon after they got ready.</summary>
     public int CrashesInARow => _crashesInARow;
 

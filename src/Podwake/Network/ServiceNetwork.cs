@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Podwake.Host;
+using Podwake.Podman;
 
 namespace Podwake.Network;
 
@@ -42,7 +43,7 @@ internal static class ServiceNetwork
     /// <summary>Why a rootful service cannot have one here, or null when it can.</summary>
     public static async Task<string?> UnavailableReasonAsync(string network = DefaultNetwork, CancellationToken cancellationToken = default)
     {
-        var backend = await ExternalCommand.RunAsync("podman", ["info", "--format", "{{.Host.NetworkBackend}}"], cancellationToken: cancellationToken, workingDirectory: "/")
+        var backend = await ExternalCommand.RunAsync(PodmanBinary.Name, ["info", "--format", "{{.Host.NetworkBackend}}"], cancellationToken: cancellationToken, workingDirectory: "/")
             .ConfigureAwait(false);
         if (!backend.Succeeded || backend.Stdout.Trim() != "cni")
         {

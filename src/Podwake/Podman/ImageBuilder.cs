@@ -11,7 +11,7 @@ internal sealed class ImageBuilder
 {
     private readonly string _podmanPath;
 
-    public ImageBuilder(string podmanPath = "podman") => _podmanPath = podmanPath;
+    public ImageBuilder(string podmanPath = PodmanBinary.Name) => _podmanPath = podmanPath;
 
     /// <summary>The <c>podman build</c> arguments (after the program name) for a context, build args in key order.</summary>
     internal static List<string> BuildArguments(string contextDir, string? containerfile, IReadOnlyDictionary<string, string>? buildArgs, string tag)

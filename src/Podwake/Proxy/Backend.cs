@@ -16,8 +16,6 @@ internal sealed class Backend(
     Func<AddressFamily, SocketType, Socket>? socketFactory = null,
     IReadOnlyDictionary<int, IPEndPoint>? udpEndpoints = null)
 {
-    public IReadOnlyDictionary<int, IPEndPoint> Endpoints { get; } = endpoints;
-
     /// <summary>
     /// The container is reached through a userspace forwarder that drops a burst of datagrams (rootless podman's
     /// rootlessport): udp sends to it are paced, as buffered ones always are (<see cref="UdpPacer"/>).
@@ -26,7 +24,7 @@ internal sealed class Backend(
 
     public IPEndPoint EndpointFor(int containerPort, Protocol protocol = Protocol.Tcp) =>
         protocol == Protocol.Udp && udpEndpoints is not null && udpEndpoints.TryGetValue(containerPort, out var udp) ? udp
-        : Endpoints.TryGetValue(containerPort, out var endpoint) ? endpoint
+        : endpoints.TryGetValue(containerPort, out var endpoint) ? endpoint
         : throw new InvalidOperationException($"Failed to find an address for container port {containerPort}/{protocol.ToText()}");
 
     /// <summary>A TCP socket (<see cref="SocketType.Stream"/>, the default) or a UDP one (<see cref="SocketType.Dgram"/>).</summary>
