@@ -80,6 +80,28 @@ internal sealed partial class ServiceParser
         return null;
     }
 
+    /// <summary>
+    /// One of <paramref name="words"/>, or null after reporting: an unknown word names the nearest one and every choice
+    /// (<c>restart: "allways" is not a restart policy; did you mean "always"? use no, on-failure or always</c>).
+    /// </summary>
+    private TEnum? ReadWord<TEnum>(YamlNode node, string key, EnumText<TEnum> words, string what)
+        where TEnum : struct, Enum
+    {
+        var text = ReadString(node, key, words.Choices);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!words.TryParse(text, out var value))
+        {
+            Error(node, $"{key}: \"{text}\" is not {what};{KeySuggestions.DidYouMean(text, words.Texts)} use {words.Choices}");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>A scalar's text as written (numbers and booleans included), or null after reporting.</summary>
     private string? ReadString(YamlNode node, string key, string expected)
     {

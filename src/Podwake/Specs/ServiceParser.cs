@@ -160,36 +160,13 @@ internal sealed partial class ServiceParser
         return idle;
     }
 
-    private RestartPolicy? ParseRestart(YamlNode node)
-    {
-        var words = RestartPolicyText.Table;
-        var text = ReadString(node, SpecKeys.Restart, words.Choices);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!words.TryParse(text, out var policy))
-        {
-            Error(node, $"restart: \"{text}\" is not a restart policy;{KeySuggestions.DidYouMean(text, words.Texts)} use {words.Choices}");
-            return null;
-        }
-
-        return policy;
-    }
+    private RestartPolicy? ParseRestart(YamlNode node) =>
+        ReadWord(node, SpecKeys.Restart, RestartPolicyText.Table, "a restart policy");
 
     private UpdatePolicy? ParseUpdate(YamlNode node)
     {
-        var words = UpdatePolicyText.Table;
-        var text = ReadString(node, SpecKeys.Update, words.Choices);
-        if (text is null)
+        if (ReadWord(node, SpecKeys.Update, UpdatePolicyText.Table, "an update policy") is not { } policy)
         {
-            return null;
-        }
-
-        if (!words.TryParse(text, out var policy))
-        {
-            Error(node, $"update: \"{text}\" is not an update policy;{KeySuggestions.DidYouMean(text, words.Texts)} use {words.Choices}");
             return null;
         }
 
