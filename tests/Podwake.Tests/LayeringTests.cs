@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
-        ["Proxy", "Activation", "Control"],
+        ["Proxy", "Activation", "Updates", "Control"],
         ["Deploy", "Serve", "Activate"],
         ["Cli"],
     ];
