@@ -20,6 +20,7 @@ namespace Podwake.Podman;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(ImagePullReport))]
+[JsonSerializable(typeof(ImageInspect))]
 [JsonSerializable(typeof(ExecCreateRequest))]
 [JsonSerializable(typeof(ExecStartRequest))]
 [JsonSerializable(typeof(ExecInspectResponse))]
