@@ -21,7 +21,7 @@ internal sealed partial class RegistryClient : IDisposable
     private const int MaxBodyBytes = 4 * 1024 * 1024;
 
     /// <summary>What podman's pull accepts (containers/image <c>manifest.DefaultRequestedManifestMIMETypes</c>, schema 1 left out).</summary>
-    public static readonly string[] ManifestTypes =
+    public static IReadOnlyList<string> ManifestTypes { get; } =
     [
         "application/vnd.oci.image.index.v1+json",
         "application/vnd.oci.image.manifest.v1+json",

@@ -214,7 +214,7 @@ public sealed class RegistryClientTests : IDisposable
         time.Advance(RegistryClient.CheckTimeout - TimeSpan.FromSeconds(1));
         Assert.False(check.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
-        var e = await Assert.ThrowsAsync<RegistryCheckException>(() => check);
+        var e = await Assert.ThrowsAsync<RegistryCheckException>(() => check.WaitAsync(TimeSpan.FromSeconds(5))); // the fake clock's 20 s, not the wall clock's
 
         Assert.Equal(ImagePullFailure.Unreachable, e.Failure);
         Assert.Equal("registry registry.example:5000 is unreachable (no answer within 20 s)", e.Message);
