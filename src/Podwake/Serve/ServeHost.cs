@@ -109,9 +109,11 @@ internal sealed class ServeHost : IAsyncDisposable
 
         // Events before the first start, so no exit can be missed.
         _events = Task.Run(() => WatchEventsAsync(_stopping.Token), CancellationToken.None);
+        using var registry = _registry();
         foreach (var service in _services)
         {
-            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, cancellationToken).ConfigureAwait(false);
+            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, cancellationToken)
+                .ConfigureAwait(false);
             service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
 
             // An update's new container left by a serve that was killed mid-update.

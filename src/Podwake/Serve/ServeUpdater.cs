@@ -65,7 +65,7 @@ internal sealed class ServeUpdater
         }
         finally
         {
-            (registry as IDisposable)?.Dispose();
+            registry?.Dispose();
         }
     }
 
@@ -166,7 +166,7 @@ internal sealed class ServeUpdater
             try
             {
                 ServeLog.Pulling(_logger, spec.Name, image);
-                await _podman.PullImageAsync(image, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken).ConfigureAwait(false);
+                await _podman.PullImageAsync(image, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
             }
             catch (ImagePullException ex)
             {

@@ -92,5 +92,11 @@ public sealed class ImageCheckTests
     {
         public Task<string> GetDigestAsync(string imageReference, CancellationToken cancellationToken) =>
             digest is null ? throw new InvalidOperationException("the registry was asked") : Task.FromResult(digest);
+
+        public (string User, string Password)? CredentialsFor(string imageReference) => null;
+
+        public void Dispose()
+        {
+        }
     }
 }
