@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
-        ["Proxy", "Activation", "Updates", "Control"],
+        ["Proxy", "Updates", "Activation", "Control"],
         ["Deploy", "Serve", "Activate"],
         ["Cli"],
     ];

@@ -42,4 +42,25 @@ internal static partial class ActivationLog
 
     [LoggerMessage(13, LogLevel.Error, "Failed to stop the container of {Service}")]
     public static partial void StopFailedUnexpectedly(ILogger logger, string service, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Information, "{Service}: update: starting the new container beside the running one (generation {Generation})")]
+    public static partial void UpdateStarting(ILogger logger, string service, long generation);
+
+    [LoggerMessage(15, LogLevel.Information, "{Service}: update: new container ready in {Milliseconds:F0} ms; new connections go to it, {Open} open connections on the old one finish (at most {Drain})")]
+    public static partial void UpdateSwitched(ILogger logger, string service, double milliseconds, int open, TimeSpan drain);
+
+    [LoggerMessage(16, LogLevel.Information, "{Service}: update: the old container is drained and stopped")]
+    public static partial void UpdateDrained(ILogger logger, string service);
+
+    [LoggerMessage(17, LogLevel.Warning, "{Service}: update: {Open} connections still open on the old container after {Drain}, closing them")]
+    public static partial void UpdateDrainTimedOut(ILogger logger, string service, int open, TimeSpan drain);
+
+    [LoggerMessage(18, LogLevel.Warning, "{Service}: update: the new container failed: {Reason}; it is stopped, the old one stays")]
+    public static partial void UpdateNotReady(ILogger logger, string service, string reason);
+
+    [LoggerMessage(19, LogLevel.Information, "{Service}: update: proving the new container while dormant (started with no traffic, generation {Generation})")]
+    public static partial void UpdateProving(ILogger logger, string service, long generation);
+
+    [LoggerMessage(20, LogLevel.Information, "{Service}: update: the new container was ready in {Milliseconds:F0} ms; stopped again, dormant")]
+    public static partial void UpdateProved(ILogger logger, string service, double milliseconds);
 }

@@ -14,7 +14,7 @@ internal sealed partial class ServiceActivator
     /// </summary>
     internal void OnExited(long generation, int? exitCode)
     {
-        Run? lost;
+        ActiveRun? lost;
         lock (_lock)
         {
             if (_disposed || _state != ServiceState.Ready || _run is null || _run.Workload.Generation != generation)
@@ -38,7 +38,7 @@ internal sealed partial class ServiceActivator
             {
                 ActivationLog.Exited(_logger, Name, code, _restart.PolicyName, "dormant until the next connection");
                 _state = ServiceState.Stopping;
-                _stopping = StopRunAsync(lost.Workload);
+                _stopping = StopRunAsync(lost.Owner, lost.Workload);
             }
         }
 
@@ -53,12 +53,13 @@ internal sealed partial class ServiceActivator
     public async Task ReportUnreachableAsync(Backend backend, CancellationToken cancellationToken)
     {
         WorkloadRun? run;
+        IWorkload? owner;
         lock (_lock)
         {
-            run = _run?.Workload;
+            (run, owner) = (_run?.Workload, _run?.Owner);
         }
 
-        if (run is null || !ReferenceEquals(run.Backend, backend))
+        if (run is null || owner is null || !ReferenceEquals(run.Backend, backend))
         {
             return;
         }
@@ -66,7 +67,7 @@ internal sealed partial class ServiceActivator
         bool running;
         try
         {
-            running = await _workload.IsRunningAsync(run, cancellationToken).ConfigureAwait(false);
+            running = await owner.IsRunningAsync(run, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

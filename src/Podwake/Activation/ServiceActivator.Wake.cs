@@ -11,7 +11,7 @@ namespace Podwake.Activation;
 /// </content>
 internal sealed partial class ServiceActivator
 {
-    private Task<Run?> BeginWakeLocked(TimeSpan delay)
+    private Task<ActiveRun?> BeginWakeLocked(TimeSpan delay)
     {
         _state = ServiceState.Waking;
         _failures.ClearBackoff();
@@ -20,7 +20,7 @@ internal sealed partial class ServiceActivator
     }
 
     /// <summary>The wake's attempts; everything it reads of the activator's state it reads under the lock.</summary>
-    private async Task<Run?> WakeAsync(Task previousStop, TimeSpan delay)
+    private async Task<ActiveRun?> WakeAsync(Task previousStop, TimeSpan delay)
     {
         await previousStop.ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
@@ -36,10 +36,13 @@ internal sealed partial class ServiceActivator
 
             long generation;
             int failuresBefore;
+            IWorkload workload;
+            WakeAttempt wakeAttempt;
             lock (_lock)
             {
                 generation = ++_generation;
                 failuresBefore = _failures.InARow;
+                (workload, wakeAttempt) = (_workload, _attempt);
             }
 
             if (failuresBefore == 0)
@@ -51,15 +54,15 @@ internal sealed partial class ServiceActivator
                 ActivationLog.WakingAgain(_logger, Name, generation, failuresBefore + 1);
             }
 
-            var outcome = await _attempt.RunAsync(generation, _shutdown.Token).ConfigureAwait(false);
+            var outcome = await wakeAttempt.RunAsync(generation, _shutdown.Token).ConfigureAwait(false);
             if (outcome.IsReady)
             {
-                if (Accept(outcome) is { } run)
+                if (Accept(outcome, workload, countAsWake: true) is { } run)
                 {
                     return run;
                 }
 
-                await StopQuietlyAsync(outcome.Run).ConfigureAwait(false);
+                await StopQuietlyAsync(workload, outcome.Run).ConfigureAwait(false);
                 return null;
             }
 
@@ -87,13 +90,13 @@ internal sealed partial class ServiceActivator
 
                     // Waiting clients are closed now; the container is stopped behind them, and the next wake waits
                     // for that stop first.
-                    _stopping = StopQuietlyAsync(outcome.Run);
+                    _stopping = StopQuietlyAsync(workload, outcome.Run);
                 }
             }
 
             if (retry)
             {
-                await StopQuietlyAsync(outcome.Run).ConfigureAwait(false);
+                await StopQuietlyAsync(workload, outcome.Run).ConfigureAwait(false);
                 continue;
             }
 
@@ -106,10 +109,13 @@ internal sealed partial class ServiceActivator
         }
     }
 
-    /// <summary>A ready run becomes the service's run, unless podwake is shutting down (then null: the caller stops it).</summary>
-    private Run? Accept(WakeOutcome outcome)
+    /// <summary>
+    /// A ready run of <paramref name="owner"/> becomes the service's run, unless podwake is shutting down (then null: the
+    /// caller stops it). An update's run that takes over (<paramref name="countAsWake"/> false) is no wake in status.
+    /// </summary>
+    private ActiveRun? Accept(WakeOutcome outcome, IWorkload owner, bool countAsWake)
     {
-        var run = new Run(outcome.Run!, new CancellationTokenSource(), _time.GetTimestamp());
+        var run = new ActiveRun(outcome.Run!, owner, _time.GetTimestamp());
         lock (_lock)
         {
             if (_disposed)
@@ -121,12 +127,22 @@ internal sealed partial class ServiceActivator
             _run = run;
             _state = ServiceState.Ready;
             _wake = null;
-            _counters.Woke(outcome.Milliseconds, _time.GetUtcNow());
+            if (countAsWake)
+            {
+                _counters.Woke(outcome.Milliseconds, _time.GetUtcNow());
+                ActivationLog.Ready(_logger, Name, outcome.Milliseconds);
+            }
+
             ArmIdleIfQuietLocked();
-            ActivationLog.Ready(_logger, Name, outcome.Milliseconds);
         }
 
-        // Its end, reported by the workload, restarts it or lets it rest (ServiceActivator.Exits.cs).
+        WatchExit(run);
+        return run;
+    }
+
+    /// <summary>The run's end, reported by its workload, restarts it or lets it rest (ServiceActivator.Exits.cs).</summary>
+    private void WatchExit(ActiveRun run)
+    {
         _ = run.Workload.Exited.ContinueWith(
             static (exited, state) =>
             {
@@ -137,7 +153,6 @@ internal sealed partial class ServiceActivator
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
             TaskScheduler.Default);
-        return run;
     }
 
     private static string FormatDelay(TimeSpan delay) => delay < TimeSpan.FromSeconds(1)

@@ -23,7 +23,7 @@ namespace Podwake.Activation;
 internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
 {
     private readonly ActivationOptions _options;
-    private readonly IWorkload _workload;
+    private IWorkload _workload;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<ServiceState>? _settled;
@@ -33,12 +33,13 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
     private readonly RestartRule _restart;
     private readonly FailureRun _failures;
     private readonly ActivationCounters _counters = new();
-    private readonly WakeAttempt _attempt;
+    private WakeAttempt _attempt;
     private readonly LogRateLimit _rejectedLog;
 
     private ServiceState _state = ServiceState.Dormant;
-    private Run? _run;
-    private Task<Run?>? _wake;
+    private ActiveRun? _run;
+    private readonly List<ActiveRun> _draining = [];
+    private Task<ActiveRun?>? _wake;
     private Task _stopping = Task.CompletedTask;
     private long _generation;
     private int _open;
@@ -90,7 +91,7 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
     /// </summary>
     public async ValueTask<BackendLease?> AcquireAsync(CancellationToken cancellationToken)
     {
-        Task<Run?> wake;
+        Task<ActiveRun?> wake;
         lock (_lock)
         {
             if (_disposed)
@@ -102,6 +103,7 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             if (_state == ServiceState.Ready && _run is { } ready)
             {
                 _idle.Disarm();
+                ready.Leases++;
                 return new BackendLease(this, ready.Workload.Backend, ready.Lost.Token);
             }
 
@@ -133,7 +135,7 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             wake = _wake ??= BeginWakeLocked(TimeSpan.Zero);
         }
 
-        Run? run = null;
+        ActiveRun? run = null;
         try
         {
             run = await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -146,12 +148,16 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             lock (_lock)
             {
                 _held--;
+                if (run is not null)
+                {
+                    run.Leases++;
+                }
             }
         }
 
         if (run is null)
         {
-            Release();
+            ReleaseUnserved();
             return null;
         }
 
@@ -166,120 +172,39 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
         }
     }
 
-    public void Release()
+    public void Release(BackendLease lease)
     {
         lock (_lock)
         {
             _open--;
             Debug.Assert(_open >= 0, "more releases than acquires");
+            if (RunOfLocked(lease.Backend) is { } run)
+            {
+                run.Leases--;
+                if (run.Leases == 0)
+                {
+                    run.Drained?.TrySetResult();
+                }
+            }
+
             ArmIdleIfQuietLocked();
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>A connection counted as open that got no lease (the wake failed): it leaves.</summary>
+    private void ReleaseUnserved()
     {
-        Task<Run?>? wake;
-        Run? run;
         lock (_lock)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _idle.Disarm();
-            wake = _wake;
-            run = _run;
-            _run = null;
-            _state = ServiceState.Stopping;
-        }
-
-        _shutdown.Cancel();
-        run?.Lost.Cancel();
-        if (wake is not null)
-        {
-            await wake.ConfigureAwait(false);
-        }
-
-        await _stopping.ConfigureAwait(false);
-        if (run is not null)
-        {
-            await StopQuietlyAsync(run.Workload).ConfigureAwait(false);
-        }
-
-        lock (_lock)
-        {
-            _state = ServiceState.Dormant;
-        }
-
-        await _idle.DisposeAsync().ConfigureAwait(false);
-        _shutdown.Dispose();
-    }
-
-    private void OnIdleTimer()
-    {
-        Run run;
-        lock (_lock)
-        {
-            if (_disposed || _state != ServiceState.Ready || _open != 0 || _run is null || !_idle.IsDue())
-            {
-                return;
-            }
-
-            ActivationLog.Idle(_logger, Name, _idle.Idle ?? TimeSpan.Zero);
-            run = _run;
-            _run = null;
-            _state = ServiceState.Stopping;
-            _stopping = StopRunAsync(run.Workload);
-        }
-
-        // Outside the lock: cancelling runs the proxy's callbacks, which close connections and release leases.
-        run.Lost.Cancel();
-    }
-
-    private async Task StopRunAsync(WorkloadRun run)
-    {
-        await Task.Yield();
-        await StopQuietlyAsync(run).ConfigureAwait(false);
-        bool dormant;
-        lock (_lock)
-        {
-            dormant = _state == ServiceState.Stopping && !_disposed;
-            if (dormant)
-            {
-                _state = ServiceState.Dormant;
-                ActivationLog.Dormant(_logger, Name);
-            }
-        }
-
-        if (dormant)
-        {
-            _settled?.Invoke(ServiceState.Dormant);
+            _open--;
+            ArmIdleIfQuietLocked();
         }
     }
 
-    private async Task StopQuietlyAsync(WorkloadRun? run)
-    {
-        try
-        {
-            await _workload.StopAsync(run, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsExpected(ex))
-        {
-            // podman or systemctl said no (gone, unreachable): one line, no stack trace.
-            ActivationLog.StopFailed(_logger, Name, ex.Message);
-        }
-        catch (Exception ex)
-        {
-            ActivationLog.StopFailedUnexpectedly(_logger, Name, ex);
-        }
-    }
-
-    /// <summary>Failures of the host (podman, systemctl, the network) rather than of podwake: logged without a stack trace.</summary>
-    private static bool IsExpected(Exception ex) => ex is Podman.PodmanException or Podman.PodmanUnavailableException or Host.ExternalCommandException
-        or EnvironmentException or IOException or HttpRequestException or InvalidOperationException or TimeoutException
-        or OperationCanceledException or System.Net.Sockets.SocketException;
+    /// <summary>The current run, or a draining one, that <paramref name="backend"/> belongs to.</summary>
+    private ActiveRun? RunOfLocked(Backend backend) =>
+        _run is { } current && ReferenceEquals(current.Workload.Backend, backend) ? current
+        : _draining.Find(r => ReferenceEquals(r.Workload.Backend, backend));
 
     private void ArmIdleIfQuietLocked()
     {
@@ -288,7 +213,4 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             _idle.Arm();
         }
     }
-
-    /// <summary>A ready run: its workload run, the token its leases watch, and when it got ready (a timestamp).</summary>
-    private sealed record Run(WorkloadRun Workload, CancellationTokenSource Lost, long ReadyAt);
 }

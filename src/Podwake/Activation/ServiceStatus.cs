@@ -1,3 +1,5 @@
+using Podwake.Updates;
+
 namespace Podwake.Activation;
 
 /// <summary>A snapshot of one service for <c>podwake status</c>.</summary>
@@ -46,4 +48,13 @@ internal sealed record ServiceStatus
     public double? IdleRemainingSeconds { get; init; }
 
     public string? LastError { get; init; }
+
+    /// <summary>The image reference of the service file; filled in by the host.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>The manifest digest of the image the service's container runs (<c>sha256:…</c>); null for an image built here.</summary>
+    public string? ImageDigest { get; init; }
+
+    /// <summary>The last update of this service (<c>podwake update</c>, or the periodic one): when, and how it ended.</summary>
+    public UpdateResult? LastUpdate { get; init; }
 }

@@ -46,6 +46,7 @@ internal static class StatusClient
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await SendRequestAsync(socket, new ControlRequest(), timeout.Token).ConfigureAwait(false);
             var document = await JsonSerializer.DeserializeAsync(stream, ControlJsonContext.Default.StatusDocument, timeout.Token).ConfigureAwait(false);
             return (document, false, PidOf(path));
         }
@@ -66,7 +67,15 @@ internal static class StatusClient
         }
     }
 
-    private static void TryDelete(string path)
+    /// <summary>Sends one request and shuts the sending side: the server reads to that end (a stream over the socket must be made before).</summary>
+    internal static async Task SendRequestAsync(Socket socket, ControlRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(request, ControlJsonContext.Default.ControlRequest);
+        await socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        socket.Shutdown(SocketShutdown.Send);
+    }
+
+    internal static void TryDelete(string path)
     {
         try
         {

@@ -9,5 +9,8 @@ internal sealed record ContainerInspect
 
     public required ContainerState State { get; init; }
 
+    /// <summary>The ID of the image the container was created from (not its tag: a tag pulled again names another).</summary>
+    public string? Image { get; init; }
+
     public ContainerNetworkSettings? NetworkSettings { get; init; }
 }

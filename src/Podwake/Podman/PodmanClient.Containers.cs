@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Podwake.Podman;
 
-/// <summary>Container lifecycle: create, start, stop, kill, remove, inspect, list, wait.</summary>
+/// <summary>Container lifecycle: create, start, stop, kill, remove, rename, inspect, list, wait.</summary>
 internal sealed partial class PodmanClient
 {
     /// <summary>POST containers/create; returns the new container's ID.</summary>
@@ -57,6 +57,15 @@ internal sealed partial class PodmanClient
         using var response = await SendAsync(HttpMethod.Delete, path, null, operation, cancellationToken,
             force ? RequestTimeout * 2 : null).ConfigureAwait(false);
         await EnsureSuccessAsync(response, operation, cancellationToken, HttpStatusCode.NotFound).ConfigureAwait(false);
+    }
+
+    /// <summary>POST containers/{id}/rename?name=…: also while it runs (an update's new container takes the service's name).</summary>
+    public async Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken)
+    {
+        var operation = $"rename container {id} to {name}";
+        using var response = await SendAsync(HttpMethod.Post, $"containers/{Escape(id)}/rename?name={Escape(name)}", null, operation,
+            cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, operation, cancellationToken, HttpStatusCode.NoContent).ConfigureAwait(false);
     }
 
     public async Task<ContainerInspect> InspectContainerAsync(string id, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Podwake.Podman.Wire;
 
 namespace Podwake.Podman;
 
-/// <summary>Images: whether one is local, and pulling one.</summary>
+/// <summary>Images: whether one is local, what it is, tagging and pulling one.</summary>
 internal sealed partial class PodmanClient
 {
     private const string TryingToPull = "Trying to pull ";
@@ -12,18 +12,46 @@ internal sealed partial class PodmanClient
     public Task<bool> ImageExistsAsync(string reference, CancellationToken cancellationToken) =>
         ExistsAsync($"images/{Escape(reference)}/exists", $"check whether image {reference} exists", cancellationToken);
 
+    /// <summary>GET images/{reference}/json: the image's ID and the digests it is known by; null when it is not local.</summary>
+    public async Task<ImageInspect?> InspectImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        var operation = $"inspect image {reference}";
+        using var response = await SendAsync(HttpMethod.Get, $"images/{Escape(reference)}/json", null, operation, cancellationToken)
+            .ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return await ReadAsync(response, PodmanJsonContext.Default.ImageInspect, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>POST images/{id}/tag?repo=…&amp;tag=…: points <paramref name="reference"/> (REPO:TAG) at image <paramref name="id"/> (a rollback).</summary>
+    public async Task TagImageAsync(string id, string reference, CancellationToken cancellationToken)
+    {
+        var operation = $"tag image {id} as {reference}";
+        var slash = reference.LastIndexOf('/');
+        var colon = reference.LastIndexOf(':');
+        var (repo, tag) = colon > slash ? (reference[..colon], reference[(colon + 1)..]) : (reference, "latest");
+        using var response = await SendAsync(HttpMethod.Post, $"images/{Escape(id)}/tag?repo={Escape(repo)}&tag={Escape(tag)}", null, operation,
+            cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, operation, cancellationToken, System.Net.HttpStatusCode.Created).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// POST images/pull?reference=…: pulls <paramref name="reference"/> and returns the image's ID. podman's progress
     /// text goes to <paramref name="progress"/> one line at a time, as it comes. A registry's refusal is an
     /// <see cref="ImagePullException"/> (podman 4.3 answers 200 first and sends the failure as an <c>error</c> line);
     /// a socket that goes away is a <see cref="PodmanUnavailableException"/>. Bounded by the caller's token only: a
-    /// large image takes as long as it takes.
+    /// large image takes as long as it takes. <paramref name="credentials"/> go to podman in its <c>X-Registry-Auth</c>
+    /// header (as podman-remote sends them): the API service may run as another process, which does not read the auth
+    /// file podwake found them in.
     /// </summary>
-    public async Task<string> PullImageAsync(string reference, Action<string>? progress, CancellationToken cancellationToken)
+    public async Task<string> PullImageAsync(string reference, Action<string>? progress, CancellationToken cancellationToken, (string User, string Password)? credentials = null)
     {
         var operation = $"pull image {reference}";
         using var response = await SendAsync(HttpMethod.Post, $"images/pull?reference={Escape(reference)}", null, operation,
-            cancellationToken, Timeout.InfiniteTimeSpan, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            cancellationToken, Timeout.InfiniteTimeSpan, HttpCompletionOption.ResponseHeadersRead, RegistryAuthHeader(credentials)).ConfigureAwait(false);
         var registry = ImagePullErrors.Registry(reference);
         if (!response.IsSuccessStatusCode)
         {
@@ -71,5 +99,17 @@ internal sealed partial class PodmanClient
         {
             return new ImagePullReport { Stream = line };
         }
+    }
+
+    /// <summary>podman's <c>X-Registry-Auth</c>: URL-safe base64 of <c>{"username": …, "password": …}</c>.</summary>
+    private static (string, string)? RegistryAuthHeader((string User, string Password)? credentials)
+    {
+        if (credentials is not { } given)
+        {
+            return null;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Wire.RegistryAuth { Username = given.User, Password = given.Password }, PodmanJsonContext.Default.RegistryAuth);
+        return ("X-Registry-Auth", Convert.ToBase64String(json).Replace('+', '-').Replace('/', '_'));
     }
 }

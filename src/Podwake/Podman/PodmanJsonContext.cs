@@ -20,6 +20,8 @@ namespace Podwake.Podman;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(ImagePullReport))]
+[JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(RegistryAuth))]
 [JsonSerializable(typeof(ExecCreateRequest))]
 [JsonSerializable(typeof(ExecStartRequest))]
 [JsonSerializable(typeof(ExecInspectResponse))]

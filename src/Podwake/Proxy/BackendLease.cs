@@ -25,7 +25,7 @@ internal sealed class BackendLease : IDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            _owner.Release();
+            _owner.Release(this);
         }
     }
 }

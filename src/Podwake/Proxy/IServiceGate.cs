@@ -19,7 +19,7 @@ internal interface IServiceGate
     ValueTask<BackendLease?> AcquireAsync(CancellationToken cancellationToken);
 
     /// <summary>Gives back a lease's hold (called once per lease, by <see cref="BackendLease.Dispose"/>).</summary>
-    void Release();
+    void Release(BackendLease lease);
 
     /// <summary>A connection to <paramref name="backend"/> failed: the service checks whether it still runs.</summary>
     Task ReportUnreachableAsync(Backend backend, CancellationToken cancellationToken);
