@@ -161,12 +161,17 @@ internal sealed class ServeUpdater
             return result(UpdateOutcome.WouldUpdate, check.CurrentDigest, check.AvailableDigest, null);
         }
 
+        // The registry's image is pulled by its digest: the tag moves to it only once it proved ready. A serve killed
+        // mid-update (or a rollback) leaves the tag where it was, so a container created from it later is the old one.
+        var candidateImage = image;
         if (check.NeedsPull)
         {
+            candidateImage = ImageCheck.Pinned(image, check.AvailableDigest);
             try
             {
-                ServeLog.Pulling(_logger, spec.Name, image);
-                await _podman.PullImageAsync(image, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
+                ServeLog.Pulling(_logger, spec.Name, candidateImage);
+                await _podman.PullImageAsync(candidateImage, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image))
+                    .ConfigureAwait(false);
             }
             catch (ImagePullException ex)
             {
@@ -174,7 +179,7 @@ internal sealed class ServeUpdater
             }
         }
 
-        var candidate = new ContainerWorkload(spec, _podman, _rootless, _time, _loggers.CreateLogger($"podwake.{spec.Name}"), $"{spec.ContainerName}-next");
+        var candidate = new ContainerWorkload(spec with { Image = candidateImage }, _podman, _rootless, _time, _loggers.CreateLogger($"podwake.{spec.Name}"), $"{spec.ContainerName}-next");
         ReplaceOutcome outcome;
         try
         {
@@ -187,23 +192,27 @@ internal sealed class ServeUpdater
             outcome = ReplaceOutcome.NotStarted($"creating the new container failed: {ex.Message}");
         }
 
-        var newDigest = ImageCheck.DigestOf(await _podman.InspectImageAsync(image, CancellationToken.None).ConfigureAwait(false), image) ?? check.AvailableDigest;
+        var newDigest = ImageCheck.DigestOf(await _podman.InspectImageAsync(candidateImage, CancellationToken.None).ConfigureAwait(false), image) ?? check.AvailableDigest;
+        service.Candidate = null;
         if (outcome.Replaced)
         {
+            if (candidateImage != image)
+            {
+                await _podman.TagImageAsync(candidateImage, image, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await old.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
             await candidate.RenameAsync(spec.ContainerName, CancellationToken.None).ConfigureAwait(false);
             service.Workload = candidate;
-            service.Candidate = null;
             service.ImageDigest = newDigest;
             return result(UpdateOutcome.Updated, check.CurrentDigest, newDigest, null);
         }
 
-        service.Candidate = null;
         await candidate.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
-        if (oldImageId is not null)
+        if (candidateImage == image && oldImageId is not null)
         {
-            // The tag names the old image again: a container re-created later (removed behind podwake's back) is the
-            // old one, and the next update sees the registry's image as new and tries it again.
+            // A tag that was already on the new image (pulled by hand, or update: local) names the old one again: a
+            // container re-created later is the old one, and the next update tries the new one again.
             await _podman.TagImageAsync(oldImageId, image, CancellationToken.None).ConfigureAwait(false);
         }
 

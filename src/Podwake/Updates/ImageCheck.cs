@@ -49,6 +49,15 @@ internal static class ImageCheck
             AvailableDigest: DigestOf(local, image) ?? "sha256:" + local.Id);
     }
 
+    /// <summary><c>REGISTRY/REPO:TAG</c> and a digest → <c>REGISTRY/REPO@DIGEST</c>: that manifest, whatever the tag names meanwhile.</summary>
+    public static string Pinned(string reference, string digest)
+    {
+        var at = reference.IndexOf('@', StringComparison.Ordinal);
+        var name = at >= 0 ? reference[..at] : reference;
+        var colon = name.LastIndexOf(':');
+        return (colon > name.LastIndexOf('/') ? name[..colon] : name) + "@" + digest;
+    }
+
     /// <summary>
     /// The manifest digest the registry knows <paramref name="image"/> by in <paramref name="reference"/>'s repository
     /// (a <c>RepoDigests</c> entry: an image pulled again keeps the <c>Digest</c> it had when it was first stored, a

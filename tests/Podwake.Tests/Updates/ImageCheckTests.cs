@@ -86,6 +86,12 @@ public sealed class ImageCheckTests
         Assert.Equal(Old, ImageCheck.DigestOf(OldImage with { RepoDigests = ["localhost/web@sha256:built", $"localhost/web@{Old}"] }, Image));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:5601/web:1", "127.0.0.1:5601/web@sha256:ab")]
+    [InlineData("127.0.0.1:5601/web", "127.0.0.1:5601/web@sha256:ab")]
+    [InlineData("localhost/team/web:1@sha256:cd", "localhost/team/web@sha256:ab")]
+    public void Pinned_NamesTheManifestByDigest(string reference, string pinned) => Assert.Equal(pinned, ImageCheck.Pinned(reference, "sha256:ab"));
+
     private static Task<ImageCheckResult> CheckAsync(UpdatePolicy policy, ImageInspect tag, string containerImage, string? remote)
     {
         var images = new Dictionary<string, ImageInspect> { [Image] = tag, [OldImage.Id] = OldImage, [NewImage.Id] = NewImage };
