@@ -52,13 +52,26 @@ internal sealed class ServeUpdater
             ? _services.Where(s => request.Services.Contains(s.Spec.Name, StringComparer.Ordinal)).ToList()
             : _services.Where(s => s.Spec.Update != UpdatePolicy.None).ToList();
         var unknown = request.Services.Where(n => !_services.Any(s => s.Spec.Name == n)).ToList();
-        var registry = chosen.Any(s => s.Spec.Update == UpdatePolicy.Registry || (named && s.Spec.Update == UpdatePolicy.None)) ? _registry() : null;
+        IRegistryDigests? registry = null;
+        string? unreadable = null;
+        try
+        {
+            registry = chosen.Any(s => s.Spec.Update == UpdatePolicy.Registry) ? _registry() : null;
+        }
+        catch (EnvironmentException ex)
+        {
+            // A broken auth file or registries.conf: every registry check would fail the same way.
+            unreadable = ex.Message;
+        }
+
         try
         {
             var results = new List<UpdateResult>();
             foreach (var service in chosen)
             {
-                results.Add(await UpdateOneAsync(service, request.DryRun, registry, cancellationToken).ConfigureAwait(false));
+                results.Add(unreadable is not null && service.Spec.Update == UpdatePolicy.Registry
+                    ? new UpdateResult { Service = service.Spec.Name, Image = service.Spec.Image!, Outcome = UpdateOutcome.Failed, Reason = unreadable, At = _time.GetUtcNow() }
+                    : await UpdateOneAsync(service, request.DryRun, registry, cancellationToken).ConfigureAwait(false));
             }
 
             return new UpdateReport { Pid = Environment.ProcessId, Results = results, Unknown = unknown };
@@ -117,7 +130,17 @@ internal sealed class ServeUpdater
 
         try
         {
-            var result = await CheckAndSwapAsync(service, dryRun, registry, Result, cancellationToken).ConfigureAwait(false);
+            UpdateResult result;
+            try
+            {
+                result = await CheckAndSwapAsync(service, dryRun, registry, Result, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PodmanUnavailableException or HttpRequestException or IOException or EnvironmentException)
+            {
+                // podman's API went away mid-update (or serve is stopping): a failed update, said in one line.
+                result = Result(UpdateOutcome.Failed, service.ImageDigest, null, ex.Message);
+            }
+
             if (!dryRun)
             {
                 service.LastUpdate = result;
