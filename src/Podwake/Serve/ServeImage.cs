@@ -10,11 +10,16 @@ namespace Podwake.Serve;
 /// </summary>
 internal static class ServeImage
 {
-    /// <summary>Length of an image ID as podman shows it.</summary>
-    private const int ShortIdLength = 12;
-
     /// <param name="credentials">The auth files' credentials for the image's registry (podman's API service may not read them itself).</param>
-    public static async Task PrepareAsync(ServiceSpec spec, PodmanClient podman, ILogger logger, Func<string, (string User, string Password)?> credentials, CancellationToken cancellationToken)
+    /// <param name="terminal">Where a pull draws its progress in place; null = a log line per step.</param>
+    public static async Task PrepareAsync(
+        ServiceSpec spec,
+        PodmanClient podman,
+        ILogger logger,
+        Func<string, (string User, string Password)?> credentials,
+        TimeProvider time,
+        TextWriter? terminal,
+        CancellationToken cancellationToken)
     {
         var image = spec.Image!;
         if (spec.Build is { } build)
@@ -32,9 +37,16 @@ internal static class ServeImage
         ServeLog.Pulling(logger, spec.Name, image);
         try
         {
-            var id = await podman.PullImageAsync(image, line => ServeLog.PullProgress(logger, spec.Name, line), cancellationToken, credentials(image))
-                .ConfigureAwait(false);
-            ServeLog.Pulled(logger, spec.Name, image, id.Length > ShortIdLength ? id[..ShortIdLength] : id);
+            var progress = new PullProgress(time, line => ServeLog.PullProgress(logger, spec.Name, line), terminal);
+            var id = await podman.PullImageAsync(image, progress.Report, cancellationToken, credentials(image)).ConfigureAwait(false);
+            if (terminal is null)
+            {
+                ServeLog.PullProgress(logger, spec.Name, progress.Summary(image, id));
+            }
+            else
+            {
+                await terminal.WriteLineAsync($"{spec.Name}: {progress.Summary(image, id)}").ConfigureAwait(false);
+            }
         }
         catch (ImagePullException ex)
         {

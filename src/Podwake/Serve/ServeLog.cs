@@ -40,9 +40,6 @@ internal static partial class ServeLog
     [LoggerMessage(212, LogLevel.Information, "{Service}: {Progress}")]
     public static partial void PullProgress(ILogger logger, string service, string progress);
 
-    [LoggerMessage(213, LogLevel.Information, "{Service}: pulled image {Image} ({Id})")]
-    public static partial void Pulled(ILogger logger, string service, string image, string id);
-
     [LoggerMessage(214, LogLevel.Information, "{Line}")]
     public static partial void UpdateResult(ILogger logger, string line);
 

@@ -165,8 +165,11 @@ internal sealed class ServeUpdater
         {
             try
             {
+                // Log lines, never a terminal: serve is a daemon by the time it updates.
                 ServeLog.Pulling(_logger, spec.Name, image);
-                await _podman.PullImageAsync(image, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
+                var progress = new PullProgress(_time, line => ServeLog.PullProgress(_logger, spec.Name, line));
+                var id = await _podman.PullImageAsync(image, progress.Report, cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
+                ServeLog.PullProgress(_logger, spec.Name, progress.Summary(image, id));
             }
             catch (ImagePullException ex)
             {
