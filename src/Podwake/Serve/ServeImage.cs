@@ -25,7 +25,18 @@ internal static class ServeImage
         if (spec.Build is { } build)
         {
             ServeLog.Building(logger, spec.Name, image, build.Context);
-            await new ImageBuilder().BuildAsync(build.Context, build.Containerfile, build.Args, image, cancellationToken).ConfigureAwait(false);
+            // Its STEP lines as they come: where the log goes on a terminal, as log lines otherwise.
+            await new ImageBuilder().BuildAsync(build.Context, build.Containerfile, build.Args, image, cancellationToken, line =>
+            {
+                if (terminal is null)
+                {
+                    ServeLog.ImageStep(logger, spec.Name, line);
+                }
+                else
+                {
+                    terminal.WriteLine($"{spec.Name}: {line}");
+                }
+            }).ConfigureAwait(false);
             return;
         }
 
@@ -37,11 +48,11 @@ internal static class ServeImage
         ServeLog.Pulling(logger, spec.Name, image);
         try
         {
-            var progress = new PullProgress(time, line => ServeLog.PullProgress(logger, spec.Name, line), terminal);
+            var progress = new PullProgress(time, line => ServeLog.ImageStep(logger, spec.Name, line), terminal);
             var id = await podman.PullImageAsync(image, progress.Report, cancellationToken, credentials(image)).ConfigureAwait(false);
             if (terminal is null)
             {
-                ServeLog.PullProgress(logger, spec.Name, progress.Summary(image, id));
+                ServeLog.ImageStep(logger, spec.Name, progress.Summary(image, id));
             }
             else
             {

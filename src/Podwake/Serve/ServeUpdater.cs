@@ -167,9 +167,9 @@ internal sealed class ServeUpdater
             {
                 // Log lines, never a terminal: serve is a daemon by the time it updates.
                 ServeLog.Pulling(_logger, spec.Name, image);
-                var progress = new PullProgress(_time, line => ServeLog.PullProgress(_logger, spec.Name, line));
+                var progress = new PullProgress(_time, line => ServeLog.ImageStep(_logger, spec.Name, line));
                 var id = await _podman.PullImageAsync(image, progress.Report, cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
-                ServeLog.PullProgress(_logger, spec.Name, progress.Summary(image, id));
+                ServeLog.ImageStep(_logger, spec.Name, progress.Summary(image, id));
             }
             catch (ImagePullException ex)
             {
