@@ -32,6 +32,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     private ActivatedService? _service;
     private UnitWorkload? _workload;
     private ControlServer? _control;
+    private ActivatorUpdate? _update;
     private int _exiting;
 
     public ActivateHost(ServiceSpec spec, Systemctl systemctl, SystemdNotifier notifier, ILoggerFactory loggers, TimeProvider time)
@@ -54,9 +55,10 @@ internal sealed class ActivateHost : IAsyncDisposable
         var matched = PassedSockets.Match(_spec, passed);
         _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, logger: _logger);
         _service = ActivatedService.Compose(_spec, _workload, matched, _time, _loggers, OnSettled);
+        _update = new ActivatorUpdate(_spec, _service.Activator, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, _logger);
         try
         {
-            _control = ControlServer.Start(RuntimePaths.FromEnvironment(), Snapshot);
+            _control = ControlServer.Start(RuntimePaths.FromEnvironment(), Snapshot, _update.HandleAsync);
         }
         catch (EnvironmentException ex)
         {
@@ -117,7 +119,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             paths.EnsureExists();
             var file = paths.LastStateFile(_spec.Name);
             var temporary = file + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_service.Status(), ControlJsonContext.Default.ServiceStatus));
+            File.WriteAllText(temporary, JsonSerializer.Serialize(_service.Status() with { Image = _spec.Image, LastUpdate = _update?.Last }, ControlJsonContext.Default.ServiceStatus));
             File.Move(temporary, file, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EnvironmentException)
@@ -131,7 +133,7 @@ internal sealed class ActivateHost : IAsyncDisposable
         Pid = Environment.ProcessId,
         Runtime = StatusDocument.RuntimeSystemd,
         StartedAt = _startedAt,
-        Services = _service is null ? [] : [_service.Status()],
+        Services = _service is null ? [] : [_service.Status() with { Image = _spec.Image, LastUpdate = _update?.Last }],
     };
 
     /// <summary>Closes connections and our copies of the sockets, stops the container unit if it runs.</summary>

@@ -1,0 +1,161 @@
+using Podwake.Host;
+using Podwake.Specs;
+using Podwake.Updates;
+
+namespace Podwake.Deploy;
+
+/// <summary>
+/// <c>podwake update</c> for deployed services (the systemd runtime): per service, under <see cref="ServiceUpdateLock"/>,
+/// check the image (<see cref="ImageCheck"/>), pull as the service's user when needed, then replace the container. A
+/// dormant service's new container is proved and swapped in here (<see cref="DormantSwap"/>); a running one is
+/// handed to its activator, which starts the new container beside the old one (<see cref="RunningHandover"/>).
+/// </summary>
+internal sealed class DeployedUpdater
+{
+    private readonly UnixUser _me;
+    private readonly TextWriter _warnings;
+    private readonly TimeProvider _time;
+
+    private DeployedUpdater(UnixUser me, TextWriter warnings, TimeProvider time)
+    {
+        _me = me;
+        _warnings = warnings;
+        _time = time;
+    }
+
+    /// <summary>The updater for whoever runs this process: root updates every deployed service, a user their own.</summary>
+    /// <param name="warnings">Where a service that cannot be read (a broken spec copy, a vanished user) is reported and skipped.</param>
+    public static async Task<DeployedUpdater> ForCallerAsync(TextWriter warnings, TimeProvider time, CancellationToken cancellationToken) =>
+        new(await UnixUser.CurrentAsync(cancellationToken).ConfigureAwait(false), warnings, time);
+
+    /// <summary>
+    /// A result per deployed service asked for (<see cref="UpdateRequest.Services"/>; empty: every one with <c>update:</c>
+    /// set). A name this caller has not deployed gets no result (a serve may run it).
+    /// </summary>
+    public async Task<IReadOnlyList<UpdateResult>> UpdateAsync(UpdateRequest request, IRegistryDigests registry, CancellationToken cancellationToken)
+    {
+        var services = await DeployedServices.ForCallerAsync(_me, line => _warnings.WriteLine("podwake: " + line), cancellationToken).ConfigureAwait(false);
+        var results = new List<UpdateResult>();
+        foreach (var service in services)
+        {
+            var named = request.Services.Contains(service.Spec.Name, StringComparer.Ordinal);
+            if (request.Services.Count > 0 && !named)
+            {
+                continue;
+            }
+
+            if (service.Spec.Update == UpdatePolicy.None)
+            {
+                if (named)
+                {
+                    results.Add(Result(service.Spec, UpdateOutcome.Failed, reason: "update: none in its service file, so podwake update never touches it; set update: registry or update: local"));
+                }
+
+                continue;
+            }
+
+            var result = await UpdateOneAsync(service, request.DryRun, registry, cancellationToken).ConfigureAwait(false);
+            if (!request.DryRun)
+            {
+                await RecordAsync(service.Target, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            results.Add(result);
+        }
+
+        return results;
+    }
+
+    private async Task<UpdateResult> UpdateOneAsync(DeployedService service, bool dryRun, IRegistryDigests registry, CancellationToken cancellationToken)
+    {
+        var (spec, target) = (service.Spec, service.Target);
+        var podman = target.Podman;
+        ServiceUpdateLock updateLock;
+        try
+        {
+            updateLock = ServiceUpdateLock.Acquire(spec.Name, target.Manager.RuntimeDirectory, target.User);
+        }
+        catch (Exception ex) when (ex is EnvironmentException or IOException)
+        {
+            return Result(spec, UpdateOutcome.Failed, reason: ex.Message);
+        }
+
+        using (updateLock)
+        {
+            ImageCheckResult check;
+            try
+            {
+                var containerImage = await DeployedContainer.ImageIdAsync(podman, spec.ContainerName, cancellationToken).ConfigureAwait(false);
+                check = await ImageCheck.CheckAsync(spec.Image!, spec.Update, containerImage,
+                    (image, ct) => DeployedContainer.InspectImageAsync(podman, image, ct), registry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RegistryCheckException or InvalidOperationException or EnvironmentException)
+            {
+                return Result(spec, UpdateOutcome.Failed, reason: ex.Message);
+            }
+
+            if (!check.Changed)
+            {
+                return Result(spec, UpdateOutcome.UpToDate, check.CurrentDigest, check.AvailableDigest);
+            }
+
+            if (dryRun)
+            {
+                return Result(spec, UpdateOutcome.WouldUpdate, check.CurrentDigest, check.AvailableDigest);
+            }
+
+            try
+            {
+                if (check.NeedsPull)
+                {
+                    // As deploy pulls: podman's CLI as the service's user, into that user's store.
+                    (await podman.RunAsync(["pull", spec.Image!], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"pull {spec.Image}");
+                }
+
+                var imageId = await podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false)
+                    ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after pulling it");
+                var swap = new DormantSwap(spec, target, _time);
+                var outcome = await swap.RunAsync(imageId, cancellationToken).ConfigureAwait(false);
+                if (outcome is null)
+                {
+                    // Awake (before, or it woke during the proof): its activator takes the new container over.
+                    return await RunningHandover.RequestAsync(spec, target, cancellationToken).ConfigureAwait(false) is { } handed
+                        ? handed with { From = handed.From ?? check.CurrentDigest, To = handed.To ?? check.AvailableDigest }
+                        : Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest,
+                            "its activator is running but did not take the update; run podwake update again");
+                }
+
+                return outcome.Length == 0
+                    ? Result(spec, UpdateOutcome.Updated, check.CurrentDigest, check.AvailableDigest)
+                    : Result(spec, UpdateOutcome.RolledBack, check.CurrentDigest, check.AvailableDigest, outcome);
+            }
+            catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException or InvalidOperationException or IOException)
+            {
+                return Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest, ex.Message);
+            }
+        }
+    }
+
+    private async Task RecordAsync(DeployTarget target, UpdateResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await LastUpdateRecord.WriteAsync(target, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EnvironmentException)
+        {
+            await _warnings.WriteLineAsync($"podwake: {result.Service}: Failed to record the update for podwake status: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private UpdateResult Result(ServiceSpec spec, UpdateOutcome outcome, string? from = null, string? to = null, string? reason = null) => new()
+    {
+        Service = spec.Name,
+        Image = spec.Image ?? "",
+        Outcome = outcome,
+        From = from,
+        To = to,
+        Reason = reason,
+        At = _time.GetUtcNow(),
+    };
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Podwake.Control;
+using Podwake.Specs;
+using Podwake.Units;
+using Podwake.Updates;
+
+namespace Podwake.Deploy;
+
+/// <summary>
+/// Hands the update of an awake deployed service to its activator (<c>podwake activate</c>, through its control socket
+/// in the service user's runtime directory): only the process that holds the connections can start the new container
+/// beside the old one, send it the new connections and let the old ones drain.
+/// </summary>
+internal static class RunningHandover
+{
+    /// <summary>How long an activator that systemd is starting gets to open its control socket.</summary>
+    private static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The activator's result for the service; null when no activator answered.</summary>
+    public static async Task<UpdateResult?> RequestAsync(ServiceSpec spec, DeployTarget target, CancellationToken cancellationToken)
+    {
+        var activator = UnitGenerator.ActivatorUnitName(spec.Name);
+        var paths = LastUpdateRecord.PathsOf(target);
+        var waited = TimeSpan.Zero;
+        var pause = TimeSpan.FromMilliseconds(50);
+        string? socket = null;
+        while (waited < SocketWait)
+        {
+            var shown = await target.Systemctl.RunAsync(["show", "--property=MainPID", "--value", activator], cancellationToken).ConfigureAwait(false);
+            if (int.TryParse(shown.Stdout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 && File.Exists(paths.ControlSocket(pid)))
+            {
+                socket = paths.ControlSocket(pid);
+                break;
+            }
+
+            if (await target.Systemctl.ActiveStateAsync(activator, cancellationToken).ConfigureAwait(false) is "inactive" or "failed")
+            {
+                return null;
+            }
+
+            // The system clock on purpose: a CLI's bounded wait for another process, no runtime's clock.
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            waited += pause;
+        }
+
+        if (socket is null)
+        {
+            return null;
+        }
+
+        var report = await UpdateClient.RequestAsync(socket, new UpdateRequest([spec.Name], DryRun: false), (_, _) => { }, cancellationToken).ConfigureAwait(false);
+        return report?.Results.FirstOrDefault(r => r.Service == spec.Name);
+    }
+}
