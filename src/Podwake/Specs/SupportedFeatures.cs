@@ -16,8 +16,6 @@ internal static class SupportedFeatures
         new Dictionary<SpecFeature, (string Coming, string Meanwhile)>
         {
             [SpecFeature.Pod] = ("Kubernetes pods run with podman kube play", "use image: for now"),
-            [SpecFeature.RegistryUpdates] = ("podwake update", "use update: none for now"),
-            [SpecFeature.LocalUpdates] = ("podwake update", "use update: none for now"),
         }.ToFrozenDictionary();
 
     public static bool IsSupported(SpecFeature feature) => !NotYet.ContainsKey(feature);

@@ -2,7 +2,7 @@ using Podwake.Podman;
 
 namespace Podwake.Updates;
 
-/// <summary>A registry could not say which manifest a tag names: unreachable, refused our credentials, no such tag.</summary>
+/// <summary>A registry check failed; the message is one line naming the registry (or the image) and the reason.</summary>
 internal sealed class RegistryCheckException : Exception
 {
     public RegistryCheckException(ImagePullFailure failure, string registry, string message, Exception? inner = null)
@@ -14,5 +14,6 @@ internal sealed class RegistryCheckException : Exception
 
     public ImagePullFailure Failure { get; }
 
+    /// <summary>The registry as the image reference names it (<c>docker.io</c>, <c>127.0.0.1:5601</c>).</summary>
     public string Registry { get; }
 }

@@ -101,7 +101,7 @@ public sealed class NotSupportedYetTests : IDisposable
     [Theory]
     [InlineData("registry")]
     [InlineData("local")]
-    public void UpdatePolicies_AreNotSupportedYet(string policy)
+    public void UpdatePolicies_AreAccepted(string policy)
     {
         var errors = _spec.Errors($$"""
             name: web
@@ -110,20 +110,17 @@ public sealed class NotSupportedYetTests : IDisposable
             update: {{policy}}
             """);
 
-        Assert.Equal(
-            [$"{_spec.Path}:4:9: error: update: {policy} is not supported yet by this version of podwake (coming: podwake update); use update: none for now"],
-            errors);
+        Assert.Empty(errors);
     }
 
     [Fact]
     public void EveryFeature_IsStillListedAsNotSupported()
     {
         // When one lands, remove it from SupportedFeatures and its test above; this keeps the list honest.
-        // user: and expose: landed with podwake deploy; their checks above stay, as validation tests.
-        Assert.All(
-            Enum.GetValues<SpecFeature>().Where(f => f is not (SpecFeature.User or SpecFeature.Expose)),
-            feature => Assert.False(SupportedFeatures.IsSupported(feature)));
-        Assert.True(SupportedFeatures.IsSupported(SpecFeature.User));
-        Assert.True(SupportedFeatures.IsSupported(SpecFeature.Expose));
+        // user: and expose: landed with podwake deploy, update: registry and local with podwake update; their checks
+        // above stay, as validation tests.
+        SpecFeature[] landed = [SpecFeature.User, SpecFeature.Expose, SpecFeature.RegistryUpdates, SpecFeature.LocalUpdates];
+        Assert.All(Enum.GetValues<SpecFeature>().Except(landed), feature => Assert.False(SupportedFeatures.IsSupported(feature)));
+        Assert.All(landed, feature => Assert.True(SupportedFeatures.IsSupported(feature)));
     }
 }
