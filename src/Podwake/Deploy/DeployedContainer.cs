@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Podwake.Network;
 using Podwake.Podman;
 using Podwake.Specs;
@@ -32,19 +31,20 @@ internal static class DeployedContainer
     /// <summary>A local image (ID, digest, repo digests), or null when it is not in the store.</summary>
     public static async Task<ImageInspect?> InspectImageAsync(TargetPodman podman, string image, CancellationToken cancellationToken)
     {
-        var result = await podman.RunAsync(["image", "inspect", "--format", "{{json .}}", image], cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
+        // Plain fields, not JSON: podman 4.3's {{json .}} prints the whole list and {{json .Id}} fails inside a literal.
+        var result = await podman.RunAsync(["image", "inspect", "--format", "{{.Id}}|{{.Digest}}|{{range .RepoDigests}}{{.}} {{end}}", image], cancellationToken)
+            .ConfigureAwait(false);
+        var fields = result.Stdout.Trim().Split('|');
+        if (!result.Succeeded || fields.Length != 3 || fields[0].Length == 0)
         {
             return null;
         }
 
-        try
+        return new ImageInspect
         {
-            return JsonSerializer.Deserialize(result.Stdout, PodmanJsonContext.Default.ImageInspect);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"Failed to read podman image inspect of {image}: {ex.Message}", ex);
-        }
+            Id = fields[0],
+            Digest = fields[1] is { Length: > 0 } digest ? digest : null,
+            RepoDigests = fields[2].Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        };
     }
 }

@@ -12,9 +12,9 @@ namespace Podwake.Deploy;
 /// </summary>
 internal static class DeployedServices
 {
-    public static async Task<IReadOnlyList<DeployedService>> ForCallerAsync(UnixUser me, Action<string> warn, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DeployedSpec>> ForCallerAsync(UnixUser me, Action<string> warn, CancellationToken cancellationToken)
     {
-        var found = new List<DeployedService>();
+        var found = new List<DeployedSpec>();
         if (!me.IsRoot)
         {
             Add(found, new DeployTarget(SystemdManager.CurrentUser(), null, false, Rootless: true), null, warn);
@@ -64,7 +64,7 @@ internal static class DeployedServices
     }
 
     /// <summary>The services of <paramref name="target"/>'s manager (only <paramref name="only"/> when given).</summary>
-    private static void Add(List<DeployedService> found, DeployTarget target, string? only, Action<string> warn)
+    private static void Add(List<DeployedSpec> found, DeployTarget target, string? only, Action<string> warn)
     {
         var directory = SpecCopy.Directory(target.Manager.ConfigDirectory);
         if (!Directory.Exists(directory))
@@ -86,7 +86,7 @@ internal static class DeployedServices
 
             if (!found.Any(s => s.Spec.Name == loaded.Services[0].Name))
             {
-                found.Add(new DeployedService(loaded.Services[0], target));
+                found.Add(new DeployedSpec(loaded.Services[0], target));
             }
         }
     }

@@ -66,7 +66,7 @@ internal sealed class DeployedUpdater
         return results;
     }
 
-    private async Task<UpdateResult> UpdateOneAsync(DeployedService service, bool dryRun, IRegistryDigests registry, CancellationToken cancellationToken)
+    private async Task<UpdateResult> UpdateOneAsync(DeployedSpec service, bool dryRun, IRegistryDigests registry, CancellationToken cancellationToken)
     {
         var (spec, target) = (service.Spec, service.Target);
         var podman = target.Podman;

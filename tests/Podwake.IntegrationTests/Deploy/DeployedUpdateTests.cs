@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Podwake.Deploy;
+using Podwake.IntegrationTests.Infrastructure;
+using Podwake.Podman;
+using Podwake.Updates;
+using Xunit;
+
+namespace Podwake.IntegrationTests.Deploy;
+
+/// <summary>
+/// <c>podwake update</c> of deployed services (<see cref="DeployedUpdater"/>, called as the CLI calls it) with
+/// <c>update: local</c>: a second image tagged over the service's tag is the new one. Real podman and the real systemd
+/// user manager of whoever runs the tests (root or the rootless test user).
+/// </summary>
+public sealed class DeployedUpdateTests
+{
+    [UserManagerFact]
+    public async Task DormantService_NewLocalImage_SwappedWithoutWake_NextRequestAnsweredByIt()
+    {
+        await using var service = new DeployedService();
+        var tag = $"localhost/{service.Name}:1";
+        try
+        {
+            await BuildAsync(tag, "v1");
+            service.WriteYaml($"image: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 20s}}\nupdate: local\n");
+            Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
+            Assert.Equal("v1", await PageAsync(service));
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+            var activatorStarts = await StartsAsync(service);
+            var oldId = await service.ContainerIdAsync();
+
+            await BuildAsync(tag, "v2");
+            var dryRun = await UpdateAsync(service, dryRun: true);
+            Assert.Equal(UpdateOutcome.WouldUpdate, dryRun.Outcome);
+            Assert.Equal(oldId, await service.ContainerIdAsync());
+
+            var clock = Stopwatch.StartNew();
+            var result = await UpdateAsync(service);
+            var took = clock.Elapsed;
+
+            Assert.True(result.Outcome == UpdateOutcome.Updated, result.ToLine());
+            Assert.Equal(activatorStarts, await StartsAsync(service));
+            Assert.NotEqual(oldId, await service.ContainerIdAsync());
+            Assert.Equal("v2", await PageAsync(service));
+            Assert.Equal(UpdateOutcome.UpToDate, (await UpdateAsync(service)).Outcome);
+            Assert.Equal(UpdateOutcome.UpToDate, LastUpdateRecord.Read(Paths(), service.Name)?.Outcome);
+            Console.WriteLine($"dormant update took {took.TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            await service.PodmanAsync("rmi", "--force", tag);
+        }
+    }
+
+    [UserManagerFact]
+    public async Task DormantService_BrokenNewImage_RolledBack_OldStillAnswers()
+    {
+        await using var service = new DeployedService();
+        var tag = $"localhost/{service.Name}:1";
+        try
+        {
+            await BuildAsync(tag, "v1");
+            service.WriteYaml($"image: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 5s}}\nupdate: local\n");
+            Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
+            Assert.Equal("v1", await PageAsync(service));
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+            var oldId = await service.ContainerIdAsync();
+
+            await BuildAsync(tag, "broken", command: "[\"/bin/busybox\", \"sh\", \"-c\", \"echo broken on purpose; exit 3\"]");
+            var result = await UpdateAsync(service);
+
+            Assert.True(result.Outcome == UpdateOutcome.RolledBack, result.ToLine());
+            Assert.True(result.IsFailure);
+            Assert.Contains("broken on purpose", result.Reason, StringComparison.Ordinal);
+            Assert.Equal(oldId, await service.ContainerIdAsync());
+            Assert.Equal("v1", await PageAsync(service));
+            Assert.Equal(UpdateOutcome.RolledBack, LastUpdateRecord.Read(Paths(), service.Name)?.Outcome);
+            Assert.NotEqual(0, (await service.PodmanAsync("container", "exists", $"{service.ContainerName}-next")).ExitCode);
+        }
+        finally
+        {
+            await service.PodmanAsync("rmi", "--force", tag);
+        }
+    }
+
+    [UserManagerFact]
+    public async Task RunningService_NewLocalImage_ClientLoopSwitchesWithNoFailedRequest()
+    {
+        await using var service = new DeployedService();
+        var tag = $"localhost/{service.Name}:1";
+        try
+        {
+            await BuildAsync(tag, "v1");
+            service.WriteYaml($"image: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 30s\nready: {{tcp: 8080, timeout: 20s}}\nupdate: local\n");
+            Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
+            Assert.Equal("v1", await PageAsync(service));
+            await BuildAsync(tag, "v2");
+
+            var bodies = new List<string>();
+            using var stop = new CancellationTokenSource();
+            var loop = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var response = await RawHttp.GetAsync(service.Endpoint, timeout: TimeSpan.FromSeconds(30));
+                    lock (bodies)
+                    {
+                        bodies.Add(response.Kind == HttpOutcomeKind.Response && response.Status == 200 ? Page(response.Body) : $"failed: {response}");
+                    }
+
+                    await Task.Delay(10); // about 50 requests a second, one after another
+                }
+            });
+            await Task.Delay(500);
+            var clock = Stopwatch.StartNew();
+            var result = await UpdateAsync(service);
+            var took = clock.Elapsed;
+            await Task.Delay(1000);
+            await stop.CancelAsync();
+            await loop;
+
+            Assert.True(result.Outcome == UpdateOutcome.Updated, result.ToLine());
+            Assert.DoesNotContain(bodies, b => b.StartsWith("failed", StringComparison.Ordinal));
+            var firstV2 = bodies.IndexOf("v2");
+            Assert.True(firstV2 > 0, string.Join(",", bodies));
+            Assert.All(bodies.Take(firstV2), b => Assert.Equal("v1", b));
+            Assert.All(bodies.Skip(firstV2), b => Assert.Equal("v2", b));
+            Assert.True(bodies.Count / (took.TotalSeconds + 1.5) >= 20, $"{bodies.Count} requests in {took.TotalSeconds + 1.5:0.0} s");
+            Console.WriteLine($"running update took {took.TotalMilliseconds:0} ms; {bodies.Count} requests, {bodies.Count - firstV2} answered by v2");
+
+            // The next wake, through the container unit, starts the new image.
+            await DeployedService.SystemctlAsync("stop", $"podwake-{service.Name}.service");
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+            Assert.Equal("v2", await PageAsync(service));
+        }
+        finally
+        {
+            await service.PodmanAsync("rmi", "--force", tag);
+        }
+    }
+
+    private static Host.RuntimePaths Paths() => Host.RuntimePaths.FromEnvironment();
+
+    private static async Task<UpdateResult> UpdateAsync(DeployedService service, bool dryRun = false)
+    {
+        var updater = await DeployedUpdater.ForCallerAsync(Console.Error, TimeProvider.System, CancellationToken.None);
+        var results = await updater.UpdateAsync(new UpdateRequest([service.Name], dryRun), new NoRegistry(), CancellationToken.None);
+        return Assert.Single(results);
+    }
+
+    private static async Task<string> PageAsync(DeployedService service)
+    {
+        var response = await RawHttp.GetAsync(service.Endpoint, timeout: TimeSpan.FromSeconds(30));
+        Assert.True(response.Status == 200, response.ToString());
+        return Page(response.Body);
+    }
+
+    private static string Page(string body) => body.Trim();
+
+    /// <summary>How often the service's activator was started (its unit's NRestarts does not count socket starts).</summary>
+    private static async Task<string> StartsAsync(DeployedService service) =>
+        (await DeployedService.SystemctlAsync("show", "--property=InvocationID", "--value", $"podwake-{service.Name}.service")).Stdout.Trim();
+
+    /// <summary>The test image with <paramref name="page"/> as its page, tagged <paramref name="tag"/> (over an older one).</summary>
+    private static async Task BuildAsync(string tag, string page, string? command = null)
+    {
+        using var context = new TempDirectory();
+        TestImages.WriteBusyboxContext(context.Path);
+        File.WriteAllText(Path.Combine(context.Path, "www", "index.html"), page + "\n");
+        if (command is not null)
+        {
+            File.AppendAllText(Path.Combine(context.Path, "Containerfile"), $"\nCMD {command}\n");
+        }
+
+        await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
+    }
+
+    private sealed class NoRegistry : IRegistryDigests
+    {
+        public Task<string> GetDigestAsync(string imageReference, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("update: local never asks a registry");
+    }
+}
