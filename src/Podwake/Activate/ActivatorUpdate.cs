@@ -84,7 +84,7 @@ internal sealed class ActivatorUpdate(ServiceSpec spec, ServiceActivator activat
             var outcome = await activator.ReplaceAsync(new UpdateCandidate(spec, _podman, rootless, time), Drain).ConfigureAwait(false);
             if (!outcome.Replaced)
             {
-                await CandidateContainer.RemoveAsync(_podman, spec.Name, CancellationToken.None).ConfigureAwait(false);
+                await CandidateContainer.RemoveAsync(_podman, spec.Name, systemctl.Manager.RuntimeDirectory, null, CancellationToken.None).ConfigureAwait(false);
                 return Result(outcome.RolledBack ? UpdateOutcome.RolledBack : UpdateOutcome.Failed, to, outcome.Reason);
             }
 

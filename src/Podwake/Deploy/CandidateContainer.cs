@@ -47,18 +47,23 @@ internal static class CandidateContainer
     /// <summary>Creates the candidate (a leftover one of podwake's is removed first).</summary>
     public static async Task CreateAsync(TargetPodman podman, ServiceSpec spec, IReadOnlyList<string> words, string runtimeRoot, UnixUser? owner, CancellationToken cancellationToken)
     {
-        await RemoveAsync(podman, spec.Name, cancellationToken).ConfigureAwait(false);
+        await RemoveAsync(podman, spec.Name, runtimeRoot, owner, cancellationToken).ConfigureAwait(false);
         HostFiles.CreateDirectories(Files(spec.Name, runtimeRoot).Directory, owner);
         (await podman.RunAsync(words.Skip(1), cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"create the update candidate of {spec.Name}");
     }
 
-    /// <summary>Removes the candidate if podwake made it; one podwake did not make is in the way (an error naming it).</summary>
-    public static async Task RemoveAsync(TargetPodman podman, string service, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the candidate if podwake made it, and its pidfiles' directory; one podwake did not make is in the way (an
+    /// error naming it).
+    /// </summary>
+    public static async Task RemoveAsync(TargetPodman podman, string service, string runtimeRoot, UnixUser? owner, CancellationToken cancellationToken)
     {
         var name = Name(service);
         var label = await podman.ContainerLabelAsync(name, SpecHash.Label, cancellationToken).ConfigureAwait(false);
+        var files = Files(service, runtimeRoot);
         if (label is null)
         {
+            RemoveFiles(files, owner);
             return;
         }
 
@@ -68,6 +73,18 @@ internal static class CandidateContainer
         }
 
         await podman.RemoveContainerAsync(name, cancellationToken).ConfigureAwait(false);
+        RemoveFiles(files, owner);
+    }
+
+    /// <summary>The candidate's pidfiles and their directory (undeploy too).</summary>
+    public static void RemoveFiles(ContainerRunFiles files, UnixUser? owner)
+    {
+        if (Directory.Exists(files.Directory))
+        {
+            HostFiles.Delete(files.ConmonPidFile, owner);
+            HostFiles.Delete(files.ContainerPidFile, owner);
+            HostFiles.RemoveEmptyDirectory(files.Directory, owner);
+        }
     }
 
     private static void Replace(List<string> words, int options, string option, string value)

@@ -43,7 +43,7 @@ internal sealed class DormantSwap(ServiceSpec spec, DeployTarget target, TimePro
             finally
             {
                 await candidate.StopAsync(null, CancellationToken.None).ConfigureAwait(false);
-                await CandidateContainer.RemoveAsync(podman, spec.Name, CancellationToken.None).ConfigureAwait(false);
+                await CandidateContainer.RemoveAsync(podman, spec.Name, runtime, target.User, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
