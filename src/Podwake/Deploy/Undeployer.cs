@@ -123,6 +123,12 @@ internal sealed class Undeployer
             await target.Podman.RemoveContainerAsync($"{containerName}.updated", cancellationToken).ConfigureAwait(false);
         }
 
+        if (reachable)
+        {
+            // The last service with update: set takes the periodic update with it.
+            await UpdateTimer.SyncAsync(target, _planner.GeneratorOptions(target), null, _output, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_me.IsRoot && !target.Rootless)
         {
             // Its unit's ExecStop took it down; this catches one whose unit never ran (a deploy that failed half-way).

@@ -139,6 +139,40 @@ public sealed class DeployedUpdateTests
         }
     }
 
+    [UserManagerFact]
+    public async Task DeployWithUpdateSet_InstallsTheTimer_IntervalKept_UndeployRemovesIt()
+    {
+        var timer = Path.Combine(UnitDirectory, "podwake-update.timer");
+        var service = new DeployedService();
+        await using (service)
+        {
+            service.Write(extra: "update: local\n");
+            await TestImages.BusyboxAsync();
+            var deployed = await PodwakeCli.RunAsync("deploy", "--update-interval=6h", service.File);
+            Assert.True(deployed.ExitCode == 0, deployed.ToString());
+
+            Assert.Contains("OnUnitActiveSec=6h", File.ReadAllText(timer), StringComparison.Ordinal);
+            Assert.Equal("active", await DeployedService.ActiveStateAsync("podwake-update.timer"));
+            Assert.Equal("enabled", (await DeployedService.SystemctlAsync("is-enabled", "podwake-update.timer")).Stdout.Trim());
+            var service2 = await DeployedService.SystemctlAsync("show", "--property=Type", "--value", "podwake-update.service");
+            Assert.Equal("oneshot", service2.Stdout.Trim());
+
+            // A redeploy without --update-interval keeps the interval.
+            Assert.Equal(0, (await PodwakeCli.RunAsync("deploy", service.File)).ExitCode);
+            Assert.Contains("OnUnitActiveSec=6h", File.ReadAllText(timer), StringComparison.Ordinal);
+
+            var bad = await PodwakeCli.RunAsync("deploy", "--update-interval=soon", service.File);
+            Assert.Equal(1, bad.ExitCode);
+        }
+
+        Assert.False(File.Exists(timer), "the timer outlived the last service with update: set");
+        Assert.Equal("inactive", await DeployedService.ActiveStateAsync("podwake-update.timer"));
+    }
+
+    private static string UnitDirectory => Environment.IsPrivilegedProcess
+        ? "/root/.config/systemd/user"
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "systemd", "user");
+
     private static Host.RuntimePaths Paths() => Host.RuntimePaths.FromEnvironment();
 
     private static async Task<UpdateResult> UpdateAsync(DeployedService service, bool dryRun = false)
