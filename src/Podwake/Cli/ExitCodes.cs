@@ -1,6 +1,6 @@
 namespace Podwake.Cli;
 
-/// <summary>The exit codes (README, "Commands available now"): 0 success, 1 user error, 2 environment error.</summary>
+/// <summary>The exit codes (README, "Commands available now"): 0 success, 1 user error, 2 environment error, 3 an update rolled back.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
@@ -10,6 +10,9 @@ internal static class ExitCodes
 
     /// <summary>podman or systemd missing or unusable; the message says what to install or start.</summary>
     public const int EnvironmentError = 2;
+
+    /// <summary><c>podwake update</c>: a new image was not ready in time and the service went back to the old one.</summary>
+    public const int RolledBack = 3;
 
     /// <summary>
     /// A deploy or undeploy stopped by a signal (after deploy's rollback): 128 + the signal's number, as a shell reports

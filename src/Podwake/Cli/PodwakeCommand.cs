@@ -22,6 +22,7 @@ internal static class PodwakeCommand
         yield return GenerateCommand.Create();
         yield return ServeCommand.Create();
         yield return StatusCommand.Create();
+        yield return UpdateCommand.Create();
         yield return ActivateCommand.Create();
         yield return DeployCommand.Create();
         yield return UndeployCommand.Create();

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Podwake.Podman;
 using Podwake.Serve;
 using Podwake.Specs;
+using Podwake.Updates;
 
 namespace Podwake.Cli;
 
@@ -13,12 +14,31 @@ internal static class ServeCommand
     {
         var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.OneOrMore, Description = "Service files, or directories of *.yaml" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection" };
-        var command = new Command("serve", "Listen for every service and wake its container on the first connection; Ctrl-C stops and removes them") { paths, verbose };
-        command.SetAction((result, _) => RunAsync(result.GetValue(paths)!, result.GetValue(verbose)));
+        var updateInterval = new Option<string?>("--update-interval")
+        {
+            Description = "Also update the services with update: set every INTERVAL (e.g. 24h, 6h, 30m; as podwake update does)",
+            HelpName = "INTERVAL",
+        };
+        updateInterval.Validators.Add(result =>
+        {
+            if (result.GetValue(updateInterval) is { } text && !Duration.TryParse(text, out var value, out var problem) | value <= TimeSpan.Zero)
+            {
+                result.AddError($"--update-interval: {(problem is { Length: > 0 } ? problem : "must be longer than 0")}");
+            }
+        });
+        var command = new Command("serve", "Listen for every service and wake its container on the first connection; Ctrl-C stops and removes them")
+        {
+            paths, verbose, updateInterval,
+        };
+        command.SetAction((result, _) =>
+        {
+            TimeSpan? interval = result.GetValue(updateInterval) is { } text && Duration.TryParse(text, out var value, out var unused) ? value : null;
+            return RunAsync(result.GetValue(paths)!, result.GetValue(verbose), interval);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, bool verbose)
+    private static async Task<int> RunAsync(string[] paths, bool verbose, TimeSpan? updateInterval)
     {
         var load = SpecLoader.Load(paths);
         var problems = load.Diagnostics.Concat(load.Services.SelectMany(DeployOnlyKeys.Problems)).ToList();
@@ -40,7 +60,10 @@ internal static class ServeCommand
         // The terminal closing: its session gets SIGHUP, whose default would end serve without removing anything.
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         using var starting = new CancellationTokenSource();
-        var host = new ServeHost(load.Services, loggers, TimeProvider.System);
+        var host = new ServeHost(load.Services, loggers, TimeProvider.System, RegistryFor)
+        {
+            UpdateInterval = updateInterval,
+        };
         try
         {
             var start = host.StartAsync(starting.Token);
@@ -88,6 +111,9 @@ internal static class ServeCommand
 
             await host.DisposeAsync();
         }
+
+        // Credentials and registries.conf are read again for each update run, as podman reads them for each pull.
+        static IRegistryDigests RegistryFor() => new RegistryClient(RegistryAccess.Load(RegistryAccessPaths.FromEnvironment()), TimeProvider.System);
 
         void OnSignal(PosixSignalContext context)
         {

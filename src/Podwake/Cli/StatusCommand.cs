@@ -5,6 +5,7 @@ using Podwake.Activation;
 using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
+using Podwake.Updates;
 
 namespace Podwake.Cli;
 
@@ -72,7 +73,7 @@ internal static class StatusCommand
 
     internal static string FormatTable(IEnumerable<StatusDocument> documents)
     {
-        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "FLOWS", "DROPPED", "EVICTED", "WAKES", "LAST WAKE", "IDLE IN", "LISTEN", "PID"];
+        string[] header = ["SERVICE", "STATE", "OPEN", "HELD", "FLOWS", "DROPPED", "EVICTED", "WAKES", "LAST WAKE", "IDLE IN", "DIGEST", "LAST UPDATE", "LISTEN", "PID"];
         var rows = new List<string[]> { header };
         foreach (var document in documents)
         {
@@ -90,6 +91,8 @@ internal static class StatusCommand
                     s.Wakes.ToString(CultureInfo.InvariantCulture),
                     s.LastWakeMilliseconds is { } ms ? $"{ms:F0} ms" : "-",
                     s.IdleRemainingSeconds is { } idle ? $"{idle:F1} s" : "-",
+                    s.ImageDigest is { } digest ? ShortDigest(digest) : "-",
+                    s.LastUpdate is { } update ? string.Create(CultureInfo.InvariantCulture, $"{update.Outcome.ToText()} {update.At.UtcDateTime:yyyy-MM-dd HH:mm}Z") : "-",
                     string.Join(",", s.Listen),
                     document.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 ]);
@@ -108,6 +111,18 @@ internal static class StatusCommand
             text.Append(CultureInfo.InvariantCulture, $"{s.Name}: last wake failed: {s.LastError}\n");
         }
 
+        foreach (var s in documents.SelectMany(d => d.Services).Where(s => s.LastUpdate?.Outcome is UpdateOutcome.RolledBack or UpdateOutcome.Failed))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{s.Name}: last update {s.LastUpdate!.Outcome.ToText()}: {s.LastUpdate.Reason}\n");
+        }
+
         return text.ToString();
+    }
+
+    /// <summary>12 hex digits, as podman shows image IDs: <c>sha256:0123456789ab…</c> → <c>0123456789ab</c>.</summary>
+    private static string ShortDigest(string digest)
+    {
+        var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : digest;
+        return hex.Length > 12 ? hex[..12] : hex;
     }
 }

@@ -43,13 +43,15 @@ internal sealed partial class PodmanClient
     /// text goes to <paramref name="progress"/> one line at a time, as it comes. A registry's refusal is an
     /// <see cref="ImagePullException"/> (podman 4.3 answers 200 first and sends the failure as an <c>error</c> line);
     /// a socket that goes away is a <see cref="PodmanUnavailableException"/>. Bounded by the caller's token only: a
-    /// large image takes as long as it takes.
+    /// large image takes as long as it takes. <paramref name="credentials"/> go to podman in its <c>X-Registry-Auth</c>
+    /// header (as podman-remote sends them): the API service may run as another process, which does not read the auth
+    /// file podwake found them in.
     /// </summary>
-    public async Task<string> PullImageAsync(string reference, Action<string>? progress, CancellationToken cancellationToken)
+    public async Task<string> PullImageAsync(string reference, Action<string>? progress, CancellationToken cancellationToken, (string User, string Password)? credentials = null)
     {
         var operation = $"pull image {reference}";
         using var response = await SendAsync(HttpMethod.Post, $"images/pull?reference={Escape(reference)}", null, operation,
-            cancellationToken, Timeout.InfiniteTimeSpan, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            cancellationToken, Timeout.InfiniteTimeSpan, HttpCompletionOption.ResponseHeadersRead, RegistryAuthHeader(credentials)).ConfigureAwait(false);
         var registry = ImagePullErrors.Registry(reference);
         if (!response.IsSuccessStatusCode)
         {
@@ -97,5 +99,17 @@ internal sealed partial class PodmanClient
         {
             return new ImagePullReport { Stream = line };
         }
+    }
+
+    /// <summary>podman's <c>X-Registry-Auth</c>: URL-safe base64 of <c>{"username": …, "password": …}</c>.</summary>
+    private static (string, string)? RegistryAuthHeader((string User, string Password)? credentials)
+    {
+        if (credentials is not { } given)
+        {
+            return null;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Wire.RegistryAuth { Username = given.User, Password = given.Password }, PodmanJsonContext.Default.RegistryAuth);
+        return ("X-Registry-Auth", Convert.ToBase64String(json).Replace('+', '-').Replace('/', '_'));
     }
 }

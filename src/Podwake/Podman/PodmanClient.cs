@@ -119,7 +119,8 @@ internal sealed partial class PodmanClient : IDisposable
         string operation,
         CancellationToken cancellationToken,
         TimeSpan? timeout = null,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        (string Name, string Value)? header = null)
     {
         var limit = timeout ?? RequestTimeout;
         using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit, Time);
@@ -128,6 +129,11 @@ internal sealed partial class PodmanClient : IDisposable
             : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (header is { } extra)
+        {
+            request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
+        }
+
         try
         {
             return await _http.SendAsync(request, completion, timeoutSource.Token).ConfigureAwait(false);

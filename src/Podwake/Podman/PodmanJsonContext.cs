@@ -21,6 +21,7 @@ namespace Podwake.Podman;
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(ImagePullReport))]
 [JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(RegistryAuth))]
 [JsonSerializable(typeof(ExecCreateRequest))]
 [JsonSerializable(typeof(ExecStartRequest))]
 [JsonSerializable(typeof(ExecInspectResponse))]

@@ -33,7 +33,7 @@ internal sealed partial class ContainerWorkload
     {
         if (_id is not { } id)
         {
-            return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, null);
+            return WorkloadExit.DuringStart(ContainerName, exitCode, null);
         }
 
         IReadOnlyList<string>? lines;
@@ -51,7 +51,7 @@ internal sealed partial class ContainerWorkload
             lines = null;
         }
 
-        return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
+        return WorkloadExit.DuringStart(ContainerName, exitCode, lines);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ internal sealed partial class ContainerWorkload
             {
                 // podman's API did not answer (restarting, overloaded): the event is taken at its word rather than
                 // dropped, which would leave the service "ready" with nothing behind it.
-                ServeLog.DiedUnchecked(_logger, _spec.Name, _spec.ContainerName, ex.Message);
+                ServeLog.DiedUnchecked(_logger, _spec.Name, ContainerName, ex.Message);
             }
 
             run.Exit.TrySetResult(podmanEvent.ContainerExitCode);

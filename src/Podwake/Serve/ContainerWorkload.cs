@@ -41,10 +41,14 @@ internal sealed partial class ContainerWorkload : IWorkload
     private NetworkNamespace? _netns;
     private bool _lastRunStoppedByUs = true;
     private DateTimeOffset? _startRequestedAt;
+    private string _containerName;
 
-    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless, TimeProvider time, ILogger? logger = null)
+    /// <param name="containerName">The container's name: the service's (<c>podwake-NAME</c>), or an update's new container
+    /// (<c>podwake-NAME-next</c>) until it takes the service's name (<see cref="RenameAsync"/>).</param>
+    public ContainerWorkload(ServiceSpec spec, PodmanClient podman, bool rootless, TimeProvider time, ILogger? logger = null, string? containerName = null)
     {
         _spec = spec;
+        _containerName = containerName ?? spec.ContainerName;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _podman = podman;
@@ -54,17 +58,48 @@ internal sealed partial class ContainerWorkload : IWorkload
 
     public string? ContainerId => _id;
 
+    public string ContainerName => Volatile.Read(ref _containerName);
+
+    /// <summary>The ID of the image the container was created from, as podman says now; null when it has no container.</summary>
+    public async Task<string?> ImageIdAsync(CancellationToken cancellationToken)
+    {
+        if (_id is not { } id)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await _podman.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).Image;
+        }
+        catch (PodmanException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Gives the container another name (an update's new container takes the service's once the old one is removed).</summary>
+    public async Task RenameAsync(string name, CancellationToken cancellationToken)
+    {
+        if (_id is { } id)
+        {
+            await _podman.RenameContainerAsync(id, name, cancellationToken).ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _containerName, name);
+    }
+
     /// <summary>Creates the container (replacing a leftover of an earlier podwake with the same name).</summary>
     public async Task CreateAsync(CancellationToken cancellationToken)
     {
-        await _podman.RemoveContainerAsync(_spec.ContainerName, force: true, cancellationToken).ConfigureAwait(false);
+        await _podman.RemoveContainerAsync(ContainerName, force: true, cancellationToken).ConfigureAwait(false);
         foreach (var volume in _spec.Volumes.Where(v => v.IsBindMount))
         {
             // As the contract says: host folders are created if missing.
             Directory.CreateDirectory(volume.Source);
         }
 
-        var container = ServeContainer.For(_spec, _rootless);
+        var container = ServeContainer.For(_spec, _rootless, ContainerName);
         _publishedPorts = container.PublishedPorts;
         _id = await _podman.CreateContainerAsync(container.Create, cancellationToken).ConfigureAwait(false);
     }
@@ -149,12 +184,12 @@ internal sealed partial class ContainerWorkload : IWorkload
                 ? $"pull it again (podman pull {image})"
                 : $"build it again (podman build -t {image} {_spec.Build.Context}, or restart podwake serve, which builds it)";
             throw new InvalidOperationException(
-                $"container {_spec.ContainerName} is gone and its image {image} is no longer in podman's local storage (removed with podman rmi?): {fix}; a wake never pulls");
+                $"container {ContainerName} is gone and its image {image} is no longer in podman's local storage (removed with podman rmi?): {fix}; a wake never pulls");
         }
 
         _id = null;
         await CreateAsync(cancellationToken).ConfigureAwait(false);
-        ServeLog.Recreated(_logger, _spec.Name, _spec.ContainerName);
+        ServeLog.Recreated(_logger, _spec.Name, ContainerName);
     }
 
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>
@@ -228,5 +263,5 @@ internal sealed partial class ContainerWorkload : IWorkload
         public TaskCompletionSource<int?> Exit { get; } = new();
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_spec.ContainerName} ({_id?[..12]})");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ContainerName} ({_id?[..12]})");
 }

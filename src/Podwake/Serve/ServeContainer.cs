@@ -14,7 +14,8 @@ namespace Podwake.Serve;
 internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDictionary<int, int> PublishedPorts)
 {
     /// <summary>Chooses the published ports (rootless: free loopback ports, new ones each time) and the create request.</summary>
-    public static ServeContainer For(ServiceSpec spec, bool rootless)
+    /// <param name="name">The container's name; null: the service's (<c>podwake-NAME</c>).</param>
+    public static ServeContainer For(ServiceSpec spec, bool rootless, string? name = null)
     {
         var publishedPorts = new Dictionary<int, int>();
         var portMappings = new List<ContainerPortMapping>();
@@ -33,7 +34,7 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
 
         var create = new ContainerCreateSpec
         {
-            Name = spec.ContainerName,
+            Name = name ?? spec.ContainerName,
             Image = spec.Image ?? throw new InvalidOperationException("a pod service has no single container"),
             Command = spec.Command,
             Env = spec.Env,

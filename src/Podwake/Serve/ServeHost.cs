@@ -8,6 +8,7 @@ using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
 using Podwake.Specs;
+using Podwake.Updates;
 
 namespace Podwake.Serve;
 
@@ -30,12 +31,17 @@ internal sealed class ServeHost : IAsyncDisposable
     private readonly DateTimeOffset _startedAt;
     private PodmanService? _podman;
     private ControlServer? _control;
+    private readonly Func<IRegistryDigests> _registry;
     private Task? _events;
+    private Task? _periodicUpdates;
+    private ServeUpdater? _updater;
     private ServiceNameLock? _names;
 
-    public ServeHost(IReadOnlyList<ServiceSpec> specs, ILoggerFactory loggers, TimeProvider time)
+    /// <param name="registry">Makes the registry client of one update run (credentials are read again each time).</param>
+    public ServeHost(IReadOnlyList<ServiceSpec> specs, ILoggerFactory loggers, TimeProvider time, Func<IRegistryDigests> registry)
     {
         _specs = specs;
+        _registry = registry;
         _loggers = loggers;
         _logger = loggers.CreateLogger("podwake.serve");
         _time = time;
@@ -43,6 +49,9 @@ internal sealed class ServeHost : IAsyncDisposable
     }
 
     public IReadOnlyList<ServiceRuntime> Services => _services;
+
+    /// <summary>How often the services with <c>update:</c> set are updated by themselves; null: only by <c>podwake update</c>.</summary>
+    public TimeSpan? UpdateInterval { get; init; }
 
     /// <summary>Binds, connects to podman, builds or pulls missing images, creates containers; throws on the first failure.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -100,13 +109,25 @@ internal sealed class ServeHost : IAsyncDisposable
 
         // Events before the first start, so no exit can be missed.
         _events = Task.Run(() => WatchEventsAsync(_stopping.Token), CancellationToken.None);
+        using var registry = _registry();
         foreach (var service in _services)
         {
-            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, cancellationToken).ConfigureAwait(false);
+            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, cancellationToken)
+                .ConfigureAwait(false);
+            service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
+
+            // An update's new container left by a serve that was killed mid-update.
+            await _podman.Client.RemoveContainerAsync($"{service.Spec.ContainerName}-next", force: true, cancellationToken).ConfigureAwait(false);
             await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _control = ControlServer.Start(paths, Snapshot);
+        _updater = new ServeUpdater(_services, _podman.Client, _registry, rootless, _time, _loggers);
+        _control = ControlServer.Start(paths, Snapshot, _updater.UpdateAsync);
+        if (UpdateInterval is { } interval)
+        {
+            _periodicUpdates = Task.Run(() => _updater.RunPeriodicallyAsync(interval, _stopping.Token), CancellationToken.None);
+        }
+
         foreach (var service in _services)
         {
             service.Service.StartListening();
@@ -142,7 +163,7 @@ internal sealed class ServeHost : IAsyncDisposable
 
                     foreach (var service in _services)
                     {
-                        service.Workload.OnEvent(podmanEvent);
+                        service.OnEvent(podmanEvent);
                     }
                 }
             }
@@ -165,7 +186,7 @@ internal sealed class ServeHost : IAsyncDisposable
     {
         Pid = Environment.ProcessId,
         StartedAt = _startedAt,
-        Services = [.. _services.Select(s => s.Service.Status())],
+        Services = [.. _services.Select(s => s.Status())],
     };
 
     /// <summary>Stops accepting, closes connections, stops and removes every container, stops podman's service if ours.</summary>
@@ -196,6 +217,11 @@ internal sealed class ServeHost : IAsyncDisposable
             await _events.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        if (_periodicUpdates is not null)
+        {
+            await _periodicUpdates.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_podman is not null)
         {
             await _podman.DisposeAsync().ConfigureAwait(false);
@@ -208,6 +234,12 @@ internal sealed class ServeHost : IAsyncDisposable
     private async Task ShutDownServiceAsync(ServiceRuntime service)
     {
         await service.Service.DisposeAsync().ConfigureAwait(false);
+        if (service.Candidate is { } candidate)
+        {
+            // Shut down mid-update: the new container goes too.
+            await candidate.RemoveAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         try
         {
             await service.Workload.RemoveAsync(CancellationToken.None).ConfigureAwait(false);

@@ -13,7 +13,8 @@ internal static class ServeImage
     /// <summary>Length of an image ID as podman shows it.</summary>
     private const int ShortIdLength = 12;
 
-    public static async Task PrepareAsync(ServiceSpec spec, PodmanClient podman, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="credentials">The auth files' credentials for the image's registry (podman's API service may not read them itself).</param>
+    public static async Task PrepareAsync(ServiceSpec spec, PodmanClient podman, ILogger logger, Func<string, (string User, string Password)?> credentials, CancellationToken cancellationToken)
     {
         var image = spec.Image!;
         if (spec.Build is { } build)
@@ -31,7 +32,7 @@ internal static class ServeImage
         ServeLog.Pulling(logger, spec.Name, image);
         try
         {
-            var id = await podman.PullImageAsync(image, line => ServeLog.PullProgress(logger, spec.Name, line), cancellationToken)
+            var id = await podman.PullImageAsync(image, line => ServeLog.PullProgress(logger, spec.Name, line), cancellationToken, credentials(image))
                 .ConfigureAwait(false);
             ServeLog.Pulled(logger, spec.Name, image, id.Length > ShortIdLength ? id[..ShortIdLength] : id);
         }

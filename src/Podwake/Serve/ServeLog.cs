@@ -42,4 +42,10 @@ internal static partial class ServeLog
 
     [LoggerMessage(213, LogLevel.Information, "{Service}: pulled image {Image} ({Id})")]
     public static partial void Pulled(ILogger logger, string service, string image, string id);
+
+    [LoggerMessage(214, LogLevel.Information, "{Line}")]
+    public static partial void UpdateResult(ILogger logger, string line);
+
+    [LoggerMessage(215, LogLevel.Warning, "the periodic update failed: {Message}")]
+    public static partial void UpdateRunFailed(ILogger logger, string message);
 }

@@ -1,12 +1,60 @@
 using Podwake.Activation;
+using Podwake.Podman;
 using Podwake.Specs;
+using Podwake.Updates;
 
 namespace Podwake.Serve;
 
-/// <summary>One service inside a serve: the composed service (activator and listeners) and its container.</summary>
-internal sealed record ServiceRuntime(ActivatedService Service, ContainerWorkload Workload)
+/// <summary>
+/// One service inside a serve: the composed service (activator and listeners), its container, and while an update
+/// runs the new container beside it; the image digest it runs and its last update, for status.
+/// </summary>
+internal sealed class ServiceRuntime(ActivatedService service, ContainerWorkload workload)
 {
+    private ContainerWorkload _workload = workload;
+    private ContainerWorkload? _candidate;
+    private UpdateResult? _lastUpdate;
+    private string? _imageDigest;
+
+    public ActivatedService Service { get; } = service;
+
     public ServiceSpec Spec => Service.Spec;
 
     public IReadOnlyList<string> ListenAddresses => Service.ListenAddresses;
+
+    /// <summary>The service's container; another one after an update.</summary>
+    public ContainerWorkload Workload
+    {
+        get => Volatile.Read(ref _workload);
+        set => Volatile.Write(ref _workload, value);
+    }
+
+    /// <summary>An update's new container while the update runs (it gets podman's events too), else null.</summary>
+    public ContainerWorkload? Candidate
+    {
+        get => Volatile.Read(ref _candidate);
+        set => Volatile.Write(ref _candidate, value);
+    }
+
+    public UpdateResult? LastUpdate
+    {
+        get => Volatile.Read(ref _lastUpdate);
+        set => Volatile.Write(ref _lastUpdate, value);
+    }
+
+    /// <summary>The manifest digest of the image the container runs; null when unknown or the image was built here.</summary>
+    public string? ImageDigest
+    {
+        get => Volatile.Read(ref _imageDigest);
+        set => Volatile.Write(ref _imageDigest, value);
+    }
+
+    /// <summary>One of podman's events, to every container of the service (one runs, an update's new one may start).</summary>
+    public void OnEvent(PodmanEvent podmanEvent)
+    {
+        Workload.OnEvent(podmanEvent);
+        Candidate?.OnEvent(podmanEvent);
+    }
+
+    public ServiceStatus Status() => Service.Status() with { Image = Spec.Image, ImageDigest = ImageDigest, LastUpdate = LastUpdate };
 }

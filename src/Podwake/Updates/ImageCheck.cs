@@ -25,7 +25,7 @@ internal static class ImageCheck
         var current = containerImageId is null ? null
             : local is not null && local.Id == containerImageId ? local
             : await inspectImage(containerImageId, cancellationToken).ConfigureAwait(false);
-        var currentDigest = current?.Digest is { Length: > 0 } digest ? digest : null;
+        var currentDigest = DigestOf(current, image);
         if (policy == UpdatePolicy.Registry)
         {
             var remote = await registry.GetDigestAsync(image, cancellationToken).ConfigureAwait(false);
@@ -46,6 +46,26 @@ internal static class ImageCheck
             NeedsPull: false,
             Changed: local.Id != containerImageId,
             CurrentDigest: currentDigest,
-            AvailableDigest: local.Digest is { Length: > 0 } localDigest ? localDigest : "sha256:" + local.Id);
+            AvailableDigest: DigestOf(local, image) ?? "sha256:" + local.Id);
+    }
+
+    /// <summary>
+    /// The manifest digest <paramref name="image"/> is known by in <paramref name="reference"/>'s repository (its
+    /// <c>RepoDigests</c> entry: an image pulled again keeps the <c>Digest</c> it had when it was first stored, a build's);
+    /// else its <c>Digest</c>; null for an image that has none (built here, never pushed or pulled).
+    /// </summary>
+    public static string? DigestOf(ImageInspect? image, string reference)
+    {
+        if (image is null)
+        {
+            return null;
+        }
+
+        var at = reference.IndexOf('@', StringComparison.Ordinal);
+        var name = at >= 0 ? reference[..at] : reference;
+        var colon = name.LastIndexOf(':');
+        var repository = colon > name.LastIndexOf('/') ? name[..colon] : name;
+        var known = image.RepoDigests.FirstOrDefault(d => d.StartsWith(repository + "@", StringComparison.Ordinal));
+        return known?[(repository.Length + 1)..] ?? (image.Digest is { Length: > 0 } digest ? digest : null);
     }
 }

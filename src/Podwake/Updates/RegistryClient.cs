@@ -12,7 +12,7 @@ namespace Podwake.Updates;
 /// first; on 401 the challenge says how: Basic with the auth file's credentials, or a Bearer token from the realm.
 /// An insecure registry (registries.conf) is tried over HTTPS without verifying its certificate, then over plain HTTP.
 /// </summary>
-internal sealed partial class RegistryClient : IRegistryDigests, IDisposable
+internal sealed partial class RegistryClient : IRegistryDigests
 {
     /// <summary>A whole check, every request and retry included: a registry that answers slower is called unreachable.</summary>
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(20);
@@ -55,6 +55,9 @@ internal sealed partial class RegistryClient : IRegistryDigests, IDisposable
 
     /// <summary>The digest (<c>sha256:…</c>) of the manifest <paramref name="imageReference"/> names in its registry now.</summary>
     /// <exception cref="RegistryCheckException">The registry cannot be asked, refuses, or has no such tag.</exception>
+    public (string User, string Password)? CredentialsFor(string imageReference) =>
+        _access.Credentials(ImageLocation.Parse(imageReference)).Credentials is { } found ? (found.User, found.Password) : null;
+
     public async Task<string> GetDigestAsync(string imageReference, CancellationToken ct)
     {
         ImageLocation image;

@@ -17,4 +17,7 @@ internal enum UpdateOutcome
 
     /// <summary>The check or the pull failed (registry unreachable, unauthorized, no such tag): nothing changed.</summary>
     Failed,
+
+    /// <summary>Named, but podwake does not update it (<c>update: none</c>, or an image built from <c>build:</c>).</summary>
+    Skipped,
 }

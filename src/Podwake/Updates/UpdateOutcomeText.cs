@@ -8,7 +8,8 @@ internal static class UpdateOutcomeText
         (UpdateOutcome.WouldUpdate, "would-update"),
         (UpdateOutcome.Updated, "updated"),
         (UpdateOutcome.RolledBack, "rolled-back"),
-        (UpdateOutcome.Failed, "failed"));
+        (UpdateOutcome.Failed, "failed"),
+        (UpdateOutcome.Skipped, "skipped"));
 
     public static string ToText(this UpdateOutcome value) => Table.ToText(value);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
 
 namespace Podwake.Updates;
 
@@ -29,9 +28,6 @@ internal sealed record UpdateResult
     /// <summary>When the update ended.</summary>
     public DateTimeOffset At { get; init; }
 
-    /// <summary>True when the outcome means a non-zero exit of <c>podwake update</c> (a rollback or a failure).</summary>
-    [JsonIgnore]
-    public bool IsFailure => Outcome is UpdateOutcome.RolledBack or UpdateOutcome.Failed;
 
     /// <summary>The line <c>podwake update</c> prints: <c>web: updated IMAGE@sha256:OLD -> sha256:NEW</c>.</summary>
     public string ToLine() => Outcome switch
@@ -41,6 +37,7 @@ internal sealed record UpdateResult
         UpdateOutcome.Updated => $"{Service}: updated {Image}{Pinned(From)} -> {To}",
         UpdateOutcome.RolledBack => $"{Service}: rolled back: {Reason} (still on {Image}{Pinned(From)})",
         UpdateOutcome.Failed => $"{Service}: failed: {Reason}",
+        UpdateOutcome.Skipped => $"{Service}: not updated: {Reason}",
         _ => throw new ArgumentOutOfRangeException(nameof(Outcome), Outcome, null),
     };
 
