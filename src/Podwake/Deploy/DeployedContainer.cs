@@ -3,6 +3,7 @@ using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
+using Podwake.Updates;
 
 namespace Podwake.Deploy;
 
@@ -46,5 +47,19 @@ internal static class DeployedContainer
             Digest = fields[1] is { Length: > 0 } digest ? digest : null,
             RepoDigests = fields[2].Split(' ', StringSplitOptions.RemoveEmptyEntries),
         };
+    }
+
+    /// <summary>
+    /// The manifest digest of the image the service's container runs, as <c>podwake status</c> shows it
+    /// (<see cref="ImageCheck.DigestOf"/>); null with no container, or for an image never pushed or pulled.
+    /// </summary>
+    public static async Task<string?> RunningDigestAsync(TargetPodman podman, ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        if (await ImageIdAsync(podman, spec.ContainerName, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return null;
+        }
+
+        return ImageCheck.DigestOf(await InspectImageAsync(podman, id, cancellationToken).ConfigureAwait(false), spec.Image!);
     }
 }

@@ -44,11 +44,13 @@ internal sealed class DeployedUpdater
                 continue;
             }
 
-            if (service.Spec.Update == UpdatePolicy.None)
+            if (service.Spec.Update == UpdatePolicy.None || service.Spec.Build is not null)
             {
                 if (named)
                 {
-                    results.Add(Result(service.Spec, UpdateOutcome.Failed, reason: "update: none in its service file, so podwake update never touches it; set update: registry or update: local"));
+                    results.Add(Result(service.Spec, UpdateOutcome.Skipped, reason: service.Spec.Build is not null
+                        ? "its image is built from build: (podwake deploy builds it); update: applies to registry and local images"
+                        : "it has update: none; set update: registry or update: local in its service file and deploy it again to let podwake update it"));
                 }
 
                 continue;

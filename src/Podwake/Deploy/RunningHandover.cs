@@ -1,5 +1,6 @@
 using System.Globalization;
 using Podwake.Control;
+using Podwake.Host;
 using Podwake.Specs;
 using Podwake.Units;
 using Podwake.Updates;
@@ -16,11 +17,18 @@ internal static class RunningHandover
     /// <summary>How long an activator that systemd is starting gets to open its control socket.</summary>
     private static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Where an activator listens for the update it is handed: a control socket of its own, in a directory of its own,
+    /// apart from the one <c>podwake status</c> reads and <c>podwake update</c> asks every serve through (an activator
+    /// asked there answers with nothing): only this handover, after the check and the pull, may start it.
+    /// </summary>
+    public static RuntimePaths ControlPaths(RuntimePaths user, string service) => new(Path.Combine(user.Directory, "updates", service));
+
     /// <summary>The activator's result for the service; null when no activator answered.</summary>
     public static async Task<UpdateResult?> RequestAsync(ServiceSpec spec, DeployTarget target, CancellationToken cancellationToken)
     {
         var activator = UnitGenerator.ActivatorUnitName(spec.Name);
-        var paths = LastUpdateRecord.PathsOf(target);
+        var paths = ControlPaths(LastUpdateRecord.PathsOf(target), spec.Name);
         var waited = TimeSpan.Zero;
         var pause = TimeSpan.FromMilliseconds(50);
         string? socket = null;

@@ -123,6 +123,15 @@ internal sealed class Undeployer
             await target.Podman.RemoveContainerAsync($"{containerName}.updated", cancellationToken).ConfigureAwait(false);
         }
 
+        try
+        {
+            HostFiles.RemoveEmptyDirectory(RunningHandover.ControlPaths(runtime, name).Directory, owner);
+        }
+        catch (UnsafePathException ex)
+        {
+            await ReportLeftAsync(name, ex).ConfigureAwait(false);
+        }
+
         if (reachable)
         {
             // The last service with update: set takes the periodic update with it.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Podwake.Deploy;
 using Podwake.IntegrationTests.Infrastructure;
 using Podwake.Podman;
@@ -44,6 +45,11 @@ public sealed class DeployedUpdateTests
             Assert.Equal("v2", await PageAsync(service));
             Assert.Equal(UpdateOutcome.UpToDate, (await UpdateAsync(service)).Outcome);
             Assert.Equal(UpdateOutcome.UpToDate, LastUpdateRecord.Read(Paths(), service.Name)?.Outcome);
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+            var status = await StatusAsync(service);
+            Assert.Equal("up-to-date", status.GetProperty("last_update").GetProperty("outcome").GetString());
+            Assert.StartsWith("sha256:", status.GetProperty("image_digest").GetString(), StringComparison.Ordinal);
+            Assert.Equal(tag, status.GetProperty("image").GetString());
             Console.WriteLine($"dormant update took {took.TotalMilliseconds:0} ms");
         }
         finally
@@ -70,11 +76,12 @@ public sealed class DeployedUpdateTests
             var result = await UpdateAsync(service);
 
             Assert.True(result.Outcome == UpdateOutcome.RolledBack, result.ToLine());
-            Assert.True(result.IsFailure);
             Assert.Contains("broken on purpose", result.Reason, StringComparison.Ordinal);
             Assert.Equal(oldId, await service.ContainerIdAsync());
             Assert.Equal("v1", await PageAsync(service));
             Assert.Equal(UpdateOutcome.RolledBack, LastUpdateRecord.Read(Paths(), service.Name)?.Outcome);
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+            Assert.Equal("rolled-back", (await StatusAsync(service)).GetProperty("last_update").GetProperty("outcome").GetString());
             Assert.NotEqual(0, (await service.PodmanAsync("container", "exists", $"{service.ContainerName}-next")).ExitCode);
         }
         finally
@@ -128,6 +135,10 @@ public sealed class DeployedUpdateTests
             Assert.True(bodies.Count / (took.TotalSeconds + 1.5) >= 20, $"{bodies.Count} requests in {took.TotalSeconds + 1.5:0.0} s");
             Console.WriteLine($"running update took {took.TotalMilliseconds:0} ms; {bodies.Count} requests, {bodies.Count - firstV2} answered by v2");
 
+            var status = await StatusAsync(service);
+            Assert.Equal("ready", status.GetProperty("state").GetString());
+            Assert.Equal("updated", status.GetProperty("last_update").GetProperty("outcome").GetString());
+
             // The next wake, through the container unit, starts the new image.
             await DeployedService.SystemctlAsync("stop", $"podwake-{service.Name}.service");
             Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
@@ -165,13 +176,28 @@ public sealed class DeployedUpdateTests
             Assert.Equal(1, bad.ExitCode);
         }
 
-        Assert.False(File.Exists(timer), "the timer outlived the last service with update: set");
-        Assert.Equal("inactive", await DeployedService.ActiveStateAsync("podwake-update.timer"));
+        // Unless another test (or a bench) deployed one with update: set into this manager meanwhile.
+        var specCopies = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(UnitDirectory)!)!, "podwake", "services");
+        if (!Directory.Exists(specCopies) || !Directory.EnumerateFiles(specCopies, "*.yaml").Any(f => File.ReadAllText(f).Contains("update:", StringComparison.Ordinal)))
+        {
+            Assert.False(File.Exists(timer), "the timer outlived the last service with update: set");
+            Assert.Equal("inactive", await DeployedService.ActiveStateAsync("podwake-update.timer"));
+        }
     }
 
     private static string UnitDirectory => Environment.IsPrivilegedProcess
         ? "/root/.config/systemd/user"
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "systemd", "user");
+
+    /// <summary>The service's entry in <c>podwake status --json</c>.</summary>
+    private static async Task<JsonElement> StatusAsync(DeployedService service)
+    {
+        var result = await PodwakeCli.RunAsync("status", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var document = JsonDocument.Parse(result.Stdout);
+        return document.RootElement.EnumerateArray().SelectMany(d => d.GetProperty("services").EnumerateArray())
+            .Single(s => s.GetProperty("name").GetString() == service.Name).Clone();
+    }
 
     private static Host.RuntimePaths Paths() => Host.RuntimePaths.FromEnvironment();
 
@@ -213,5 +239,11 @@ public sealed class DeployedUpdateTests
     {
         public Task<string> GetDigestAsync(string imageReference, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("update: local never asks a registry");
+
+        public (string User, string Password)? CredentialsFor(string imageReference) => null;
+
+        public void Dispose()
+        {
+        }
     }
 }
