@@ -117,19 +117,27 @@ internal sealed class DeployedUpdater
                 var imageId = await podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false)
                     ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after pulling it");
                 var swap = new DormantSwap(spec, target, _time);
-                var outcome = await swap.RunAsync(imageId, cancellationToken).ConfigureAwait(false);
-                if (outcome is null)
+                var why = "";
+                for (var attempt = 0; attempt < 3; attempt++)
                 {
-                    // Awake (before, or it woke during the proof): its activator takes the new container over.
-                    return await RunningHandover.RequestAsync(spec, target, cancellationToken).ConfigureAwait(false) is { } handed
-                        ? handed with { From = handed.From ?? check.CurrentDigest, To = handed.To ?? check.AvailableDigest }
-                        : Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest,
-                            "its activator is running but did not take the update; run podwake update again");
+                    var outcome = await swap.RunAsync(imageId, cancellationToken).ConfigureAwait(false);
+                    if (outcome is not null)
+                    {
+                        return outcome.Length == 0
+                            ? Result(spec, UpdateOutcome.Updated, check.CurrentDigest, check.AvailableDigest)
+                            : Result(spec, UpdateOutcome.RolledBack, check.CurrentDigest, check.AvailableDigest, outcome);
+                    }
+
+                    // Awake (before, or it woke during the proof): its activator takes the new container over. One that
+                    // went idle meanwhile has left: the service is dormant again, so the swap is tried again.
+                    if (await RunningHandover.RequestAsync(spec, target, reason => why = reason, cancellationToken).ConfigureAwait(false) is { } handed)
+                    {
+                        return handed with { From = handed.From ?? check.CurrentDigest, To = handed.To ?? check.AvailableDigest };
+                    }
                 }
 
-                return outcome.Length == 0
-                    ? Result(spec, UpdateOutcome.Updated, check.CurrentDigest, check.AvailableDigest)
-                    : Result(spec, UpdateOutcome.RolledBack, check.CurrentDigest, check.AvailableDigest, outcome);
+                return Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest,
+                    $"the service is awake and its activator did not take the update ({why}); run podwake update again");
             }
             catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException or InvalidOperationException or IOException)
             {

@@ -24,8 +24,8 @@ internal static class RunningHandover
     /// </summary>
     public static RuntimePaths ControlPaths(RuntimePaths user, string service) => new(Path.Combine(user.Directory, "updates", service));
 
-    /// <summary>The activator's result for the service; null when no activator answered.</summary>
-    public static async Task<UpdateResult?> RequestAsync(ServiceSpec spec, DeployTarget target, CancellationToken cancellationToken)
+    /// <summary>The activator's result for the service; null when no activator answered (<paramref name="unanswered"/> says why).</summary>
+    public static async Task<UpdateResult?> RequestAsync(ServiceSpec spec, DeployTarget target, Action<string> unanswered, CancellationToken cancellationToken)
     {
         var activator = UnitGenerator.ActivatorUnitName(spec.Name);
         var paths = ControlPaths(LastUpdateRecord.PathsOf(target), spec.Name);
@@ -43,6 +43,7 @@ internal static class RunningHandover
 
             if (await target.Systemctl.ActiveStateAsync(activator, cancellationToken).ConfigureAwait(false) is "inactive" or "failed")
             {
+                unanswered($"{activator} stopped");
                 return null;
             }
 
@@ -53,10 +54,11 @@ internal static class RunningHandover
 
         if (socket is null)
         {
+            unanswered($"{activator} opened no update socket in {paths.Directory} within {SocketWait.TotalSeconds:0} s");
             return null;
         }
 
-        var report = await UpdateClient.RequestAsync(socket, new UpdateRequest([spec.Name], DryRun: false), (_, _) => { }, cancellationToken).ConfigureAwait(false);
+        var report = await UpdateClient.RequestAsync(socket, new UpdateRequest([spec.Name], DryRun: false), (_, why) => unanswered(why), cancellationToken).ConfigureAwait(false);
         return report?.Results.FirstOrDefault(r => r.Service == spec.Name);
     }
 }

@@ -151,6 +151,40 @@ public sealed class DeployedUpdateTests
     }
 
     [UserManagerFact]
+    public async Task ImageRemovedBehindPodwakesBack_WakeFailsNamingIt_UpdateRestoresTheService()
+    {
+        await using var service = new DeployedService();
+        var tag = $"localhost/{service.Name}:1";
+        try
+        {
+            await BuildAsync(tag, "v1");
+            service.WriteYaml($"image: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 20s}}\nupdate: local\n");
+            Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
+            Assert.Equal("v1", await PageAsync(service));
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+
+            // podman rmi -f takes the container with it.
+            Assert.Equal(0, (await service.PodmanAsync("rmi", "--force", tag)).ExitCode);
+            var woken = await RawHttp.GetAsync(service.Endpoint, timeout: TimeSpan.FromSeconds(30));
+            Assert.NotEqual(HttpOutcomeKind.Response, woken.Kind);
+            var error = (await StatusAsync(service)).GetProperty("last_error").GetString();
+            Assert.Contains($"its image {tag} is no longer in podman's local storage", error, StringComparison.Ordinal);
+            Assert.Contains("podwake update", error, StringComparison.Ordinal);
+
+            await BuildAsync(tag, "v2");
+            var result = await UpdateAsync(service);
+
+            Assert.True(result.Outcome == UpdateOutcome.Updated, result.ToLine());
+            Assert.NotNull(await service.ContainerIdAsync());
+            Assert.Equal("v2", await PageAsync(service));
+        }
+        finally
+        {
+            await service.PodmanAsync("rmi", "--force", tag);
+        }
+    }
+
+    [UserManagerFact]
     public async Task DeployWithUpdateSet_InstallsTheTimer_IntervalKept_UndeployRemovesIt()
     {
         var timer = Path.Combine(UnitDirectory, "podwake-update.timer");
