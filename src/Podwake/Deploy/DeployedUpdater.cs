@@ -85,9 +85,10 @@ internal sealed class DeployedUpdater
         using (updateLock)
         {
             ImageCheckResult check;
+            string? containerImage;
             try
             {
-                var containerImage = await DeployedContainer.ImageIdAsync(podman, spec.ContainerName, cancellationToken).ConfigureAwait(false);
+                containerImage = await DeployedContainer.ImageIdAsync(podman, spec.ContainerName, cancellationToken).ConfigureAwait(false);
                 check = await ImageCheck.CheckAsync(spec.Image!, spec.Update, containerImage,
                     (image, ct) => DeployedContainer.InspectImageAsync(podman, image, ct), registry, cancellationToken).ConfigureAwait(false);
             }
@@ -116,6 +117,13 @@ internal sealed class DeployedUpdater
 
                 var imageId = await podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false)
                     ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after pulling it");
+                if (imageId == containerImage)
+                {
+                    // The pull brought the image the container runs (pushed from here, never pulled: the store knew no
+                    // registry digest for it): nothing to replace.
+                    return Result(spec, UpdateOutcome.UpToDate, check.AvailableDigest, check.AvailableDigest);
+                }
+
                 var swap = new DormantSwap(spec, target, _time);
                 var why = "";
                 for (var attempt = 0; attempt < 3; attempt++)

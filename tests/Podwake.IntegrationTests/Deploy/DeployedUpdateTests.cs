@@ -59,6 +59,64 @@ public sealed class DeployedUpdateTests
     }
 
     [UserManagerFact]
+    public async Task DormantService_V2PushedToARealRegistry_PulledAndSwappedIn_UnreachableRegistryChangesNothing()
+    {
+        if (!PodmanAvailability.IsCi && RegistryAvailability.SkipReason is not null)
+        {
+            return; // no docker-registry here (outside CI only; CI requires it)
+        }
+
+        await using var service = new DeployedService();
+        var registry = await TestRegistry.StartAsync();
+        var registryStopped = false;
+        string? reference = null;
+        try
+        {
+            await BuildAsync($"localhost/{service.Name}-v1:1", "v1");
+            await BuildAsync($"localhost/{service.Name}-v2:1", "v2");
+            reference = (await registry.PushAsync($"localhost/{service.Name}-v1:1", $"{service.Name}:1")).Reference;
+            service.WriteYaml($"image: {reference}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 20s}}\nupdate: registry\n");
+            Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
+            Assert.Equal("v1", await PageAsync(service));
+            Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+            Assert.Equal(UpdateOutcome.UpToDate, (await UpdateAsync(service, registry: true)).Outcome);
+
+            // v2 pushed from elsewhere: here only the registry has it.
+            var v2 = await registry.PushAsync($"localhost/{service.Name}-v2:1", $"{service.Name}:1");
+            await service.PodmanAsync("tag", $"localhost/{service.Name}-v1:1", reference);
+            var dryRun = await UpdateAsync(service, dryRun: true, registry: true);
+            Assert.True(dryRun.Outcome == UpdateOutcome.WouldUpdate, dryRun.ToLine());
+            Assert.Equal(v2.Digest, dryRun.To);
+
+            var result = await UpdateAsync(service, registry: true);
+
+            Assert.True(result.Outcome == UpdateOutcome.Updated, result.ToLine());
+            Assert.Equal(v2.Digest, result.To);
+            Assert.Equal("v2", await PageAsync(service));
+
+            await registry.DisposeAsync();
+            registryStopped = true;
+            var id = await service.ContainerIdAsync();
+            var unreachable = await UpdateAsync(service, registry: true);
+            Assert.True(unreachable.Outcome == UpdateOutcome.Failed, unreachable.ToLine());
+            Assert.Equal(id, await service.ContainerIdAsync());
+        }
+        finally
+        {
+            if (!registryStopped)
+            {
+                await registry.DisposeAsync();
+            }
+
+            await service.PodmanAsync("rmi", "--force", $"localhost/{service.Name}-v1:1", $"localhost/{service.Name}-v2:1");
+            if (reference is not null)
+            {
+                await service.PodmanAsync("rmi", "--force", reference);
+            }
+        }
+    }
+
+    [UserManagerFact]
     public async Task DormantService_BrokenNewImage_RolledBack_OldStillAnswers()
     {
         await using var service = new DeployedService();
@@ -235,10 +293,14 @@ public sealed class DeployedUpdateTests
 
     private static Host.RuntimePaths Paths() => Host.RuntimePaths.FromEnvironment();
 
-    private static async Task<UpdateResult> UpdateAsync(DeployedService service, bool dryRun = false)
+    /// <summary>What <c>podwake update NAME</c> does for a deployed service: the CLI's call.</summary>
+    private static async Task<UpdateResult> UpdateAsync(DeployedService service, bool dryRun = false, bool registry = false)
     {
         var updater = await DeployedUpdater.ForCallerAsync(Console.Error, TimeProvider.System, CancellationToken.None);
-        var results = await updater.UpdateAsync(new UpdateRequest([service.Name], dryRun), new NoRegistry(), CancellationToken.None);
+        using IRegistryDigests digests = registry
+            ? new RegistryClient(RegistryAccess.Load(RegistryAccessPaths.FromEnvironment()), TimeProvider.System)
+            : new NoRegistry();
+        var results = await updater.UpdateAsync(new UpdateRequest([service.Name], dryRun), digests, CancellationToken.None);
         return Assert.Single(results);
     }
 
