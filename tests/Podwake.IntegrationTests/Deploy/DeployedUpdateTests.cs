@@ -13,8 +13,19 @@ namespace Podwake.IntegrationTests.Deploy;
 /// <c>update: local</c>: a second image tagged over the service's tag is the new one. Real podman and the real systemd
 /// user manager of whoever runs the tests (root or the rootless test user).
 /// </summary>
-public sealed class DeployedUpdateTests
+public sealed class DeployedUpdateTests : IAsyncDisposable
 {
+    /// <summary>Every image a test built, by ID: a tag moved to a newer image leaves the older one untagged.</summary>
+    private readonly List<string> _images = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_images.Count > 0)
+        {
+            await PodwakeCli.RunProgramAsync("podman", ["rmi", "--force", "--ignore", .. _images]);
+        }
+    }
+
     [UserManagerFact]
     public async Task DormantService_NewLocalImage_SwappedWithoutWake_NextRequestAnsweredByIt()
     {
@@ -318,7 +329,7 @@ public sealed class DeployedUpdateTests
         (await DeployedService.SystemctlAsync("show", "--property=InvocationID", "--value", $"podwake-{service.Name}.service")).Stdout.Trim();
 
     /// <summary>The test image with <paramref name="page"/> as its page, tagged <paramref name="tag"/> (over an older one).</summary>
-    private static async Task BuildAsync(string tag, string page, string? command = null)
+    private async Task BuildAsync(string tag, string page, string? command = null)
     {
         using var context = new TempDirectory();
         TestImages.WriteBusyboxContext(context.Path);
@@ -329,6 +340,7 @@ public sealed class DeployedUpdateTests
         }
 
         await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
+        _images.Add((await PodwakeCli.RunProgramAsync("podman", ["image", "inspect", "--format", "{{.Id}}", tag])).Stdout.Trim());
     }
 
     private sealed class NoRegistry : IRegistryDigests
