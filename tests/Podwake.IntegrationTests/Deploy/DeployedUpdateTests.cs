@@ -253,6 +253,37 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
         }
     }
 
+    /// <summary>Root updates a <c>user:</c> service in that user's store and manager (podman as the user, files theirs).</summary>
+    [UserManagerFact(RunsAs.Root)]
+    [Trait("runs-as", "root")]
+    public async Task UserService_AsRoot_NewLocalImageInTheUsersStore_Updated()
+    {
+        var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
+        await using var service = new DeployedService(user);
+        var tag = $"localhost/{service.Name}:1";
+        var body = $"user: {user}\nimage: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 20s}}\n";
+
+        // The first deploy creates the user and builds the image in their store; then the file says update: local.
+        service.WriteYaml(body + "build: .\n");
+        await service.DeployOrFailAsync();
+        service.WriteYaml(body + "update: local\n");
+        await service.DeployOrFailAsync();
+        Assert.Equal(TestImages.PageText, await PageAsync(service));
+        Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
+
+        File.WriteAllText(Path.Combine(service.Directory, "www", "index.html"), "v2\n");
+        var built = await service.PodmanAsync("build", "-t", tag, service.Directory);
+        Assert.True(built.ExitCode == 0, built.ToString());
+        var result = await UpdateAsync(service);
+
+        Assert.True(result.Outcome == UpdateOutcome.Updated, result.ToLine());
+        Assert.Equal("v2", await PageAsync(service));
+        var uid = (await PodwakeCli.RunProgramAsync("id", "-u", user)).Stdout.Trim();
+        var record = new FileInfo($"/run/user/{uid}/podwake/update-{service.Name}.json");
+        Assert.True(record.Exists, "no update record in the user's runtime directory");
+        Assert.Equal(uid, (await PodwakeCli.RunProgramAsync("stat", "-c", "%u", record.FullName)).Stdout.Trim());
+    }
+
     [UserManagerFact]
     public async Task DeployWithUpdateSet_InstallsTheTimer_IntervalKept_UndeployRemovesIt()
     {
