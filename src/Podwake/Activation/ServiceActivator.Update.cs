@@ -71,15 +71,7 @@ internal sealed partial class ServiceActivator
     private async Task<ReplaceOutcome> ReplaceRunningAsync(IWorkload next, ActiveRun old, TimeSpan drain)
     {
         await Task.Yield();
-        long generation;
-        lock (_lock)
-        {
-            generation = ++_generation;
-        }
-
-        ActivationLog.UpdateStarting(_logger, Name, generation);
-        var attempt = new WakeAttempt(next, _options, _restart, _time);
-        var outcome = await attempt.RunAsync(generation, _shutdown.Token).ConfigureAwait(false);
+        var (attempt, outcome) = await StartCandidateAsync(next, dormant: false).ConfigureAwait(false);
         if (!outcome.IsReady)
         {
             ActivationLog.UpdateNotReady(_logger, Name, outcome.Reason);
@@ -149,6 +141,28 @@ internal sealed partial class ServiceActivator
         return ReplaceOutcome.Done(wasRunning: true, outcome.Milliseconds, closed);
     }
 
+    /// <summary>The new workload's run, a generation of its own, started and probed as a wake attempt is.</summary>
+    private async Task<(WakeAttempt Attempt, WakeOutcome Outcome)> StartCandidateAsync(IWorkload next, bool dormant)
+    {
+        long generation;
+        lock (_lock)
+        {
+            generation = ++_generation;
+        }
+
+        if (dormant)
+        {
+            ActivationLog.UpdateProving(_logger, Name, generation);
+        }
+        else
+        {
+            ActivationLog.UpdateStarting(_logger, Name, generation);
+        }
+
+        var attempt = new WakeAttempt(next, _options, _restart, _time);
+        return (attempt, await attempt.RunAsync(generation, _shutdown.Token).ConfigureAwait(false));
+    }
+
     private async Task<bool> WaitDrainedAsync(Task drained, TimeSpan drain)
     {
         try
@@ -176,15 +190,7 @@ internal sealed partial class ServiceActivator
     private async Task<ActiveRun?> ProveAsync(IWorkload next, ServiceState before, Task previousStop, TaskCompletionSource<ReplaceOutcome> result)
     {
         await previousStop.ConfigureAwait(false);
-        long generation;
-        lock (_lock)
-        {
-            generation = ++_generation;
-        }
-
-        ActivationLog.UpdateProving(_logger, Name, generation);
-        var attempt = new WakeAttempt(next, _options, _restart, _time);
-        var outcome = await attempt.RunAsync(generation, _shutdown.Token).ConfigureAwait(false);
+        var (attempt, outcome) = await StartCandidateAsync(next, dormant: true).ConfigureAwait(false);
         if (outcome.IsReady)
         {
             bool serve;

@@ -52,13 +52,26 @@ internal sealed class ServeUpdater
             ? _services.Where(s => request.Services.Contains(s.Spec.Name, StringComparer.Ordinal)).ToList()
             : _services.Where(s => s.Spec.Update != UpdatePolicy.None).ToList();
         var unknown = request.Services.Where(n => !_services.Any(s => s.Spec.Name == n)).ToList();
-        var registry = chosen.Any(s => s.Spec.Update == UpdatePolicy.Registry || (named && s.Spec.Update == UpdatePolicy.None)) ? _registry() : null;
+        IRegistryDigests? registry = null;
+        string? unreadable = null;
+        try
+        {
+            registry = chosen.Any(s => s.Spec.Update == UpdatePolicy.Registry) ? _registry() : null;
+        }
+        catch (EnvironmentException ex)
+        {
+            // A broken auth file or registries.conf: every registry check would fail the same way.
+            unreadable = ex.Message;
+        }
+
         try
         {
             var results = new List<UpdateResult>();
             foreach (var service in chosen)
             {
-                results.Add(await UpdateOneAsync(service, request.DryRun, registry, cancellationToken).ConfigureAwait(false));
+                results.Add(unreadable is not null && service.Spec.Update == UpdatePolicy.Registry
+                    ? new UpdateResult { Service = service.Spec.Name, Image = service.Spec.Image!, Outcome = UpdateOutcome.Failed, Reason = unreadable, At = _time.GetUtcNow() }
+                    : await UpdateOneAsync(service, request.DryRun, registry, cancellationToken).ConfigureAwait(false));
             }
 
             return new UpdateReport { Pid = Environment.ProcessId, Results = results, Unknown = unknown };
@@ -117,7 +130,17 @@ internal sealed class ServeUpdater
 
         try
         {
-            var result = await CheckAndSwapAsync(service, dryRun, registry, Result, cancellationToken).ConfigureAwait(false);
+            UpdateResult result;
+            try
+            {
+                result = await CheckAndSwapAsync(service, dryRun, registry, Result, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PodmanUnavailableException or HttpRequestException or IOException or EnvironmentException)
+            {
+                // podman's API went away mid-update (or serve is stopping): a failed update, said in one line.
+                result = Result(UpdateOutcome.Failed, service.ImageDigest, null, ex.Message);
+            }
+
             if (!dryRun)
             {
                 service.LastUpdate = result;
@@ -161,12 +184,17 @@ internal sealed class ServeUpdater
             return result(UpdateOutcome.WouldUpdate, check.CurrentDigest, check.AvailableDigest, null);
         }
 
+        // The registry's image is pulled by its digest: the tag moves to it only once it proved ready. A serve killed
+        // mid-update (or a rollback) leaves the tag where it was, so a container created from it later is the old one.
+        var candidateImage = image;
         if (check.NeedsPull)
         {
+            candidateImage = ImageCheck.Pinned(image, check.AvailableDigest);
             try
             {
-                ServeLog.Pulling(_logger, spec.Name, image);
-                await _podman.PullImageAsync(image, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
+                ServeLog.Pulling(_logger, spec.Name, candidateImage);
+                await _podman.PullImageAsync(candidateImage, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image))
+                    .ConfigureAwait(false);
             }
             catch (ImagePullException ex)
             {
@@ -174,7 +202,7 @@ internal sealed class ServeUpdater
             }
         }
 
-        var candidate = new ContainerWorkload(spec, _podman, _rootless, _time, _loggers.CreateLogger($"podwake.{spec.Name}"), $"{spec.ContainerName}-next");
+        var candidate = new ContainerWorkload(spec with { Image = candidateImage }, _podman, _rootless, _time, _loggers.CreateLogger($"podwake.{spec.Name}"), $"{spec.ContainerName}-next");
         ReplaceOutcome outcome;
         try
         {
@@ -187,23 +215,27 @@ internal sealed class ServeUpdater
             outcome = ReplaceOutcome.NotStarted($"creating the new container failed: {ex.Message}");
         }
 
-        var newDigest = ImageCheck.DigestOf(await _podman.InspectImageAsync(image, CancellationToken.None).ConfigureAwait(false), image) ?? check.AvailableDigest;
+        var newDigest = ImageCheck.DigestOf(await _podman.InspectImageAsync(candidateImage, CancellationToken.None).ConfigureAwait(false), image) ?? check.AvailableDigest;
+        service.Candidate = null;
         if (outcome.Replaced)
         {
+            if (candidateImage != image)
+            {
+                await _podman.TagImageAsync(candidateImage, image, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await old.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
             await candidate.RenameAsync(spec.ContainerName, CancellationToken.None).ConfigureAwait(false);
             service.Workload = candidate;
-            service.Candidate = null;
             service.ImageDigest = newDigest;
             return result(UpdateOutcome.Updated, check.CurrentDigest, newDigest, null);
         }
 
-        service.Candidate = null;
         await candidate.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
-        if (oldImageId is not null)
+        if (candidateImage == image && oldImageId is not null)
         {
-            // The tag names the old image again: a container re-created later (removed behind podwake's back) is the
-            // old one, and the next update sees the registry's image as new and tries it again.
+            // A tag that was already on the new image (pulled by hand, or update: local) names the old one again: a
+            // container re-created later is the old one, and the next update tries the new one again.
             await _podman.TagImageAsync(oldImageId, image, CancellationToken.None).ConfigureAwait(false);
         }
 

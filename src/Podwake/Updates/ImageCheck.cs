@@ -49,10 +49,19 @@ internal static class ImageCheck
             AvailableDigest: DigestOf(local, image) ?? "sha256:" + local.Id);
     }
 
+    /// <summary><c>REGISTRY/REPO:TAG</c> and a digest → <c>REGISTRY/REPO@DIGEST</c>: that manifest, whatever the tag names meanwhile.</summary>
+    public static string Pinned(string reference, string digest)
+    {
+        var at = reference.IndexOf('@', StringComparison.Ordinal);
+        var name = at >= 0 ? reference[..at] : reference;
+        var colon = name.LastIndexOf(':');
+        return (colon > name.LastIndexOf('/') ? name[..colon] : name) + "@" + digest;
+    }
+
     /// <summary>
-    /// The manifest digest <paramref name="image"/> is known by in <paramref name="reference"/>'s repository (its
-    /// <c>RepoDigests</c> entry: an image pulled again keeps the <c>Digest</c> it had when it was first stored, a build's);
-    /// else its <c>Digest</c>; null for an image that has none (built here, never pushed or pulled).
+    /// The manifest digest the registry knows <paramref name="image"/> by in <paramref name="reference"/>'s repository
+    /// (a <c>RepoDigests</c> entry: an image pulled again keeps the <c>Digest</c> it had when it was first stored, a
+    /// build's); else its <c>Digest</c>; null for an image that has none (built here, never pushed or pulled).
     /// </summary>
     public static string? DigestOf(ImageInspect? image, string reference)
     {
@@ -65,7 +74,18 @@ internal static class ImageCheck
         var name = at >= 0 ? reference[..at] : reference;
         var colon = name.LastIndexOf(':');
         var repository = colon > name.LastIndexOf('/') ? name[..colon] : name;
-        var known = image.RepoDigests.FirstOrDefault(d => d.StartsWith(repository + "@", StringComparison.Ordinal));
-        return known?[(repository.Length + 1)..] ?? (image.Digest is { Length: > 0 } digest ? digest : null);
+        var known = image.RepoDigests
+            .Where(d => d.StartsWith(repository + "@", StringComparison.Ordinal))
+            .Select(d => d[(repository.Length + 1)..])
+            .ToList();
+
+        // An image built here and pushed has two: its own manifest's (Digest, first) and the one the push wrote to the
+        // registry (added by a pull); a multi-arch pull has the index's and the platform manifest's (Digest). The
+        // registry's is the one that is not Digest.
+        // Only names that tag the image now are listed: once the tag moved to a newer image, the old one's registry
+        // digest is still there under its other names (the same manifest digests for each name).
+        var digest = image.Digest is { Length: > 0 } stored ? stored : null;
+        var any = image.RepoDigests.Select(d => d[(d.IndexOf('@', StringComparison.Ordinal) + 1)..]).ToList();
+        return known.LastOrDefault(d => d != digest) ?? any.LastOrDefault(d => d != digest) ?? known.FirstOrDefault() ?? digest;
     }
 }

@@ -50,7 +50,10 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ServeProcess Start(params string[] arguments)
+    public static ServeProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts podwake with <paramref name="environment"/> added to the tests' own (e.g. <c>REGISTRY_AUTH_FILE</c>).</summary>
+    public static ServeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(PodwakePath, arguments)
         {
@@ -59,6 +62,10 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var serve = new ServeProcess(process);
         process.OutputDataReceived += (_, e) =>
@@ -97,9 +104,11 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     /// <summary>Waits for the "serving" line; fails the test with podwake's output when it exits instead.</summary>
     /// <summary>Starts <c>podwake serve FILES...</c> and waits until it serves; disposes it when it does not.</summary>
-    public static async Task<ServeProcess> StartServingAsync(params string[] files)
+    public static Task<ServeProcess> StartServingAsync(params string[] files) => StartServingAsync(new Dictionary<string, string>(), files);
+
+    public static async Task<ServeProcess> StartServingAsync(IReadOnlyDictionary<string, string> environment, params string[] files)
     {
-        var serve = Start(["serve", .. files]);
+        var serve = Start(environment, ["serve", .. files]);
         try
         {
             await serve.WaitUntilServingAsync();

@@ -34,6 +34,35 @@ internal static class TestImages
         return tag;
     }
 
+    /// <summary>
+    /// Builds a busybox httpd image as <paramref name="tag"/> whose page is <paramref name="page"/> (a version an update
+    /// test tells apart); <paramref name="neverReady"/> makes one that runs but never listens (a broken new version).
+    /// </summary>
+    public static async Task<string> BuildPageAsync(string tag, string page, bool neverReady = false)
+    {
+        using var context = new TempDirectory();
+        WriteBusyboxContext(context.Path);
+        File.WriteAllText(Path.Combine(context.Path, "www", "index.html"), page + "\n");
+        if (neverReady)
+        {
+            File.AppendAllText(Path.Combine(context.Path, "Containerfile"), "\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
+                return tag;
+            }
+            catch (ImageBuildException ex) when (attempt < 3 && ex.Message.Contains("layer not known", StringComparison.Ordinal))
+            {
+                // podman 4.3's layer cache lookup fails when another test removes an image at that moment (the test
+                // groups run side by side on one store): the build itself is fine the next time.
+            }
+        }
+    }
+
     /// <summary>Builds <see cref="UdpEcho"/> on first use; returns its tag.</summary>
     public static Task<string> UdpEchoAsync() => LazyUdpEcho.Value;
 

@@ -130,6 +130,28 @@ internal sealed class TestRegistry : IAsyncDisposable
         return new PushedImage(reference, (await File.ReadAllTextAsync(digestFile)).Trim());
     }
 
+    /// <summary>
+    /// Pushes <paramref name="localImage"/> as <c>ADDRESS/NAME:TAG</c> as someone else would (another host, a CI job):
+    /// the local tag is put back on the image it named before (podman push moves it), or taken off when there was none,
+    /// so the host gets the new image only by pulling it, which records the registry's digest.
+    /// </summary>
+    public async Task<PushedImage> PushAsHostAsync(string localImage, string nameAndTag, string? authFile = null)
+    {
+        var reference = Reference(nameAndTag);
+        var before = (await PodwakeCli.RunProgramAsync("podman", "image", "inspect", "--format", "{{.Id}}", reference)).Stdout.Trim();
+        var pushed = await PushAsync(localImage, nameAndTag, authFile);
+        if (before.Length > 0)
+        {
+            await PodmanOrFailAsync("tag", before, reference);
+        }
+        else
+        {
+            await RemoveLocalAsync(reference);
+        }
+
+        return pushed;
+    }
+
     /// <summary>Removes the local copy of a reference this registry's tests created (only that tag; never fails).</summary>
     public static async Task RemoveLocalAsync(string reference) =>
         await PodwakeCli.RunProgramAsync("podman", "rmi", "--ignore", reference);

@@ -12,7 +12,10 @@ public sealed class ImageCheckTests
     private const string Old = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
     private const string New = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
 
-    private static readonly ImageInspect OldImage = new() { Id = "aaa", Digest = "sha256:built", RepoDigests = [$"127.0.0.1:5601/web@{Old}"] };
+    private static readonly ImageInspect OldImage = new()
+    {
+        Id = "aaa", Digest = "sha256:built", RepoDigests = ["127.0.0.1:5601/web@sha256:built", $"127.0.0.1:5601/web@{Old}", "localhost/web@sha256:built"],
+    };
     private static readonly ImageInspect NewImage = new() { Id = "bbb", Digest = New, RepoDigests = [$"127.0.0.1:5601/web@{New}"] };
 
     [Fact]
@@ -77,9 +80,17 @@ public sealed class ImageCheckTests
     public void DigestOf_PrefersTheRepositorysRepoDigest_OverTheStoredDigest()
     {
         Assert.Equal(Old, ImageCheck.DigestOf(OldImage, Image));
-        Assert.Equal("sha256:built", ImageCheck.DigestOf(OldImage, "localhost/other:1"));
         Assert.Null(ImageCheck.DigestOf(new ImageInspect { Id = "ccc" }, Image));
+
+        // The tag moved on: the registry's digest is still among the image's other names'.
+        Assert.Equal(Old, ImageCheck.DigestOf(OldImage with { RepoDigests = ["localhost/web@sha256:built", $"localhost/web@{Old}"] }, Image));
     }
+
+    [Theory]
+    [InlineData("127.0.0.1:5601/web:1", "127.0.0.1:5601/web@sha256:ab")]
+    [InlineData("127.0.0.1:5601/web", "127.0.0.1:5601/web@sha256:ab")]
+    [InlineData("localhost/team/web:1@sha256:cd", "localhost/team/web@sha256:ab")]
+    public void Pinned_NamesTheManifestByDigest(string reference, string pinned) => Assert.Equal(pinned, ImageCheck.Pinned(reference, "sha256:ab"));
 
     private static Task<ImageCheckResult> CheckAsync(UpdatePolicy policy, ImageInspect tag, string containerImage, string? remote)
     {

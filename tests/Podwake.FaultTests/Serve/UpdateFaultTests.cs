@@ -1,0 +1,118 @@
+using Podwake.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Podwake.FaultTests.Serve;
+
+/// <summary>
+/// <c>podwake update</c> when the host works against it: the image (and with it the container) removed behind serve's
+/// back, a second update of the same service at once, serve killed in the middle of an update. Real serve, real
+/// podman, a real docker-registry.
+/// </summary>
+[Collection(PodmanCollection.Name)]
+public sealed class UpdateFaultTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly string _unique = TestNames.Unique();
+    private readonly List<string> _tags = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var tag in _tags)
+        {
+            await TestRegistry.RemoveLocalAsync(tag);
+        }
+
+        _dir.Dispose();
+    }
+
+    [RegistryFact]
+    public async Task ImageRemovedBehindServesBack_WakeFailsClearly_UpdateRestoresIt()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var v1 = await BuildAsync("v1");
+        var pushed = await PushAsync(registry, v1);
+        var service = TestServiceFile.Create(_dir.Path, image: pushed.Reference, extra: "update: registry");
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+        Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
+
+        // podman rmi -f of the image's ID: every tag and the container go.
+        var id = (await PodwakeCli.RunProgramAsync("podman", "image", "inspect", "--format", "{{.Id}}", v1)).Stdout.Trim();
+        var rmi = await PodwakeCli.RunProgramAsync("podman", "rmi", "-f", id);
+        Assert.True(rmi.ExitCode == 0, rmi.ToString());
+        Assert.NotEqual(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
+        var lastError = (await serve.ServiceStatusAsync(service.Name)).GetProperty("last_error").GetString();
+        Assert.Contains(pushed.Reference, lastError, StringComparison.Ordinal);
+
+        var update = await PodwakeCli.RunAsync("update", service.Name);
+
+        Assert.True(update.ExitCode == 0, update.ToString());
+        Assert.Contains($"{service.Name}: updated {pushed.Reference}", update.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"-> {pushed.Digest}", update.Stdout, StringComparison.Ordinal);
+        await Eventually.TrueAsync(async () => (await RawHttp.GetAsync(service.Endpoint)).Status == 200, TimeSpan.FromSeconds(45));
+    }
+
+    [RegistryFact]
+    public async Task SecondUpdateOfTheSameServiceMeanwhile_IsRefusedAtOnce_TheFirstGoesOn()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var pushed = await PushAsync(registry, await BuildAsync("v1"));
+        var service = TestServiceFile.Create(_dir.Path, image: pushed.Reference, readyTimeout: "8s", extra: "update: registry");
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+        await PushAsync(registry, await BuildAsync("v2", neverReady: true));
+
+        var first = PodwakeCli.RunAsync("update", service.Name);
+        await Eventually.TrueAsync(async () => await ExistsAsync($"{service.Container}-next"), TimeSpan.FromSeconds(30));
+        var second = await PodwakeCli.RunAsync("update", service.Name);
+
+        Assert.True(second.ExitCode == 2, second.ToString());
+        Assert.Contains($"{service.Name}: failed: an update of {service.Name} is running already", second.Stdout, StringComparison.Ordinal);
+        var done = await first;
+        Assert.True(done.ExitCode == 3, done.ToString());
+        Assert.False(await ExistsAsync($"{service.Container}-next"), "the broken new container was left");
+    }
+
+    [RegistryFact]
+    public async Task ServeKilledMidUpdate_TheNextServeRemovesTheLeftNewContainer()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var pushed = await PushAsync(registry, await BuildAsync("v1"));
+        var service = TestServiceFile.Create(_dir.Path, image: pushed.Reference, readyTimeout: "60s", extra: "update: registry");
+        await using (var serve = await ServeProcess.StartServingAsync(service.File))
+        {
+            await PushAsync(registry, await BuildAsync("v2", neverReady: true));
+            var update = PodwakeCli.RunAsync("update", service.Name);
+            await Eventually.TrueAsync(async () => await ExistsAsync($"{service.Container}-next"), TimeSpan.FromSeconds(30));
+
+            serve.Signal(Signals.Kill);
+            await serve.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            var answered = await update;
+            Assert.True(answered.ExitCode == 2, answered.ToString());
+        }
+
+        Assert.True(await ExistsAsync($"{service.Container}-next"), "SIGKILL cannot clean up: the scenario needs the leftover");
+        await using var again = await ServeProcess.StartServingAsync(service.File);
+
+        Assert.False(await ExistsAsync($"{service.Container}-next"), "the next serve left the new container of the killed one's update");
+        Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
+    }
+
+    private async Task<string> BuildAsync(string version, bool neverReady = false)
+    {
+        var tag = $"localhost/{_unique}-{version}:1";
+        _tags.Add(tag);
+        return await TestImages.BuildPageAsync(tag, $"{_unique} {version}", neverReady);
+    }
+
+    /// <summary>Pushes as the service's tag; the host's tag stays where it was (<see cref="TestRegistry.PushAsHostAsync"/>).</summary>
+    private async Task<PushedImage> PushAsync(TestRegistry registry, string local)
+    {
+        var pushed = await registry.PushAsHostAsync(local, $"{_unique}:1");
+        _tags.Add(pushed.Reference);
+        return pushed;
+    }
+
+    private static async Task<bool> ExistsAsync(string container) =>
+        (await PodwakeCli.RunProgramAsync("podman", "container", "exists", container)).ExitCode == 0;
+}
