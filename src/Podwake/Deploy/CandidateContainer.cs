@@ -10,7 +10,7 @@ namespace Podwake.Deploy;
 /// own <c>podman create</c> words on the new image, with two differences so that it can run while the service's own
 /// container runs or wakes: its pidfiles in a directory of its own (<c>%t/podwake-NAME-next</c>; the container unit
 /// reads <c>%t/podwake-NAME</c>), and, rootful, podman's default network instead of the service's kept namespace (where
-/// the old container holds the ports).
+/// the old container holds the ports); and no podman auto-update label.
 /// </summary>
 /// <remarks>
 /// A proved candidate is not renamed into place: the service's container is created again with deploy's exact words
@@ -39,6 +39,15 @@ internal static class CandidateContainer
         if (network >= 0 && network < options)
         {
             words.RemoveRange(network, 2);
+            options -= 2;
+        }
+
+        // It runs the new image by ID (the tag moves to it once it proved ready), which podman refuses beside
+        // podman auto-update's label (it wants a fully-qualified name); a candidate is never auto-updated anyway.
+        var autoUpdate = words.FindIndex(w => w.StartsWith(UnitGenerator.AutoUpdateLabel + "=", StringComparison.Ordinal));
+        if (autoUpdate > 0 && autoUpdate < options && words[autoUpdate - 1] == "--label")
+        {
+            words.RemoveRange(autoUpdate - 1, 2);
         }
 
         return SpecHash.Labelled(words, SpecHash.Of(words, imageId));

@@ -62,4 +62,13 @@ internal static class DeployedContainer
 
         return ImageCheck.DigestOf(await InspectImageAsync(podman, id, cancellationToken).ConfigureAwait(false), spec.Image!);
     }
+
+    /// <summary>Points <paramref name="tag"/> at <paramref name="imageId"/> (a no-op when it names it already).</summary>
+    public static async Task TagAsync(TargetPodman podman, string imageId, string tag, CancellationToken cancellationToken)
+    {
+        if (await podman.ImageIdAsync(tag, cancellationToken).ConfigureAwait(false) != imageId)
+        {
+            (await podman.RunAsync(["tag", imageId, tag], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"tag {tag}");
+        }
+    }
 }

@@ -109,49 +109,79 @@ internal sealed class DeployedUpdater
 
             try
             {
+                // The registry's image is pulled by its digest and the tag moves to it only once it proved ready: an
+                // update killed half-way, or a rollback, leaves the tag (which a redeploy or a re-created container
+                // uses) on the old image, as serve's update does.
+                var candidateImage = check.NeedsPull ? ImageCheck.Pinned(spec.Image!, check.AvailableDigest) : spec.Image!;
                 if (check.NeedsPull)
                 {
-                    // As deploy pulls: podman's CLI as the service's user, into that user's store.
-                    (await podman.RunAsync(["pull", spec.Image!], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"pull {spec.Image}");
+                    // As deploy pulls: podman's CLI as the service's user, into that user's store (their auth file).
+                    (await podman.RunAsync(["pull", candidateImage], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"pull {candidateImage}");
                 }
 
-                var imageId = await podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false)
-                    ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after pulling it");
+                var imageId = await podman.ImageIdAsync(candidateImage, cancellationToken).ConfigureAwait(false)
+                    ?? throw new EnvironmentException($"Failed to find the image {candidateImage} in podman's store after pulling it");
                 if (imageId == containerImage)
                 {
                     // The pull brought the image the container runs (pushed from here, never pulled: the store knew no
-                    // registry digest for it): nothing to replace.
+                    // registry digest for it): nothing to replace; the tag names it.
+                    await DeployedContainer.TagAsync(podman, imageId, spec.Image!, cancellationToken).ConfigureAwait(false);
                     return Result(spec, UpdateOutcome.UpToDate, check.AvailableDigest, check.AvailableDigest);
                 }
 
-                var swap = new DormantSwap(spec, target, _time);
-                var why = "";
-                for (var attempt = 0; attempt < 3; attempt++)
+                UpdateResult result;
+                try
                 {
-                    var outcome = await swap.RunAsync(imageId, cancellationToken).ConfigureAwait(false);
-                    if (outcome is not null)
-                    {
-                        return outcome.Length == 0
-                            ? Result(spec, UpdateOutcome.Updated, check.CurrentDigest, check.AvailableDigest)
-                            : Result(spec, UpdateOutcome.RolledBack, check.CurrentDigest, check.AvailableDigest, outcome);
-                    }
-
-                    // Awake (before, or it woke during the proof): its activator takes the new container over. One that
-                    // went idle meanwhile has left: the service is dormant again, so the swap is tried again.
-                    if (await RunningHandover.RequestAsync(spec, target, reason => why = reason, cancellationToken).ConfigureAwait(false) is { } handed)
-                    {
-                        return handed with { From = handed.From ?? check.CurrentDigest, To = handed.To ?? check.AvailableDigest };
-                    }
+                    result = await SwapAsync(spec, target, imageId, check, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException or InvalidOperationException or IOException)
+                {
+                    result = Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest, ex.Message);
                 }
 
-                return Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest,
-                    $"the service is awake and its activator did not take the update ({why}); run podwake update again");
+                if (result.Outcome != UpdateOutcome.Updated && containerImage is not null)
+                {
+                    // A tag that was already on the new image (update: local, or pulled by hand, or moved for the
+                    // activator) names the old one again: a container re-created later is the old one, and the next
+                    // update tries the new one again.
+                    await DeployedContainer.TagAsync(podman, containerImage, spec.Image!, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return result;
             }
             catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException or InvalidOperationException or IOException)
             {
                 return Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest, ex.Message);
             }
         }
+    }
+
+    /// <summary>The dormant swap, or the running activator's takeover (which starts the image the tag names).</summary>
+    private async Task<UpdateResult> SwapAsync(ServiceSpec spec, DeployTarget target, string imageId, ImageCheckResult check, CancellationToken cancellationToken)
+    {
+        var swap = new DormantSwap(spec, target, _time);
+        var why = "";
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var outcome = await swap.RunAsync(imageId, cancellationToken).ConfigureAwait(false);
+            if (outcome is not null)
+            {
+                return outcome.Length == 0
+                    ? Result(spec, UpdateOutcome.Updated, check.CurrentDigest, check.AvailableDigest)
+                    : Result(spec, UpdateOutcome.RolledBack, check.CurrentDigest, check.AvailableDigest, outcome);
+            }
+
+            // Awake (before, or it woke during the proof): its activator takes the new container over. One that
+            // went idle meanwhile has left: the service is dormant again, so the swap is tried again.
+            await DeployedContainer.TagAsync(target.Podman, imageId, spec.Image!, cancellationToken).ConfigureAwait(false);
+            if (await RunningHandover.RequestAsync(spec, target, reason => why = reason, cancellationToken).ConfigureAwait(false) is { } handed)
+            {
+                return handed with { From = handed.From ?? check.CurrentDigest, To = handed.To ?? check.AvailableDigest };
+            }
+        }
+
+        return Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest,
+            $"the service is awake and its activator did not take the update ({why}); run podwake update again");
     }
 
     private async Task RecordAsync(DeployTarget target, UpdateResult result, CancellationToken cancellationToken)

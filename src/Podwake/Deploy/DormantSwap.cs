@@ -20,6 +20,7 @@ namespace Podwake.Deploy;
 internal sealed class DormantSwap(ServiceSpec spec, DeployTarget target, TimeProvider time)
 {
     /// <summary>Null: the service is awake (the activator must take the update); "": swapped in; else why it rolled back.</summary>
+    /// <param name="imageId">The new image: the candidate runs it by ID, and the service's tag is moved to it only once it proved ready.</param>
     public async Task<string?> RunAsync(string imageId, CancellationToken cancellationToken)
     {
         if (await IsAwakeAsync(cancellationToken).ConfigureAwait(false))
@@ -30,7 +31,8 @@ internal sealed class DormantSwap(ServiceSpec spec, DeployTarget target, TimePro
         var podman = target.Podman;
         var runtime = target.Manager.RuntimeDirectory;
         var create = DeployedContainer.CreateCommand(spec, target.Manager, target.Rootless);
-        await CandidateContainer.CreateAsync(podman, spec, CandidateContainer.Words(spec, create, runtime, imageId), runtime, target.User, cancellationToken)
+        var candidateWords = CandidateContainer.Words(spec, DeployedContainer.CreateCommand(spec with { Image = imageId }, target.Manager, target.Rootless), runtime, imageId);
+        await CandidateContainer.CreateAsync(podman, spec, candidateWords, runtime, target.User, cancellationToken)
             .ConfigureAwait(false);
         WakeOutcome outcome;
         using (var candidate = new UpdateCandidate(spec, podman, target.Rootless, time))
@@ -52,7 +54,8 @@ internal sealed class DormantSwap(ServiceSpec spec, DeployTarget target, TimePro
             return outcome.Reason;
         }
 
-        // Proved: deploy's own container on the new image, created beside the old one (as a redeploy does).
+        // Proved: the tag names it now, and deploy's own container is created on it beside the old one (as a redeploy does).
+        await DeployedContainer.TagAsync(podman, imageId, spec.Image!, cancellationToken).ConfigureAwait(false);
         var next = CandidateContainer.Name(spec.Name);
         var words = SpecHash.Labelled(create, SpecHash.Of(create, imageId));
         words[words.IndexOf("--name") + 1] = next;

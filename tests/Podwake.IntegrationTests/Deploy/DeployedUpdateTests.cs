@@ -147,6 +147,9 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
             Assert.True(result.Outcome == UpdateOutcome.RolledBack, result.ToLine());
             Assert.Contains("broken on purpose", result.Reason, StringComparison.Ordinal);
             Assert.Equal(oldId, await service.ContainerIdAsync());
+            Assert.Equal(
+                (await service.PodmanAsync("container", "inspect", "--format", "{{.Image}}", service.ContainerName)).Stdout.Trim(),
+                (await service.PodmanAsync("image", "inspect", "--format", "{{.Id}}", tag)).Stdout.Trim());
             Assert.Equal("v1", await PageAsync(service));
             Assert.Equal(UpdateOutcome.RolledBack, LastUpdateRecord.Read(Paths(), service.Name)?.Outcome);
             Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");

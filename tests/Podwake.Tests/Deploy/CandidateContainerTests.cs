@@ -22,6 +22,7 @@ public sealed class CandidateContainerTests : IDisposable
         var spec = SpecFile.LoadOne(_dir.Write("s.yaml", """
             name: cand
             image: localhost/cand:1
+            update: local
             command: [/bin/app, --name, keep, --network, keep2, --pidfile, keep3]
             ports: [{listen: 19300, container: 8080}]
             """));
@@ -34,6 +35,8 @@ public sealed class CandidateContainerTests : IDisposable
         Assert.Equal("/run/podwake-cand-next/container.pid", words[words.IndexOf("--pidfile") + 1]);
         Assert.DoesNotContain("ns:/run/netns/podwake-cand", words);
         Assert.Contains("ns:/run/netns/podwake-cand", create);
+        Assert.Contains($"{UnitGenerator.AutoUpdateLabel}=local", create);
+        Assert.DoesNotContain(words, w => w.StartsWith(UnitGenerator.AutoUpdateLabel, StringComparison.Ordinal));
         Assert.Equal(["localhost/cand:1", "/bin/app", "--name", "keep", "--network", "keep2", "--pidfile", "keep3"], words[^8..]);
         var unlabelled = words.Take(2).Concat(words.Skip(4)).ToList();
         Assert.Equal(["--label", $"{SpecHash.Label}={SpecHash.Of(unlabelled, "abc123")}"], words[2..4]);
@@ -50,6 +53,6 @@ public sealed class CandidateContainerTests : IDisposable
         Assert.Equal("/run/user/1000/podwake-candr-next/conmon.pid", words[words.IndexOf("--conmon-pidfile") + 1]);
         Assert.Contains("127.0.0.1::8080/tcp", words);
         Assert.Contains($"{ContainerLabels.Service}=candr", words);
-        Assert.Equal(create.Count + 2, words.Count); // the hash label, nothing else added or lost
+        Assert.Equal(create.Count + 2, words.Count); // the hash label, nothing else added or lost (no update: here)
     }
 }
