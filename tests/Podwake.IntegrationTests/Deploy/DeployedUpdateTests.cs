@@ -122,7 +122,10 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
             await service.PodmanAsync("rmi", "--force", $"localhost/{service.Name}-v1:1", $"localhost/{service.Name}-v2:1");
             if (reference is not null)
             {
-                await service.PodmanAsync("rmi", "--force", reference);
+                // The tag, and the image pulled by digest (untagged until it proved ready, then the tag's).
+                var repository = reference[..reference.LastIndexOf(':')];
+                var pulled = await service.PodmanAsync("images", "--filter", $"reference={repository}", "--format", "{{.ID}}");
+                await service.PodmanAsync(["rmi", "--force", "--ignore", reference, .. pulled.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)]);
             }
         }
     }
