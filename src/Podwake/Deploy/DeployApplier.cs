@@ -141,8 +141,15 @@ internal sealed partial class DeployApplier
         if (spec.Build is { } build)
         {
             // As the target user (their image store), through the same arguments podwake serve builds with.
+            // Its STEP lines as they come (a build takes a while); the rest is in the error when it fails.
             var arguments = ImageBuilder.BuildArguments(build.Context, build.Containerfile, build.Args, spec.Image!);
-            var result = await podman.RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+            var result = await podman.RunAsync(arguments, cancellationToken, line =>
+            {
+                if (PodmanCliOutput.IsBuildStep(line))
+                {
+                    _output.WriteLine($"{spec.Name}: {line}");
+                }
+            }).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 throw new ImageBuildException(spec.Image!, result.ExitCode, Tail(result.Stdout + result.Stderr));
@@ -152,7 +159,21 @@ internal sealed partial class DeployApplier
         }
         else if (service.Image == ImageAction.Pull)
         {
-            (await podman.RunAsync(["pull", spec.Image!], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"pull {spec.Image}");
+            // podman's own steps, a plain line each as it prints them, on a terminal too: an inherited terminal would
+            // draw podman's byte bars but lose its error text, which says which registry failed and why (exit 2), and
+            // parsing those bars would need a pseudo-terminal (podman may run as another user through runuser).
+            var result = await podman.RunAsync(["pull", spec.Image!], cancellationToken, line =>
+            {
+                if (PodmanCliOutput.IsPullStep(line))
+                {
+                    _output.WriteLine($"{spec.Name}: {line}");
+                }
+            }).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new EnvironmentException($"{spec.Name}: {PodmanCliOutput.PullFailure(spec.Image!, result.Stderr).Message}");
+            }
+
             await _output.WriteLineAsync($"{spec.Name}: image {spec.Image} pulled").ConfigureAwait(false);
         }
     }

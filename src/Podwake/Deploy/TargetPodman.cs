@@ -18,7 +18,8 @@ internal sealed class TargetPodman
         _user = user;
     }
 
-    public Task<ExternalCommandResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    /// <param name="line">Gets each line podman prints as it comes (a pull's or a build's steps).</param>
+    public Task<ExternalCommandResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default, Action<string>? line = null)
     {
         if (_user is { } user)
         {
@@ -26,11 +27,12 @@ internal sealed class TargetPodman
                 "runuser",
                 ["-u", user.Name, "--", "env", $"XDG_RUNTIME_DIR={user.RuntimeDirectory}", $"HOME={user.Home}", PodmanBinary.Installed, .. arguments],
                 cancellationToken: cancellationToken,
-                workingDirectory: "/");
+                workingDirectory: "/",
+                line: line);
         }
 
         // Root's own podman outside a login session still needs a runtime directory for conmon's files: /run.
-        return ExternalCommand.RunAsync(PodmanBinary.Installed, arguments, cancellationToken: cancellationToken, workingDirectory: "/");
+        return ExternalCommand.RunAsync(PodmanBinary.Installed, arguments, cancellationToken: cancellationToken, workingDirectory: "/", line: line);
     }
 
     /// <summary>The image's ID, or null when it is not in the store.</summary>

@@ -15,6 +15,10 @@ internal static class ExternalCommand
     /// Where the program runs; null = this process's. Programs run as another user (runuser) need one that user may
     /// read: rootless podman fails in a directory it cannot enter.
     /// </param>
+    /// <param name="line">
+    /// Gets each line the program prints (stdout or stderr, one at a time) as it comes, for progress; everything is
+    /// still captured in the result.
+    /// </param>
     /// <exception cref="EnvironmentException">The program does not exist; the message says which package installs it.</exception>
     public static async Task<ExternalCommandResult> RunAsync(
         string fileName,
@@ -22,7 +26,8 @@ internal static class ExternalCommand
         IReadOnlyDictionary<string, string?>? environment = null,
         CancellationToken cancellationToken = default,
         string? workingDirectory = null,
-        string? standardInput = null)
+        string? standardInput = null,
+        Action<string>? line = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -66,8 +71,9 @@ internal static class ExternalCommand
         }
 
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var gate = new Lock();
+        var stdout = ReadAsync(process.StandardOutput, line, gate);
+        var stderr = ReadAsync(process.StandardError, line, gate);
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -80,6 +86,26 @@ internal static class ExternalCommand
 
         return new ExternalCommandResult(
             DisplayName(fileName, start.ArgumentList), process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private static async Task<string> ReadAsync(StreamReader reader, Action<string>? line, Lock gate)
+    {
+        if (line is null)
+        {
+            return await reader.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var all = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } text)
+        {
+            all.Append(text).Append('\n');
+            lock (gate)
+            {
+                line(text);
+            }
+        }
+
+        return all.ToString();
     }
 
     private static string DisplayName(string fileName, IEnumerable<string> arguments) =>

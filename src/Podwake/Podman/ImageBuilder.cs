@@ -33,12 +33,14 @@ internal sealed class ImageBuilder
 
     /// <summary>Builds <paramref name="contextDir"/> as <paramref name="tag"/> and returns the image ID.</summary>
     /// <param name="containerfile">null = podman's default (Containerfile, then Dockerfile, in the context).</param>
+    /// <param name="step">Gets each <c>STEP n/m: …</c> line as podman prints it.</param>
     public async Task<string> BuildAsync(
         string contextDir,
         string? containerfile,
         IReadOnlyDictionary<string, string>? buildArgs,
         string tag,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<string>? step = null)
     {
         var iidFile = Path.Combine(Path.GetTempPath(), $"podwake-iid-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo(_podmanPath)
@@ -57,8 +59,20 @@ internal sealed class ImageBuilder
 
         var tail = new OutputTail();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => tail.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => tail.Add(e.Data);
+        var gate = new Lock();
+        DataReceivedEventHandler received = (_, e) =>
+        {
+            tail.Add(e.Data);
+            if (step is not null && e.Data is { } line && PodmanCliOutput.IsBuildStep(line))
+            {
+                lock (gate)
+                {
+                    step(line);
+                }
+            }
+        };
+        process.OutputDataReceived += received;
+        process.ErrorDataReceived += received;
         try
         {
             process.Start();

@@ -20,6 +20,7 @@ namespace Podwake.Podman;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdResponse))]
 [JsonSerializable(typeof(ImagePullReport))]
+[JsonSerializable(typeof(CompatPullReport))]
 [JsonSerializable(typeof(ImageInspect))]
 [JsonSerializable(typeof(RegistryAuth))]
 [JsonSerializable(typeof(ExecCreateRequest))]

@@ -112,7 +112,8 @@ internal sealed class ServeHost : IAsyncDisposable
         using var registry = _registry();
         foreach (var service in _services)
         {
-            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, cancellationToken)
+            // Progress goes where serve's log goes (stderr): drawn in place on a terminal, a line per step otherwise.
+            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, _time, Console.IsErrorRedirected ? null : Console.Error, cancellationToken)
                 .ConfigureAwait(false);
             service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
 

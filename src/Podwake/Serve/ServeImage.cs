@@ -10,17 +10,33 @@ namespace Podwake.Serve;
 /// </summary>
 internal static class ServeImage
 {
-    /// <summary>Length of an image ID as podman shows it.</summary>
-    private const int ShortIdLength = 12;
-
     /// <param name="credentials">The auth files' credentials for the image's registry (podman's API service may not read them itself).</param>
-    public static async Task PrepareAsync(ServiceSpec spec, PodmanClient podman, ILogger logger, Func<string, (string User, string Password)?> credentials, CancellationToken cancellationToken)
+    /// <param name="terminal">Where a pull draws its progress in place; null = a log line per step.</param>
+    public static async Task PrepareAsync(
+        ServiceSpec spec,
+        PodmanClient podman,
+        ILogger logger,
+        Func<string, (string User, string Password)?> credentials,
+        TimeProvider time,
+        TextWriter? terminal,
+        CancellationToken cancellationToken)
     {
         var image = spec.Image!;
         if (spec.Build is { } build)
         {
             ServeLog.Building(logger, spec.Name, image, build.Context);
-            await new ImageBuilder().BuildAsync(build.Context, build.Containerfile, build.Args, image, cancellationToken).ConfigureAwait(false);
+            // Its STEP lines as they come: where the log goes on a terminal, as log lines otherwise.
+            await new ImageBuilder().BuildAsync(build.Context, build.Containerfile, build.Args, image, cancellationToken, line =>
+            {
+                if (terminal is null)
+                {
+                    ServeLog.ImageStep(logger, spec.Name, line);
+                }
+                else
+                {
+                    terminal.WriteLine($"{spec.Name}: {line}");
+                }
+            }).ConfigureAwait(false);
             return;
         }
 
@@ -32,9 +48,16 @@ internal static class ServeImage
         ServeLog.Pulling(logger, spec.Name, image);
         try
         {
-            var id = await podman.PullImageAsync(image, line => ServeLog.PullProgress(logger, spec.Name, line), cancellationToken, credentials(image))
-                .ConfigureAwait(false);
-            ServeLog.Pulled(logger, spec.Name, image, id.Length > ShortIdLength ? id[..ShortIdLength] : id);
+            var progress = new PullProgress(time, line => ServeLog.ImageStep(logger, spec.Name, line), terminal);
+            var id = await podman.PullImageAsync(image, progress.Report, cancellationToken, credentials(image)).ConfigureAwait(false);
+            if (terminal is null)
+            {
+                ServeLog.ImageStep(logger, spec.Name, progress.Summary(image, id));
+            }
+            else
+            {
+                await terminal.WriteLineAsync($"{spec.Name}: {progress.Summary(image, id)}").ConfigureAwait(false);
+            }
         }
         catch (ImagePullException ex)
         {

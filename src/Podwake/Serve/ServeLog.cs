@@ -38,10 +38,7 @@ internal static partial class ServeLog
     public static partial void Pulling(ILogger logger, string service, string image);
 
     [LoggerMessage(212, LogLevel.Information, "{Service}: {Progress}")]
-    public static partial void PullProgress(ILogger logger, string service, string progress);
-
-    [LoggerMessage(213, LogLevel.Information, "{Service}: pulled image {Image} ({Id})")]
-    public static partial void Pulled(ILogger logger, string service, string image, string id);
+    public static partial void ImageStep(ILogger logger, string service, string progress);
 
     [LoggerMessage(214, LogLevel.Information, "{Line}")]
     public static partial void UpdateResult(ILogger logger, string line);

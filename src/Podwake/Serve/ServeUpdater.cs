@@ -192,9 +192,11 @@ internal sealed class ServeUpdater
             candidateImage = ImageCheck.Pinned(image, check.AvailableDigest);
             try
             {
+                // Log lines, never a terminal: serve is a daemon by the time it updates.
                 ServeLog.Pulling(_logger, spec.Name, candidateImage);
-                await _podman.PullImageAsync(candidateImage, line => ServeLog.PullProgress(_logger, spec.Name, line), cancellationToken, registry?.CredentialsFor(image))
-                    .ConfigureAwait(false);
+                var progress = new PullProgress(_time, line => ServeLog.ImageStep(_logger, spec.Name, line));
+                var id = await _podman.PullImageAsync(candidateImage, progress.Report, cancellationToken, registry?.CredentialsFor(image)).ConfigureAwait(false);
+                ServeLog.ImageStep(_logger, spec.Name, progress.Summary(candidateImage, id));
             }
             catch (ImagePullException ex)
             {
