@@ -1,4 +1,5 @@
 using Podwake.Host;
+using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Updates;
 
@@ -115,8 +116,19 @@ internal sealed class DeployedUpdater
                 var candidateImage = check.NeedsPull ? ImageCheck.Pinned(spec.Image!, check.AvailableDigest) : spec.Image!;
                 if (check.NeedsPull)
                 {
-                    // As deploy pulls: podman's CLI as the service's user, into that user's store (their auth file).
-                    (await podman.RunAsync(["pull", candidateImage], cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"pull {candidateImage}");
+                    // As deploy pulls: podman's CLI as the service's user, into that user's store (their auth file),
+                    // podman's steps a line each (on stderr: stdout is the result lines), a failure naming the registry.
+                    var pulled = await podman.RunAsync(["pull", candidateImage], cancellationToken, line =>
+                    {
+                        if (PodmanCliOutput.IsPullStep(line))
+                        {
+                            _warnings.WriteLine($"{spec.Name}: {line}");
+                        }
+                    }).ConfigureAwait(false);
+                    if (!pulled.Succeeded)
+                    {
+                        return Result(spec, UpdateOutcome.Failed, check.CurrentDigest, check.AvailableDigest, PodmanCliOutput.PullFailure(candidateImage, pulled.Stderr).Message);
+                    }
                 }
 
                 var imageId = await podman.ImageIdAsync(candidateImage, cancellationToken).ConfigureAwait(false)
