@@ -339,6 +339,49 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
             .Single(s => s.GetProperty("name").GetString() == service.Name).Clone();
     }
 
+    [UserManagerFact]
+    public async Task RunningService_BrokenNewImage_RolledBackUnderAClientLoop_NoFailedRequest()
+    {
+        await using var service = new DeployedService();
+        var tag = $"localhost/{service.Name}:1";
+        await BuildAsync(tag, "v1");
+        service.WriteYaml($"image: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 30s\nready: {{tcp: 8080, timeout: 3s}}\nupdate: local\n");
+        Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
+        Assert.Equal("v1", await PageAsync(service));
+        var oldImage = (await service.PodmanAsync("image", "inspect", "--format", "{{.Id}}", tag)).Stdout.Trim();
+
+        // Never ready: it runs but listens on no port.
+        await BuildAsync(tag, "broken", command: "[\"/bin/busybox\", \"sleep\", \"3600\"]");
+        var bodies = new List<string>();
+        using var stop = new CancellationTokenSource();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await RawHttp.GetAsync(service.Endpoint, timeout: TimeSpan.FromSeconds(30));
+                lock (bodies)
+                {
+                    bodies.Add(response.Kind == HttpOutcomeKind.Response && response.Status == 200 ? Page(response.Body) : $"failed: {response}");
+                }
+
+                await Task.Delay(10);
+            }
+        });
+        await Task.Delay(300);
+        var result = await UpdateAsync(service);
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.True(result.Outcome == UpdateOutcome.RolledBack, result.ToLine());
+        Assert.Contains("not ready within 3s", result.Reason, StringComparison.Ordinal);
+        Assert.True(bodies.Count > 50, $"{bodies.Count} requests");
+        Assert.All(bodies, b => Assert.Equal("v1", b));
+        Assert.Equal(oldImage, (await service.PodmanAsync("image", "inspect", "--format", "{{.Id}}", tag)).Stdout.Trim());
+        Assert.NotEqual(0, (await service.PodmanAsync("container", "exists", $"{service.ContainerName}-next")).ExitCode);
+        Assert.Equal("rolled-back", (await StatusAsync(service)).GetProperty("last_update").GetProperty("outcome").GetString());
+    }
+
     private static Host.RuntimePaths Paths() => Host.RuntimePaths.FromEnvironment();
 
     /// <summary>What <c>podwake update NAME</c> does for a deployed service: the CLI's call.</summary>
