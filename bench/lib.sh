@@ -18,6 +18,31 @@ ratio() { # A B -> A/B with 2 decimals, or n/a
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'
 }
 
+# --- podwake serve in the background (bench/run, bench/run-update) -------------------------------
+# SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored
+# (POSIX), and a program that keeps an inherited SIG_IGN would never see it.
+stop_podwake() { # PID (a group leader, setsid): SIGTERM (podwake removes its containers), then the whole group if needed
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "podwake serve ($pid) did not stop within 20 s of SIGTERM: killing it"
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  kill -TERM -- "-$pid" 2>/dev/null || true     # a child it left (podman system service)
+}
+wait_listening() { # PORT PID [udp]: until something listens on 127.0.0.1:PORT (without connecting to it)
+  local i flags=-Hltn
+  [ "${3:-}" = udp ] && flags=-Hlun
+  for ((i = 0; i < 200; i++)); do
+    [ -n "$(ss "$flags" "src 127.0.0.1:$1")" ] && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
 # build_probes: compiles bench/ttfb.c into $TTFB.
 build_probes() {
   TTFB=$WORK/ttfb
