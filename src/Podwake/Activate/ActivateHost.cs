@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Control;
+using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Specs;
 using Podwake.Systemd;
+using Podwake.Updates;
 
 namespace Podwake.Activate;
 
@@ -32,7 +34,11 @@ internal sealed class ActivateHost : IAsyncDisposable
     private ActivatedService? _service;
     private UnitWorkload? _workload;
     private ControlServer? _control;
+    private ControlServer? _updateControl;
+    private ActivatorUpdate? _update;
     private int _exiting;
+    private string? _imageDigest;
+    private RuntimePaths? _paths;
 
     public ActivateHost(ServiceSpec spec, Systemctl systemctl, SystemdNotifier notifier, ILoggerFactory loggers, TimeProvider time)
     {
@@ -54,9 +60,12 @@ internal sealed class ActivateHost : IAsyncDisposable
         var matched = PassedSockets.Match(_spec, passed);
         _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, logger: _logger);
         _service = ActivatedService.Compose(_spec, _workload, matched, _time, _loggers, OnSettled);
+        _update = new ActivatorUpdate(_spec, _service.Activator, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, _logger);
         try
         {
-            _control = ControlServer.Start(RuntimePaths.FromEnvironment(), Snapshot);
+            var paths = _paths = RuntimePaths.FromEnvironment();
+            _control = ControlServer.Start(paths, Snapshot);
+            _updateControl = ControlServer.Start(RunningHandover.ControlPaths(paths, _spec.Name), Snapshot, _update.HandleAsync);
         }
         catch (EnvironmentException ex)
         {
@@ -64,6 +73,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             _logger.LogWarning("{Message}", ex.Message);
         }
 
+        _ = ReadImageDigestAsync();
         _service.StartListening();
         ActivateLog.Adopted(_logger, _spec.Name, matched.Count, string.Join(", ", _service.ListenAddresses));
         _notifier.Notify(NotifyState.Ready, NotifyState.Status($"waking {_spec.ContainerName}"));
@@ -117,7 +127,7 @@ internal sealed class ActivateHost : IAsyncDisposable
             paths.EnsureExists();
             var file = paths.LastStateFile(_spec.Name);
             var temporary = file + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_service.Status(), ControlJsonContext.Default.ServiceStatus));
+            File.WriteAllText(temporary, JsonSerializer.Serialize(Status(), ControlJsonContext.Default.ServiceStatus));
             File.Move(temporary, file, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EnvironmentException)
@@ -126,12 +136,36 @@ internal sealed class ActivateHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The digest of the image the container runs, for <c>podwake status</c>: read once, a second after the start, so
+    /// the podman call never competes with the first wake.
+    /// </summary>
+    private async Task ReadImageDigestAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+            _imageDigest = await DeployedContainer.RunningDigestAsync(new TargetPodman(null), _spec, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or EnvironmentException or IOException)
+        {
+            _logger.LogDebug("Failed to read the image digest for podwake status: {Message}", ex.Message);
+        }
+    }
+
+    private ServiceStatus Status() => _service!.Status() with
+    {
+        Image = _spec.Image,
+        ImageDigest = _update?.Last is { Outcome: UpdateOutcome.Updated, To: { } updated } ? updated : _imageDigest,
+        LastUpdate = _update?.Last ?? (_paths is null ? null : LastUpdateRecord.Read(_paths, _spec.Name)),
+    };
+
     public StatusDocument Snapshot() => new()
     {
         Pid = Environment.ProcessId,
         Runtime = StatusDocument.RuntimeSystemd,
         StartedAt = _startedAt,
-        Services = _service is null ? [] : [_service.Status()],
+        Services = _service is null ? [] : [Status()],
     };
 
     /// <summary>Closes connections and our copies of the sockets, stops the container unit if it runs.</summary>
@@ -152,6 +186,11 @@ internal sealed class ActivateHost : IAsyncDisposable
         if (_control is not null)
         {
             await _control.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_updateControl is not null)
+        {
+            await _updateControl.DisposeAsync().ConfigureAwait(false);
         }
 
         SaveLastState();

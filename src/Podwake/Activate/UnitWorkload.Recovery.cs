@@ -56,7 +56,7 @@ internal sealed partial class UnitWorkload
         {
             throw new InvalidOperationException(
                 $"container {_spec.ContainerName} is gone and its image {image} is no longer in podman's local storage (removed with podman rmi?): " +
-                "run podwake deploy again, which builds or pulls it and creates the container; a wake never pulls");
+                "run podwake deploy again, which builds or pulls it and creates the container (or podwake update, for a service with update: set); a wake never pulls");
         }
 
         var options = new UnitGeneratorOptions

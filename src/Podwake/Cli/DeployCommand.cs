@@ -15,24 +15,42 @@ internal static class DeployCommand
         var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.OneOrMore, Description = "Service files, or directories of *.yaml/*.yml files" };
         var system = new Option<bool>("--system") { Description = "Install into the system manager instead of a user's (root; needs systemd as PID 1)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would change and change nothing" };
+        var updateInterval = new Option<string?>("--update-interval")
+        {
+            Description = "How often podwake-update.timer runs podwake update for services with update: set (e.g. 6h; at most 24h; default daily)",
+        };
         var command = new Command("deploy", "Build or pull the images, install the units into systemd and start the sockets; unchanged services are left alone")
         {
             paths,
             system,
             dryRun,
+            updateInterval,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetRequiredValue(paths),
             result.GetValue(system),
             result.GetValue(dryRun),
+            result.GetValue(updateInterval),
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, bool system, bool dryRun, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] paths, bool system, bool dryRun, string? updateIntervalText, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        TimeSpan? updateInterval = null;
+        if (updateIntervalText is not null)
+        {
+            if (!Duration.TryParse(updateIntervalText, out var parsed, out var problem) || parsed < TimeSpan.FromMinutes(1))
+            {
+                await error.WriteLineAsync($"podwake: --update-interval {updateIntervalText}: {(problem.Length > 0 ? problem : "at least 1m")}").ConfigureAwait(false);
+                return ExitCodes.UserError;
+            }
+
+            updateInterval = parsed;
+        }
+
         var loaded = SpecLoader.Load(paths);
         var problems = loaded.Diagnostics.ToList();
         problems.AddRange(loaded.Services.Where(s => s.Image is null).Select(s => new Diagnostic(s.Location, "pod: services cannot be deployed yet; use image:")));
@@ -78,7 +96,7 @@ internal static class DeployCommand
 
             // A name a running serve owns is refused before anything changes: deploy would replace its container.
             using var names = DeployNameLocks(plan);
-            await new DeployApplier(planner, output).ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
+            await new DeployApplier(planner, output, updateInterval).ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (received != 0)

@@ -29,6 +29,10 @@ internal static class UpdateClient
         return reports;
     }
 
+    /// <summary>Sends <paramref name="request"/> to one control socket (a deployed service's activator); null when it did not answer.</summary>
+    public static Task<UpdateReport?> RequestAsync(string path, UpdateRequest request, Action<int, string> unanswered, CancellationToken cancellationToken) =>
+        TryRequestAsync(path, request, unanswered, cancellationToken);
+
     private static async Task<UpdateReport?> TryRequestAsync(string path, UpdateRequest request, Action<int, string> unanswered, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

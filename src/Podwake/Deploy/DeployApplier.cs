@@ -21,11 +21,14 @@ internal sealed partial class DeployApplier
 {
     private readonly DeployPlanner _planner;
     private readonly TextWriter _output;
+    private readonly TimeSpan? _updateInterval;
 
-    public DeployApplier(DeployPlanner planner, TextWriter output)
+    /// <param name="updateInterval">How often <c>podwake-update.timer</c> runs (<see cref="DeployOptions.UpdateInterval"/>).</param>
+    public DeployApplier(DeployPlanner planner, TextWriter output, TimeSpan? updateInterval = null)
     {
         _planner = planner;
         _output = output;
+        _updateInterval = updateInterval;
     }
 
     public async Task ApplyAsync(IReadOnlyList<ServiceSpec> specs, DeployPlan plan, CancellationToken cancellationToken)
@@ -80,6 +83,18 @@ internal sealed partial class DeployApplier
         }
 
         await journal.CommitAsync(_output).ConfigureAwait(false);
+        foreach (var target in plan.Services.Select(s => s.Target).DistinctBy(t => t.Manager))
+        {
+            // After the commit: the timer is not part of any one service's deployment, and a failure here leaves them deployed.
+            try
+            {
+                await UpdateTimer.SyncAsync(target, _planner.GeneratorOptions(target), _updateInterval, _output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ExternalCommandException or IOException or UnauthorizedAccessException or EnvironmentException)
+            {
+                await _output.WriteLineAsync($"podwake: warning: Failed to install {Units.UnitGenerator.UpdateTimerName} into {target.Describe()}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task RemoveCreatedUserAsync(string name)

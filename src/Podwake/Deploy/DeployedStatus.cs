@@ -48,8 +48,8 @@ internal static class DeployedStatus
     private static async Task<StatusDocument> DormantDocumentAsync(RuntimePaths paths, Systemctl systemctl, string file, string name, CancellationToken cancellationToken)
     {
         var last = ReadLastState(paths, name);
-        var listen = SpecLoader.Load([file]).Services.FirstOrDefault()?.Ports
-            .Select(p => p.ListenDisplay).ToList() ?? [];
+        var spec = SpecLoader.Load([file]).Services.FirstOrDefault();
+        var listen = spec?.Ports.Select(p => p.ListenDisplay).ToList() ?? [];
         var socket = UnitGenerator.SocketUnitName(name);
         var state = await systemctl.ActiveStateAsync(socket, cancellationToken).ConfigureAwait(false);
         var listening = state == "active";
@@ -64,6 +64,9 @@ internal static class DeployedStatus
             HeldDatagrams = 0,
             IdleRemainingSeconds = null,
             LastError = listening ? last?.LastError : $"{socket} is {state}, so nothing listens: systemctl {systemctl.Manager.ScopeFlag} start {socket}",
+            Image = spec?.Image ?? last?.Image,
+            ImageDigest = spec?.Image is null ? null : await DeployedContainer.RunningDigestAsync(new TargetPodman(null), spec, cancellationToken).ConfigureAwait(false),
+            LastUpdate = LastUpdateRecord.Read(paths, name) ?? last?.LastUpdate,
         };
         return new StatusDocument { Pid = null, Runtime = StatusDocument.RuntimeSystemd, StartedAt = null, Services = [status] };
     }

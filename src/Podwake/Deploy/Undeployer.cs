@@ -52,7 +52,11 @@ internal sealed class Undeployer
         // What the service left at run time (the last state podwake status shows, the swap lock): removed too, but
         // they alone do not make a service "there".
         var runtime = target.Rootless ? RuntimePaths.ForUser(manager.RuntimeDirectory) : RuntimePaths.ForRoot;
-        string[] runtimeFiles = [runtime.LastStateFile(name), ContainerRunFiles.SwapLockFile(name, manager.RuntimeDirectory)];
+        string[] runtimeFiles =
+        [
+            runtime.LastStateFile(name), ContainerRunFiles.SwapLockFile(name, manager.RuntimeDirectory),
+            LastUpdateRecord.PathOf(runtime, name), ServiceUpdateLock.PathOf(name, manager.RuntimeDirectory),
+        ];
         var exposeManager = _me.IsRoot ? _planner.ExposeTarget() : null;
         var exposeFiles = exposeManager is null ? [] : DeployPlanner.ExistingExposeUnits(exposeManager.Manager, name).ToList();
         var containerName = $"podwake-{name}";
@@ -114,7 +118,24 @@ internal sealed class Undeployer
         {
             await target.Podman.RemoveContainerAsync(containerName, cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}-next", cancellationToken).ConfigureAwait(false);
+            CandidateContainer.RemoveFiles(CandidateContainer.Files(name, manager.RuntimeDirectory), owner);
             await target.Podman.RemoveContainerAsync($"{containerName}.previous", cancellationToken).ConfigureAwait(false);
+            await target.Podman.RemoveContainerAsync($"{containerName}.updated", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            HostFiles.RemoveEmptyDirectory(RunningHandover.ControlPaths(runtime, name).Directory, owner);
+        }
+        catch (UnsafePathException ex)
+        {
+            await ReportLeftAsync(name, ex).ConfigureAwait(false);
+        }
+
+        if (reachable)
+        {
+            // The last service with update: set takes the periodic update with it.
+            await UpdateTimer.SyncAsync(target, _planner.GeneratorOptions(target), null, _output, cancellationToken).ConfigureAwait(false);
         }
 
         if (_me.IsRoot && !target.Rootless)

@@ -12,6 +12,13 @@ internal static class UnitKeys
     public const string StopWhenUnneeded = "StopWhenUnneeded";
     public const string RequiresMountsFor = "RequiresMountsFor";
 
+    // systemd.timer(5)
+    public const string OnCalendar = "OnCalendar";
+    public const string OnActiveSec = "OnActiveSec";
+    public const string OnUnitActiveSec = "OnUnitActiveSec";
+    public const string RandomizedDelaySec = "RandomizedDelaySec";
+    public const string Persistent = "Persistent";
+
     // systemd.unit(5), [Install]
     public const string WantedBy = "WantedBy";
 

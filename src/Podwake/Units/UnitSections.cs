@@ -6,5 +6,6 @@ internal static class UnitSections
     public const string Unit = "Unit";
     public const string Socket = "Socket";
     public const string Service = "Service";
+    public const string Timer = "Timer";
     public const string Install = "Install";
 }

@@ -6,7 +6,8 @@ namespace Podwake.Tests.Units;
 
 /// <summary>
 /// Golden files under <c>testdata/CASE/</c>: the input (<c>service.yaml</c>, or <c>input</c> naming a repository
-/// path), optional <c>options</c> (<c>--system</c>, <c>--network-namespace</c>), and one expected file per generated unit. Expected files carry
+/// path), optional <c>options</c> (<c>--system</c>, <c>--network-namespace</c>, <c>--update-timer</c> for the periodic update's
+/// pair, <c>--update-interval=DURATION</c> for its interval), and one expected file per generated unit. Expected files carry
 /// Quadlet-style assertions beside the lines they test, which are checked and then stripped before comparing:
 /// <list type="bullet">
 /// <item><c>## assert-key-is SECTION KEY VALUE</c>: the last KEY in SECTION is VALUE (the rest of the line).</item>
@@ -29,7 +30,7 @@ public sealed class UnitGeneratorGoldenTests
     {
         var (spec, options) = Load(name);
         var directory = Path.Join(CasesRoot, name);
-        var units = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).ToList();
+        var units = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).Concat(UpdateTimer(name, options)).ToList();
 
         Assert.Equal(
             Directory.GetFiles(directory, "podwake-*").Select(Path.GetFileName).Order(StringComparer.Ordinal).Where(_ => !Updating),
@@ -72,7 +73,7 @@ public sealed class UnitGeneratorGoldenTests
             var (spec, options) = Load(name);
             options = options with { PodwakePath = "/bin/true", PodmanPath = "/bin/true" };
             using var dir = new TempDirectory();
-            var files = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).Select(u => dir.Write(u.Name, u.File.ToString())).ToList();
+            var files = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).Concat(UpdateTimer(name, options)).Select(u => dir.Write(u.Name, u.File.ToString())).ToList();
             var runtime = dir.CreateDirectory("runtime");
             List<string> args = [options.System ? "--system" : "--user", "verify", "--man=no", .. files];
 
@@ -88,10 +89,31 @@ public sealed class UnitGeneratorGoldenTests
         var inputFile = Path.Join(directory, "input");
         var input = File.Exists(inputFile) ? RepositoryPaths.Combine(File.ReadAllText(inputFile).Trim()) : Path.Join(directory, "service.yaml");
         var spec = SpecFile.LoadOne(input);
-        var optionsFile = Path.Join(directory, "options");
-        var words = File.Exists(optionsFile) ? File.ReadAllText(optionsFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [];
-        Assert.All(words, w => Assert.Contains(w, (string[])["--system", "--network-namespace"]));
+        var words = OptionWords(name);
+        Assert.All(words, w => Assert.True(w is "--system" or "--network-namespace" or "--update-timer" || w.StartsWith("--update-interval=", StringComparison.Ordinal), w));
         return (spec, new UnitGeneratorOptions { System = words.Contains("--system"), NetworkNamespace = words.Contains("--network-namespace") });
+    }
+
+    /// <summary>The periodic update's service and timer when the case's options ask for them (<c>--update-timer</c>).</summary>
+    internal static IReadOnlyList<GeneratedUnit> UpdateTimer(string name, UnitGeneratorOptions options)
+    {
+        var words = OptionWords(name);
+        if (!words.Contains("--update-timer"))
+        {
+            return [];
+        }
+
+        var interval = words.FirstOrDefault(w => w.StartsWith("--update-interval=", StringComparison.Ordinal)) is { } given
+            && Duration.TryParse(given["--update-interval=".Length..], out var parsed, out _)
+                ? parsed
+                : (TimeSpan?)null;
+        return UnitGenerator.GenerateUpdateTimer(options, interval);
+    }
+
+    private static string[] OptionWords(string name)
+    {
+        var optionsFile = Path.Join(CasesRoot, name, "options");
+        return File.Exists(optionsFile) ? File.ReadAllText(optionsFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [];
     }
 
     internal static string Render(GeneratedUnit unit) => unit.File.ToString().Replace(RepositoryPaths.Root, RepoPlaceholder, StringComparison.Ordinal);
