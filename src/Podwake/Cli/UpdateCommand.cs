@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Podwake.Control;
+using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Updates;
 
@@ -8,8 +9,8 @@ namespace Podwake.Cli;
 
 /// <summary>
 /// <c>podwake update [NAME...] [--dry-run] [--json]</c>: every service podwake runs on this host for this user (those of
-/// each running serve, through its control socket, and the deployed ones) checked for a newer image and moved to it
-/// with no refused connection, or rolled back.
+/// each running serve, through its control socket, and the deployed ones: root's reach every manager and service user)
+/// checked for a newer image and moved to it with no refused connection, or rolled back.
 /// </summary>
 internal static class UpdateCommand
 {
@@ -48,6 +49,14 @@ internal static class UpdateCommand
             Console.Error.WriteLine($"podwake: error: serve pid {pid} did not answer the update ({why}); its services were not updated");
         }, cancellationToken);
         results.AddRange(reports.SelectMany(r => r.Results));
+
+        // The deployed services (a dormant one's swap here, an awake one's handed to its activator); serve's first, so
+        // a name both would have is impossible (the name lock), and the order is stable.
+        var deployed = await DeployedUpdater.ForCallerAsync(Console.Error, TimeProvider.System, cancellationToken);
+        using (var registry = new RegistryClient(RegistryAccess.Load(RegistryAccessPaths.FromEnvironment()), TimeProvider.System))
+        {
+            results.AddRange(await deployed.UpdateAsync(request, registry, cancellationToken));
+        }
 
         var found = results.Select(r => r.Service).ToHashSet(StringComparer.Ordinal);
         var missing = request.Services.Where(n => !found.Contains(n)).Distinct(StringComparer.Ordinal).ToList();

@@ -90,16 +90,16 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
             Assert.True((await PodwakeCli.RunAsync("deploy", service.File)).ExitCode == 0);
             Assert.Equal("v1", await PageAsync(service));
             Assert.True(await service.WaitUntilDormantAsync(TimeSpan.FromSeconds(20)), "not dormant");
-            Assert.Equal(UpdateOutcome.UpToDate, (await UpdateAsync(service, registry: true)).Outcome);
+            Assert.Equal(UpdateOutcome.UpToDate, (await UpdateAsync(service)).Outcome);
 
             // v2 pushed from elsewhere: here only the registry has it.
             var v2 = await registry.PushAsync($"localhost/{service.Name}-v2:1", $"{service.Name}:1");
             await service.PodmanAsync("tag", $"localhost/{service.Name}-v1:1", reference);
-            var dryRun = await UpdateAsync(service, dryRun: true, registry: true);
+            var dryRun = await UpdateAsync(service, dryRun: true);
             Assert.True(dryRun.Outcome == UpdateOutcome.WouldUpdate, dryRun.ToLine());
             Assert.Equal(v2.Digest, dryRun.To);
 
-            var result = await UpdateAsync(service, registry: true);
+            var result = await UpdateAsync(service);
 
             Assert.True(result.Outcome == UpdateOutcome.Updated, result.ToLine());
             Assert.Equal(v2.Digest, result.To);
@@ -108,7 +108,7 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
             await registry.DisposeAsync();
             registryStopped = true;
             var id = await service.ContainerIdAsync();
-            var unreachable = await UpdateAsync(service, registry: true);
+            var unreachable = await UpdateAsync(service);
             Assert.True(unreachable.Outcome == UpdateOutcome.Failed, unreachable.ToLine());
             Assert.Equal(id, await service.ContainerIdAsync());
         }
@@ -384,15 +384,21 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
 
     private static Host.RuntimePaths Paths() => Host.RuntimePaths.FromEnvironment();
 
-    /// <summary>What <c>podwake update NAME</c> does for a deployed service: the CLI's call.</summary>
-    private static async Task<UpdateResult> UpdateAsync(DeployedService service, bool dryRun = false, bool registry = false)
+    /// <summary><c>podwake update NAME [--dry-run] --json</c>, the real CLI: its one result for the service.</summary>
+    private static async Task<UpdateResult> UpdateAsync(DeployedService service, bool dryRun = false)
     {
-        var updater = await DeployedUpdater.ForCallerAsync(Console.Error, TimeProvider.System, CancellationToken.None);
-        using IRegistryDigests digests = registry
-            ? new RegistryClient(RegistryAccess.Load(RegistryAccessPaths.FromEnvironment()), TimeProvider.System)
-            : new NoRegistry();
-        var results = await updater.UpdateAsync(new UpdateRequest([service.Name], dryRun), digests, CancellationToken.None);
-        return Assert.Single(results);
+        var cli = await PodwakeCli.RunAsync(["update", service.Name, "--json", .. (dryRun ? (string[])["--dry-run"] : [])]);
+        var results = System.Text.Json.JsonSerializer.Deserialize(cli.Stdout, Control.ControlJsonContext.Default.ListUpdateResult);
+        Assert.True(results is { Count: 1 }, cli.ToString());
+        var result = results![0];
+        Assert.Equal(result.Outcome switch
+        {
+            UpdateOutcome.Failed => 2,
+            UpdateOutcome.RolledBack => 3,
+            UpdateOutcome.Skipped => 1,
+            _ => 0,
+        }, cli.ExitCode);
+        return result;
     }
 
     private static async Task<string> PageAsync(DeployedService service)
@@ -414,6 +420,10 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
         using var context = new TempDirectory();
         TestImages.WriteBusyboxContext(context.Path);
         File.WriteAllText(Path.Combine(context.Path, "www", "index.html"), page + "\n");
+
+        // An image of this tag's own: the same page built by another test would be the same image (one ID, two tags),
+        // and podman rmi -f of one tag would only untag it.
+        File.WriteAllText(Path.Combine(context.Path, "www", "unique.txt"), tag + "\n");
         if (command is not null)
         {
             File.AppendAllText(Path.Combine(context.Path, "Containerfile"), $"\nCMD {command}\n");
@@ -421,17 +431,5 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
 
         await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
         _images.Add((await PodwakeCli.RunProgramAsync("podman", ["image", "inspect", "--format", "{{.Id}}", tag])).Stdout.Trim());
-    }
-
-    private sealed class NoRegistry : IRegistryDigests
-    {
-        public Task<string> GetDigestAsync(string imageReference, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("update: local never asks a registry");
-
-        public (string User, string Password)? CredentialsFor(string imageReference) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }
