@@ -83,7 +83,14 @@ internal sealed partial class ContainerWorkload : IWorkload
     {
         if (_id is { } id)
         {
-            await _podman.RenameContainerAsync(id, name, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _podman.RenameContainerAsync(id, name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PodmanException ex) when (ex.IsNotFound)
+            {
+                // Removed behind podwake's back: the container created again at the next start takes the name.
+            }
         }
 
         Volatile.Write(ref _containerName, name);

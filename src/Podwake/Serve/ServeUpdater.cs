@@ -135,9 +135,9 @@ internal sealed class ServeUpdater
             {
                 result = await CheckAndSwapAsync(service, dryRun, registry, Result, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is PodmanUnavailableException or HttpRequestException or IOException or EnvironmentException)
+            catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException or HttpRequestException or IOException or EnvironmentException)
             {
-                // podman's API went away mid-update (or serve is stopping): a failed update, said in one line.
+                // podman's API went away or refused a step mid-update (or serve is stopping): a failed update, said in one line.
                 result = Result(UpdateOutcome.Failed, service.ImageDigest, null, ex.Message);
             }
 
@@ -221,15 +221,25 @@ internal sealed class ServeUpdater
         service.Candidate = null;
         if (outcome.Replaced)
         {
-            if (candidateImage != image)
-            {
-                await _podman.TagImageAsync(candidateImage, image, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            await old.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
-            await candidate.RenameAsync(spec.ContainerName, CancellationToken.None).ConfigureAwait(false);
+            // The activator serves on the new workload from here, whatever podman says next.
             service.Workload = candidate;
             service.ImageDigest = newDigest;
+            try
+            {
+                if (candidateImage != image)
+                {
+                    await _podman.TagImageAsync(candidateImage, image, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await old.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                await candidate.RenameAsync(spec.ContainerName, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (PodmanException ex)
+            {
+                return result(UpdateOutcome.Failed, check.CurrentDigest, newDigest,
+                    $"the new image {image}@{UpdateResult.Short(newDigest)} took over, but finishing the swap failed: {ex.Message}");
+            }
+
             return result(UpdateOutcome.Updated, check.CurrentDigest, newDigest, null);
         }
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Podwake.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -98,6 +99,43 @@ public sealed class UpdateFaultTests : IAsyncLifetime
         Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
     }
 
+    [PodmanFact]
+    public async Task NewContainerRemovedDuringTheDrain_TheUpdateStillAnswersInOneLine_AndTheServiceServesV2()
+    {
+        // update: local, so no registry: the tag is moved to v2 by hand.
+        var v1 = await BuildAsync("v1");
+        var v2 = await BuildAsync("v2");
+        var tag = $"localhost/{_unique}-local:1";
+        _tags.Add(tag);
+        await TagAsync(v1, tag);
+        var service = TestServiceFile.Create(_dir.Path, image: tag, extra: "update: local");
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+        Assert.Contains($"{_unique} v1", (await RawHttp.GetAsync(service.Endpoint)).Body, StringComparison.Ordinal);
+
+        // A connection held open on the old container keeps the drain going while the new container is removed.
+        using var held = new TcpClient();
+        await held.ConnectAsync(service.Endpoint);
+        await Task.Delay(300);
+        await TagAsync(v2, tag);
+        var update = PodwakeCli.RunAsync("update", service.Name);
+        await Eventually.TrueAsync(() => Task.FromResult((serve.Stdout + serve.Stderr).Contains("new connections go to it", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        var rm = await PodwakeCli.RunProgramAsync("podman", "rm", "-f", $"{service.Container}-next");
+        Assert.True(rm.ExitCode == 0, rm.ToString());
+        held.Dispose();
+        var answered = await update;
+
+        // The new image took over before it was removed: the update happened, and the next wake creates its
+        // container again under the service's name (a name left on -next would be removed by the next update).
+        Assert.DoesNotContain("did not answer", answered.Stderr, StringComparison.Ordinal);
+        Assert.True(answered.ExitCode == 0, answered.ToString());
+        Assert.Contains($"{service.Name}: updated {tag}", answered.Stdout, StringComparison.Ordinal);
+        var lastUpdate = (await serve.ServiceStatusAsync(service.Name)).GetProperty("last_update");
+        Assert.Equal("updated", lastUpdate.GetProperty("outcome").GetString());
+        await Eventually.TrueAsync(async () => (await RawHttp.GetAsync(service.Endpoint)).Body.Contains($"{_unique} v2", StringComparison.Ordinal), TimeSpan.FromSeconds(45));
+        Assert.True(await ExistsAsync(service.Container), "the container created again is not named as the service");
+        Assert.False(await ExistsAsync($"{service.Container}-next"), "the container created again kept the update's name");
+    }
+
     private async Task<string> BuildAsync(string version, bool neverReady = false)
     {
         var tag = $"localhost/{_unique}-{version}:1";
@@ -111,6 +149,12 @@ public sealed class UpdateFaultTests : IAsyncLifetime
         var pushed = await registry.PushAsHostAsync(local, $"{_unique}:1");
         _tags.Add(pushed.Reference);
         return pushed;
+    }
+
+    private static async Task TagAsync(string image, string tag)
+    {
+        var tagged = await PodwakeCli.RunProgramAsync("podman", "tag", image, tag);
+        Assert.True(tagged.ExitCode == 0, tagged.ToString());
     }
 
     private static async Task<bool> ExistsAsync(string container) =>
