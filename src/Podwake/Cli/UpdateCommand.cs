@@ -62,7 +62,9 @@ internal static class UpdateCommand
         var missing = request.Services.Where(n => !found.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var name in missing)
         {
-            await Console.Error.WriteLineAsync($"podwake: error: no running podwake serve or deployed service is named '{name}' (see podwake status)");
+            await Console.Error.WriteLineAsync(unanswered
+                ? $"podwake: error: '{name}' was not updated: no serve that answered and no deployed service runs it (the serve that did not answer may)"
+                : $"podwake: error: no running podwake serve or deployed service is named '{name}' (see podwake status)");
         }
 
         if (json)

@@ -48,7 +48,7 @@ internal sealed class ControlServer : IAsyncDisposable
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
-            socket.Listen(16);
+            socket.Listen(ListenDefaults.Backlog);
         }
         catch (SocketException ex)
         {
@@ -119,12 +119,24 @@ internal sealed class ControlServer : IAsyncDisposable
 
         // The system clock on purpose: a bound on a local client, which no runtime's clock drives.
         timeout.CancelAfter(RequestTimeout);
-        var buffer = new byte[MaxRequestBytes];
+        // Small at first, grown as a request needs it: a flood of connections that send nothing costs no 64 KiB each
+        // (55 000 of them grew serve from 83 to 480 MB).
+        var buffer = new byte[1024];
         var length = 0;
         try
         {
-            while (length < buffer.Length)
+            while (true)
             {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxRequestBytes)
+                    {
+                        break;
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 4, MaxRequestBytes));
+                }
+
                 var read = await client.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, timeout.Token).ConfigureAwait(false);
                 if (read == 0)
                 {

@@ -33,6 +33,26 @@ internal static class UpdateClient
     public static Task<UpdateReport?> RequestAsync(string path, UpdateRequest request, Action<int, string> unanswered, CancellationToken cancellationToken) =>
         TryRequestAsync(path, request, unanswered, cancellationToken);
 
+    /// <summary>
+    /// Connects, waiting while the serve's listen queue is full (EAGAIN on a unix socket: a burst of other clients),
+    /// as a TCP connect would wait in SYN retries, instead of failing the update at once.
+    /// </summary>
+    private static async Task ConnectAsync(Socket socket, string path, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TryAgain or SocketError.WouldBlock && attempt < 200)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private static async Task<UpdateReport?> TryRequestAsync(string path, UpdateRequest request, Action<int, string> unanswered, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -42,7 +62,7 @@ internal static class UpdateClient
         timeout.CancelAfter(Timeout);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
+            await ConnectAsync(socket, path, timeout.Token).ConfigureAwait(false);
             var asked = new ControlRequest { Command = ControlRequest.Update, Services = request.Services, DryRun = request.DryRun };
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await StatusClient.SendRequestAsync(socket, asked, timeout.Token).ConfigureAwait(false);
