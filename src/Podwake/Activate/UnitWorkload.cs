@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Podwake.Activation;
+using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
@@ -70,45 +70,22 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     {
         var (pid, watch) = await StartUnitAsync(cancellationToken).ConfigureAwait(false);
 
-        NetworkNamespace? netns = null;
-        var endpoints = new Dictionary<int, IPEndPoint>();
-        var udpEndpoints = new Dictionary<int, IPEndPoint>();
+        (Backend Backend, NetworkNamespace? Namespace) reach;
         try
         {
-            if (_rootless)
-            {
-                var published = await _publishedPorts!.WaitAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var port in _spec.Ports)
-                {
-                    var map = port.Protocol == Protocol.Udp ? udpEndpoints : endpoints;
-                    map[port.ContainerPort] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue((port.ContainerPort, port.Protocol), out var hostPort)
-                        ? hostPort
-                        : throw new InvalidOperationException($"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToText()} in {_spec.ContainerName}: redeploy the service (podwake deploy)"));
-                }
-            }
-            else
-            {
-                netns = NetworkNamespace.OfProcess(pid);
-                foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
-                {
-                    endpoints[port] = new IPEndPoint(IPAddress.Loopback, port);
-                }
-            }
+            var published = _rootless ? await _publishedPorts!.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
+            reach = DeployedBackend.Reach(_spec, _rootless, pid, published, port => $"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToText()} in {_spec.ContainerName}: redeploy the service (podwake deploy)");
         }
         catch
         {
             watch.Dispose();
-            netns?.Dispose();
             throw;
         }
 
-        var run = new Run(generation, watch, netns);
+        var run = new Run(generation, watch, reach.Namespace);
         Interlocked.Exchange(ref _current, run)?.Dispose();
         _ = ReportExitAsync(run);
-        var backend = new Backend(endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints)
-        {
-            PacedForwarder = _rootless,
-        };
+        var backend = reach.Backend;
         return new WorkloadRun(generation, backend, run.Exit.Task);
     }
 

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Podwake.Activation;
 using Podwake.Host;
@@ -63,45 +62,22 @@ internal sealed class UpdateCandidate : IWorkload, IDisposable
             throw new WorkloadExitedException(await ExplainExitAsync(null, cancellationToken).ConfigureAwait(false));
         }
 
-        NetworkNamespace? netns = null;
-        var endpoints = new Dictionary<int, IPEndPoint>();
-        var udpEndpoints = new Dictionary<int, IPEndPoint>();
+        (Backend Backend, NetworkNamespace? Namespace) reach;
         try
         {
-            if (_rootless)
-            {
-                var published = await ReadPublishedPortsAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var port in _spec.Ports)
-                {
-                    var map = port.Protocol == Protocol.Udp ? udpEndpoints : endpoints;
-                    map[port.ContainerPort] = new IPEndPoint(IPAddress.Loopback, published.TryGetValue((port.ContainerPort, port.Protocol), out var hostPort)
-                        ? hostPort
-                        : throw new InvalidOperationException($"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToText()} in {ContainerName}"));
-                }
-            }
-            else
-            {
-                netns = NetworkNamespace.OfProcess(pid);
-                foreach (var port in _spec.Ports.Select(p => p.ContainerPort).Distinct())
-                {
-                    endpoints[port] = new IPEndPoint(IPAddress.Loopback, port);
-                }
-            }
+            var published = _rootless ? await ReadPublishedPortsAsync(cancellationToken).ConfigureAwait(false) : null;
+            reach = DeployedBackend.Reach(_spec, _rootless, pid, published, port => $"Failed to find the published port of container port {port.ContainerPort}/{port.Protocol.ToText()} in {ContainerName}");
         }
         catch
         {
             watch.Dispose();
-            netns?.Dispose();
             throw;
         }
 
-        var run = new Run(generation, watch, netns);
+        var run = new Run(generation, watch, reach.Namespace);
         Interlocked.Exchange(ref _current, run)?.Dispose();
         _ = ReportExitAsync(run);
-        var backend = new Backend(endpoints, netns is null ? null : netns.CreateSocket, udpEndpoints.Count == 0 ? null : udpEndpoints)
-        {
-            PacedForwarder = _rootless,
-        };
+        var backend = reach.Backend;
         return new WorkloadRun(generation, backend, run.Exit.Task);
     }
 
