@@ -81,7 +81,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
         using var context = new TempDirectory();
         TestImages.WriteBusyboxContext(context.Path);
         File.WriteAllText(Path.Combine(context.Path, "www", "unique.txt"), _image);
-        await new Podman.ImageBuilder().BuildAsync(context.Path, null, null, _image, CancellationToken.None);
+        await TestImages.BuildContextAsync(context.Path, _image);
 
         var svc = WriteService(_image);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
@@ -116,7 +116,7 @@ public sealed class VanishedContainerTests : IAsyncLifetime
         Assert.False(serve.HasExited);
 
         // Restored: the next connection after the backoff (at most 30 s) wakes it again.
-        await new Podman.ImageBuilder().BuildAsync(context.Path, null, null, _image, CancellationToken.None);
+        await TestImages.BuildContextAsync(context.Path, _image);
         var restored = Stopwatch.StartNew();
         await Eventually.TrueAsync(async () => (await RawHttp.GetAsync(svc.Endpoint, timeout: TimeSpan.FromSeconds(10))).Status == 200, TimeSpan.FromSeconds(45));
         _output.WriteLine($"served again {restored.Elapsed.TotalSeconds:F1} s after the image was restored");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Podwake.Deploy;
 using Podwake.IntegrationTests.Infrastructure;
-using Podwake.Podman;
 using Podwake.Updates;
 using Xunit;
 
@@ -429,7 +428,7 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
             File.AppendAllText(Path.Combine(context.Path, "Containerfile"), $"\nCMD {command}\n");
         }
 
-        await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
+        await TestImages.BuildContextAsync(context.Path, tag);
         _images.Add((await PodwakeCli.RunProgramAsync("podman", ["image", "inspect", "--format", "{{.Id}}", tag])).Stdout.Trim());
     }
 }

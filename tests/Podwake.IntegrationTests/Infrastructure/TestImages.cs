@@ -30,7 +30,8 @@ internal static class TestImages
     {
         using var context = new TempDirectory();
         WriteBusyboxContext(context.Path);
-        await new ImageBuilder().BuildAsync(context.Path, null, null, tag, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        await BuildContextAsync(context.Path, tag);
         return tag;
     }
 
@@ -48,17 +49,27 @@ internal static class TestImages
             File.AppendAllText(Path.Combine(context.Path, "Containerfile"), "\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n");
         }
 
+        await BuildContextAsync(context.Path, tag);
+        return tag;
+    }
+
+    /// <summary>
+    /// Builds <paramref name="contextDirectory"/> as <paramref name="tag"/>. podman 4.3's layer cache lookup fails
+    /// ("layer not known") when another test removes an image at that moment (test classes run side by side on one
+    /// store): the build itself is fine the next time, so it is tried again.
+    /// </summary>
+    public static async Task BuildContextAsync(string contextDirectory, string tag)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
-                return tag;
+                await new ImageBuilder().BuildAsync(contextDirectory, null, null, tag, CancellationToken.None);
+                return;
             }
-            catch (ImageBuildException ex) when (attempt < 3 && ex.Message.Contains("layer not known", StringComparison.Ordinal))
+            catch (ImageBuildException ex) when (attempt < 4 && ex.Message.Contains("layer not known", StringComparison.Ordinal))
             {
-                // podman 4.3's layer cache lookup fails when another test removes an image at that moment (the test
-                // groups run side by side on one store): the build itself is fine the next time.
+                await Task.Delay(200 * attempt);
             }
         }
     }
@@ -89,7 +100,7 @@ internal static class TestImages
             CMD ["/udpecho", "5353"]
 
             """);
-        await new ImageBuilder().BuildAsync(context.Path, null, null, tag, CancellationToken.None);
+        await BuildContextAsync(context.Path, tag);
         return tag;
     }
 
