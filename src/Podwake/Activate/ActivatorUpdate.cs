@@ -65,7 +65,7 @@ internal sealed class ActivatorUpdate(ServiceSpec spec, ServiceActivator activat
             return Result(UpdateOutcome.Failed, null, $"image {spec.Image} is not in podman's local storage: pull or build it");
         }
 
-        var to = image.Digest is { Length: > 0 } digest ? digest : "sha256:" + image.Id;
+        var to = ImageCheck.DigestOf(image, spec.Image!) ?? "sha256:" + image.Id;
         if (image.Id == current)
         {
             return Result(UpdateOutcome.UpToDate, to);
