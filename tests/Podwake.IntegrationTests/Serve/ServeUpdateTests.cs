@@ -120,7 +120,9 @@ public sealed class ServeUpdateTests : IAsyncLifetime
         var v2 = await PushAsync(registry, _v2);
         var imageBefore = await ContainerImageAsync(service.Container);
 
-        var dryRun = await PodwakeCli.RunAsync("update", "--dry-run");
+        // Named: without names, update covers every service on the host, including the other test classes' ones
+        // that run beside this one (a deployed update: local service whose image a test has just removed fails there).
+        var dryRun = await PodwakeCli.RunAsync("update", service.Name, "--dry-run");
 
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
         AssertSays(dryRun, $"{service.Name}: would update {reference}@{v1.Digest} -> {v2.Digest} (dry run: nothing changed)");
