@@ -39,10 +39,6 @@ internal sealed record PodmanEvent
     [JsonIgnore]
     public string? Name => Attribute("name");
 
-    /// <summary>The pod of the container the event is about; empty or null when it is in none.</summary>
-    [JsonIgnore]
-    public string? PodId => Attribute("podId");
-
     /// <summary>The exit code on <c>died</c> / <c>exec_died</c> (podman sends it as a string; "0" on other actions).</summary>
     [JsonIgnore]
     public int? ContainerExitCode =>

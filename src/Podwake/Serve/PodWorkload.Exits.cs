@@ -11,13 +11,14 @@ internal sealed partial class PodWorkload
 
     /// <summary>
     /// A container of the current run's pod that died (not its infra container, not one podwake stopped) ends the run.
+    /// Known by its ID: podman 4.3's events carry an empty podId even for a pod's containers.
     /// As for a single container, an event stamped before the run was started is an earlier run's, and one whose
     /// container runs again (with another PID) is dropped.
     /// </summary>
     public void OnEvent(PodmanEvent podmanEvent)
     {
         if (podmanEvent.Action != "died" || Volatile.Read(ref _current) is not { } run
-            || podmanEvent.PodId != run.PodId || podmanEvent.Id == run.InfraId)
+            || !run.Members.Contains(podmanEvent.Id))
         {
             return;
         }
@@ -83,7 +84,8 @@ internal sealed partial class PodWorkload
     }
 
     /// <param name="StartRequestedAt">When podwake asked podman to start it: a "died" event stamped earlier is an earlier run's.</param>
-    private sealed record Run(long Generation, string PodId, string InfraId, int InfraPid, DateTimeOffset StartRequestedAt)
+    /// <param name="Members">The IDs of the pod's containers but its infra container.</param>
+    private sealed record Run(long Generation, string PodId, IReadOnlySet<string> Members, int InfraPid, DateTimeOffset StartRequestedAt)
     {
         /// <summary>The run's end on its own, with the exit code of the container that died.</summary>
         public TaskCompletionSource<int?> Exit { get; } = new();

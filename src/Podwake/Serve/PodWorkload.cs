@@ -111,7 +111,8 @@ internal sealed partial class PodWorkload : IServeWorkload
             throw new WorkloadExitedException(await ExplainAsync(stopped.Name, stopped.Id, inspect.State.ExitCode, cancellationToken).ConfigureAwait(false));
         }
 
-        var run = new Run(generation, pod.Id, infra.Id, infra.State.Pid, _startRequestedAt.Value);
+        var members = pod.Containers.Where(c => c.Id != pod.InfraContainerId).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var run = new Run(generation, pod.Id, members, infra.State.Pid, _startRequestedAt.Value);
         Volatile.Write(ref _current, run);
         Func<AddressFamily, SocketType, Socket>? sockets = null;
         if (!_rootless)
@@ -193,6 +194,8 @@ internal sealed partial class PodWorkload : IServeWorkload
         {
             await _podman.RemoveContainerAsync(service, force: true, cancellationToken).ConfigureAwait(false);
         }
+
+        File.Delete(_playFile);
     }
 
     public async Task RemoveWithCliAsync(string podman)

@@ -12,7 +12,7 @@ public sealed class KubePlayFileTests : IDisposable
     public void Dispose() => _spec.Dispose();
 
     [Fact]
-    public void ADeployment_BecomesTheServicesPod_RootfulWithoutHostPorts()
+    public void ADeployment_BecomesTheServicesPod_RootfulPublishingOnlyTheUsersHostPorts_OwnEmptyDirs()
     {
         _spec.Directory.Write("pod.yaml", """
             apiVersion: v1
@@ -36,6 +36,11 @@ public sealed class KubePlayFileTests : IDisposable
                     ports:
                     - {containerPort: 8080, hostPort: 80}
                     - {containerPort: 9000, hostPort: 9000}
+                    - {containerPort: 7000}
+                    volumeMounts: [{name: scratch, mountPath: /tmp}, {name: config, mountPath: /etc/web}]
+                  volumes:
+                  - {name: scratch, emptyDir: {}}
+                  - {name: config, hostPath: {path: /srv/web}}
             ---
             apiVersion: v1
             kind: Service
@@ -65,8 +70,11 @@ public sealed class KubePlayFileTests : IDisposable
               - name: httpd
                 image: localhost/busybox:1
                 ports:
-                - {containerPort: 8080}
                 - {containerPort: 9000, hostPort: 9000}
+                volumeMounts: [{name: podwake-web-scratch, mountPath: /tmp}, {name: config, mountPath: /etc/web}]
+              volumes:
+              - {name: podwake-web-scratch, emptyDir: {}}
+              - {name: config, hostPath: {path: /srv/web}}
             ...
 
             """,
