@@ -141,7 +141,7 @@ internal sealed class ServeHost : IAsyncDisposable
         foreach (var service in _services)
         {
             service.Service.StartListening();
-            ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), service.Workload.DisplayName);
+            ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), $"{(service.Spec.Kube is null ? "container" : "pod")} {service.Workload.DisplayName}");
         }
     }
 

@@ -4,8 +4,8 @@ namespace Podwake.Serve;
 
 internal static partial class ServeLog
 {
-    [LoggerMessage(201, LogLevel.Information, "{Service}: listening on {Listen}, dormant (container {Container} created, not started)")]
-    public static partial void Serving(ILogger logger, string service, string listen, string container);
+    [LoggerMessage(201, LogLevel.Information, "{Service}: listening on {Listen}, dormant ({Workload} created, not started)")]
+    public static partial void Serving(ILogger logger, string service, string listen, string workload);
 
     [LoggerMessage(202, LogLevel.Information, "{Service}: building image {Image} from {Context}")]
     public static partial void Building(ILogger logger, string service, string image, string context);
