@@ -199,7 +199,7 @@ internal sealed partial class ContainerWorkload : IServeWorkload
 
         _id = null;
         await CreateAsync(cancellationToken).ConfigureAwait(false);
-        ServeLog.Recreated(_logger, _spec.Name, ContainerName);
+        ServeLog.Recreated(_logger, _spec.Name, $"container {ContainerName}");
     }
 
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>

@@ -60,6 +60,16 @@ internal sealed partial class PodWorkload : IServeWorkload
 
     public async Task CreateAsync(CancellationToken cancellationToken)
     {
+        await PlayAsync(cancellationToken).ConfigureAwait(false);
+
+        // Dormant until the first connection.
+        await StopPodAsync(cancellationToken).ConfigureAwait(false);
+        await WaitStoppedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Plays the pod file (replacing what an earlier play left): the pod runs when this returns.</summary>
+    private async Task PlayAsync(CancellationToken cancellationToken)
+    {
         // A leftover of an earlier serve that was killed: its pod, and the service container its file named.
         if (_serviceContainer is null && File.Exists(_playFile))
         {
@@ -75,9 +85,24 @@ internal sealed partial class PodWorkload : IServeWorkload
             .ConfigureAwait(false);
         result.ThrowIfFailed($"play {_kube.DisplayPath} (podman kube play) for service {_spec.Name}");
         _serviceContainer = PodNames.ServiceContainer(text);
+    }
 
-        // Dormant until the first connection.
-        await StopPodAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Until no container of the pod is still being stopped: podman finishes a stop (its cleanup) after answering,
+    /// and a start meanwhile failed with 409 "container state improper".
+    /// </summary>
+    private async Task WaitStoppedAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var pod = await _podman.InspectPodAsync(_podName, cancellationToken).ConfigureAwait(false);
+            if (pod.Containers.All(c => c.State is "exited" or "created" or "configured"))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)
@@ -92,13 +117,12 @@ internal sealed partial class PodWorkload : IServeWorkload
         {
             await StartPodAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PodmanException ex) when (ex.IsNotFound)
+        catch (PodmanException ex) when (ex.IsGone)
         {
-            // podman pod rm -f (or rm of the service container) from outside: play the file again.
-            await CreateAsync(cancellationToken).ConfigureAwait(false);
-            ServeLog.Recreated(_logger, _spec.Name, _podName);
+            // podman pod rm -f (or rm of the service container) from outside: play the file again, which starts it.
             _startRequestedAt = _time.GetUtcNow();
-            await StartPodAsync(cancellationToken).ConfigureAwait(false);
+            await PlayAsync(cancellationToken).ConfigureAwait(false);
+            ServeLog.Recreated(_logger, _spec.Name, $"pod {_podName}");
         }
 
         var pod = await _podman.InspectPodAsync(_podName, cancellationToken).ConfigureAwait(false);

@@ -19,8 +19,8 @@ internal static partial class ServeLog
     [LoggerMessage(205, LogLevel.Error, "Failed to remove container {Container}: {Message}")]
     public static partial void RemoveFailed(ILogger logger, string container, string message);
 
-    [LoggerMessage(209, LogLevel.Warning, "{Service}: container {Container} was gone (removed outside podwake?): created it again")]
-    public static partial void Recreated(ILogger logger, string service, string container);
+    [LoggerMessage(209, LogLevel.Warning, "{Service}: {Workload} was gone (removed outside podwake?): created it again")]
+    public static partial void Recreated(ILogger logger, string service, string workload);
 
     [LoggerMessage(206, LogLevel.Information, "Stopping: closing listeners and connections, removing containers")]
     public static partial void Stopping(ILogger logger);
