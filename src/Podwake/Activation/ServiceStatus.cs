@@ -49,6 +49,9 @@ internal sealed record ServiceStatus
 
     public string? LastError { get; init; }
 
+    /// <summary>A <c>pod:</c> service's pod (<c>podwake-NAME</c>); null for a single container. Filled in by the host.</summary>
+    public string? Pod { get; init; }
+
     /// <summary>The image reference of the service file; filled in by the host.</summary>
     public string? Image { get; init; }
 

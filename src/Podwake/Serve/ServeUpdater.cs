@@ -110,13 +110,15 @@ internal sealed class ServeUpdater
     private async Task<UpdateResult> UpdateOneAsync(ServiceRuntime service, bool dryRun, IRegistryDigests? registry, CancellationToken cancellationToken)
     {
         var spec = service.Spec;
-        var image = spec.Image!;
+        var image = spec.Image ?? spec.Pod!;
         UpdateResult Result(UpdateOutcome outcome, string? from, string? to, string? reason = null) =>
             new() { Service = spec.Name, Image = image, Outcome = outcome, From = from, To = to, Reason = reason, At = _time.GetUtcNow() };
 
         if (spec.Update == UpdatePolicy.None || spec.Build is not null)
         {
-            var why = spec.Build is not null
+            var why = spec.Kube is not null
+                ? "it is a pod: service, whose images podwake does not update; update them with podman (podman pull) and restart podwake serve"
+                : spec.Build is not null
                 ? "its image is built from build: (podwake serve builds it at start); update: applies to registry and local images"
                 : $"it has update: none; set update: registry or update: local in {spec.Location.File} to let podwake update it";
             return Result(UpdateOutcome.Skipped, service.ImageDigest, null, why);

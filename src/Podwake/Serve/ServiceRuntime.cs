@@ -56,5 +56,5 @@ internal sealed class ServiceRuntime(ActivatedService service, IServeWorkload wo
         Candidate?.OnEvent(podmanEvent);
     }
 
-    public ServiceStatus Status() => Service.Status() with { Image = Spec.Image, ImageDigest = ImageDigest, LastUpdate = LastUpdate };
+    public ServiceStatus Status() => Service.Status() with { Pod = Spec.Kube is null ? null : Workload.DisplayName, Image = Spec.Image, ImageDigest = ImageDigest, LastUpdate = LastUpdate };
 }

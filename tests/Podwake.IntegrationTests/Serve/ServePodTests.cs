@@ -39,7 +39,11 @@ public sealed class ServePodTests : IDisposable
         Assert.Equal(200, first.Status);
         Assert.Contains(pod.Token, first.Body, StringComparison.Ordinal);
         Assert.Equal(["httpd", "service", "writer"], await RunningAsync(pod, serviceContainer));
-        Assert.Equal("ready", (await serve.ServiceStatusAsync(pod.Name)).GetProperty("state").GetString());
+        var status = await serve.ServiceStatusAsync(pod.Name);
+        Assert.Equal("ready", status.GetProperty("state").GetString());
+        Assert.Equal(pod.Pod, status.GetProperty("pod").GetString());
+        var update = await PodwakeCli.RunAsync("update", pod.Name);
+        Assert.True(update.ExitCode == 1 && update.Stdout.Contains($"{pod.Name}: not updated: it is a pod: service", StringComparison.Ordinal), update.ToString());
 
         // Idle (2 s): the pod stops as a whole, its service container with it.
         await Eventually.TrueAsync(
