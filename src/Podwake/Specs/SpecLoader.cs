@@ -1,3 +1,4 @@
+using YamlDotNet.RepresentationModel;
 
 namespace Podwake.Specs;
 
@@ -21,9 +22,10 @@ internal static class SpecLoader
         var diagnostics = new List<Diagnostic>();
         var parsed = new List<ParsedService>();
         var fileOrder = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var file in ExpandPaths(paths, diagnostics, fileOrder))
+        var inDirectories = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in ExpandPaths(paths, diagnostics, fileOrder, inDirectories))
         {
-            parsed.AddRange(LoadFile(file, diagnostics));
+            parsed.AddRange(LoadFile(file, diagnostics, inDirectories.Contains(file)));
         }
 
         foreach (var service in parsed)
@@ -39,7 +41,8 @@ internal static class SpecLoader
 
     /// <summary>The files to read, each once, in the order given (directory entries by name).</summary>
     /// <param name="fileOrder">Filled with each path and file in that order, to sort messages by.</param>
-    private static List<string> ExpandPaths(IEnumerable<string> paths, List<Diagnostic> diagnostics, Dictionary<string, int> fileOrder)
+    /// <param name="inDirectories">Filled with the files found in a directory (not named themselves).</param>
+    private static List<string> ExpandPaths(IEnumerable<string> paths, List<Diagnostic> diagnostics, Dictionary<string, int> fileOrder, HashSet<string> inDirectories)
     {
         var files = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -74,6 +77,7 @@ internal static class SpecLoader
                 {
                     var file = Path.Join(path, name);
                     fileOrder.TryAdd(file, fileOrder.Count);
+                    inDirectories.Add(file);
                     Add(file);
                 }
             }
@@ -86,7 +90,8 @@ internal static class SpecLoader
         return files;
     }
 
-    private static List<ParsedService> LoadFile(string file, List<Diagnostic> diagnostics)
+    /// <param name="inDirectory">Found in a directory: a Kubernetes file there (a pod: service's) is not a service file.</param>
+    private static List<ParsedService> LoadFile(string file, List<Diagnostic> diagnostics, bool inDirectory)
     {
         var services = new List<ParsedService>();
         var text = SpecFileReader.Read(file, out var problem);
@@ -98,6 +103,19 @@ internal static class SpecLoader
 
         if (YamlText.Load(file, text, diagnostics) is not { } stream)
         {
+            return services;
+        }
+
+        if (stream.Documents.FirstOrDefault(d => !YamlText.IsEmpty(d))?.RootNode is YamlMappingNode first
+            && first.Children.ContainsKey(new YamlScalarNode("apiVersion")) && first.Children.ContainsKey(new YamlScalarNode("kind")))
+        {
+            // A pod: service's Kubernetes file beside its service file: a directory holds both.
+            if (!inDirectory)
+            {
+                diagnostics.Add(new Diagnostic(new SourceLocation(file, 1, 1),
+                    "this is a Kubernetes file (apiVersion, kind), not a service file; name it in a service file's pod: key, e.g. pod: ./pod.yaml"));
+            }
+
             return services;
         }
 

@@ -85,15 +85,17 @@ public sealed class ServePodTests : IDisposable
             await Eventually.TrueAsync(
                 async () => (await serve.ServiceStatusAsync(pod.Name)).GetProperty("restarts").GetInt64() == 1
                     && (await _podman.Client.InspectContainerAsync(pod.Member(victim), CancellationToken.None)).State.Running,
-                TimeSpan.FromSeconds(30));
+                TimeSpan.FromSeconds(30),
+                () => $"no restart of {victim} within 30 s; serve's log:\n{serve.Stderr}");
             await Task.Delay(TimeSpan.FromSeconds(1)); // the scenario: the loop goes on against the restarted pod
             await loop.StopAsync();
         }
 
         // A request the killed httpd was handling has no response to give: it may be closed cleanly, once.
-        Assert.True(loop.Count(HttpOutcomeKind.Response) > 20, loop.ToString());
-        Assert.True(loop.Total - loop.Count(HttpOutcomeKind.Response) - loop.Count(HttpOutcomeKind.ClosedWithoutResponse) == 0, loop.ToString());
-        Assert.True(loop.Count(HttpOutcomeKind.ClosedWithoutResponse) <= 1, loop.ToString());
+        var outcomes = $"{loop}; serve's log:\n{serve.Stderr}";
+        Assert.True(loop.Count(HttpOutcomeKind.Response) > 20, outcomes);
+        Assert.True(loop.Total - loop.Count(HttpOutcomeKind.Response) - loop.Count(HttpOutcomeKind.ClosedWithoutResponse) == 0, outcomes);
+        Assert.True(loop.Count(HttpOutcomeKind.ClosedWithoutResponse) <= 1, outcomes);
         var after = await _podman.Client.InspectContainerAsync(pod.Member(victim), CancellationToken.None);
         Assert.NotEqual(before.State.Pid, after.State.Pid);
         Assert.Contains(pod.Token, (await RawHttp.GetAsync(pod.Endpoint)).Body, StringComparison.Ordinal);

@@ -179,6 +179,27 @@ public sealed class PodSpecTests : IDisposable
     }
 
     [Fact]
+    public void ADirectory_HoldsTheServiceFileAndItsPodFile()
+    {
+        _spec.Directory.Write("pod.yaml", Fixed);
+        File.WriteAllText(_spec.Path, "name: web\npod: ./pod.yaml\nports: [{listen: 8080, container: 8080}]\n");
+
+        var spec = SpecFile.LoadOne(_spec.Directory.Path);
+
+        Assert.Equal("web", spec.Name);
+    }
+
+    [Fact]
+    public void APodFileNamedAsAServiceFile_SaysWhereItBelongs()
+    {
+        _spec.Directory.Write("pod.yaml", Fixed);
+
+        Assert.Equal(
+            [$"{PodPath}:1:1: error: this is a Kubernetes file (apiVersion, kind), not a service file; name it in a service file's pod: key, e.g. pod: ./pod.yaml"],
+            SpecFile.ErrorsIn(PodPath));
+    }
+
+    [Fact]
     public void PodFileThatDoesNotExist_IsReported()
     {
         var errors = _spec.Errors("""
