@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Podwake.Export;
-using Podwake.Specs;
 
 namespace Podwake.Cli;
 
@@ -17,11 +16,7 @@ internal static class ExportCommand
             Description = "kube (Deployment, Service, ConfigMap, PersistentVolumeClaim) or knative (a scale-to-zero Knative Service where Knative can serve it)",
         };
         format.AcceptOnlyFromAmong("kube", "knative");
-        var paths = new Argument<string[]>("PATH")
-        {
-            Arity = ArgumentArity.OneOrMore,
-            Description = "Service files, or directories of *.yaml/*.yml files",
-        };
+        var paths = ServiceFiles.PathsArgument();
         var command = new Command("export", "Print the services as Kubernetes or Knative YAML")
         {
             format,
@@ -31,13 +26,7 @@ internal static class ExportCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var loaded = SpecLoader.Load(result.GetRequiredValue(paths));
-            foreach (var diagnostic in loaded.Diagnostics)
-            {
-                error.WriteLine(diagnostic);
-            }
-
-            if (!loaded.Succeeded)
+            if (ServiceFiles.Load(result.GetRequiredValue(paths), error) is not { } services)
             {
                 return Task.FromResult(ExitCodes.UserError);
             }
@@ -45,7 +34,7 @@ internal static class ExportCommand
             var chosen = result.GetRequiredValue(format) == "knative" ? ExportFormat.Knative : ExportFormat.Kube;
             try
             {
-                output.Write(Exporter.Export(loaded.Services, chosen));
+                output.Write(Exporter.Export(services, chosen));
                 return Task.FromResult(ExitCodes.Success);
             }
             catch (ExportException e)
