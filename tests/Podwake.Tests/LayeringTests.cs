@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
-        ["Proxy", "Updates", "Activation", "Control"],
+        ["Proxy", "Updates", "Pods", "Activation", "Control"],
         ["Deploy", "Serve", "Activate", "Export"],
         ["Cli"],
     ];

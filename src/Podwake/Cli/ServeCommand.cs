@@ -75,7 +75,7 @@ internal static class ServeCommand
             await start;
             foreach (var service in host.Services)
             {
-                Console.WriteLine($"{service.Spec.Name}: {string.Join(", ", service.ListenAddresses)} -> container {service.Spec.ContainerName} (dormant)");
+                Console.WriteLine($"{service.Spec.Name}: {string.Join(", ", service.ListenAddresses)} -> {(service.Spec.Kube is null ? "container" : "pod")} {service.Workload.DisplayName} (dormant)");
             }
 
             Console.WriteLine("podwake: serving; Ctrl-C stops and removes the containers");

@@ -38,6 +38,9 @@ internal sealed record RuntimePaths(string Directory)
     /// <summary>Where <c>podwake activate</c> leaves the last state of a deployed service when it exits (last wake time).</summary>
     public string LastStateFile(string service) => Path.Combine(Directory, $"activate-{service}.json");
 
+    /// <summary>The Kubernetes YAML <c>podwake serve</c> played for a <c>pod:</c> service (kept for <c>podman kube play --down</c>).</summary>
+    public string PodFile(string service) => Path.Combine(Directory, $"pod-{service}.yaml");
+
     public void EnsureExists() =>
         System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 }

@@ -27,6 +27,12 @@ internal sealed class PodmanException : Exception
 
     public bool IsNotFound => StatusCode == HttpStatusCode.NotFound;
 
+    /// <summary>
+    /// Not found, or removed while podman acted on it: a pod removed during <c>pod start</c> is a 500 whose cause is
+    /// "no such pod" (podman 4.3), a member container likewise "no such container".
+    /// </summary>
+    public bool IsGone => IsNotFound || Cause is "no such pod" or "no such container";
+
     /// <summary>podman 4.3 answers 500 (not 409) with this cause, e.g. when killing a container that is not running.</summary>
     public bool IsStateImproper => Cause == "container state improper";
 }

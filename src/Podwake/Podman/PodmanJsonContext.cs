@@ -22,6 +22,7 @@ namespace Podwake.Podman;
 [JsonSerializable(typeof(ImagePullReport))]
 [JsonSerializable(typeof(CompatPullReport))]
 [JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(PodInspect))]
 [JsonSerializable(typeof(RegistryAuth))]
 [JsonSerializable(typeof(ExecCreateRequest))]
 [JsonSerializable(typeof(ExecStartRequest))]

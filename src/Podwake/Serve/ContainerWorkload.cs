@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Podwake.Activation;
+using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
 using Podwake.Specs;
@@ -27,7 +28,7 @@ namespace Podwake.Serve;
 /// exits while starting is reported with its exit code and last lines of output (<see cref="WorkloadExit"/>), never as
 /// a missing <c>/proc/PID/ns/net</c>.
 /// </remarks>
-internal sealed partial class ContainerWorkload : IWorkload
+internal sealed partial class ContainerWorkload : IServeWorkload
 {
     private readonly ServiceSpec _spec;
     private readonly PodmanClient _podman;
@@ -59,6 +60,8 @@ internal sealed partial class ContainerWorkload : IWorkload
     public string? ContainerId => _id;
 
     public string ContainerName => Volatile.Read(ref _containerName);
+
+    public string DisplayName => ContainerName;
 
     /// <summary>The ID of the image the container was created from, as podman says now; null when it has no container.</summary>
     public async Task<string?> ImageIdAsync(CancellationToken cancellationToken)
@@ -196,7 +199,7 @@ internal sealed partial class ContainerWorkload : IWorkload
 
         _id = null;
         await CreateAsync(cancellationToken).ConfigureAwait(false);
-        ServeLog.Recreated(_logger, _spec.Name, ContainerName);
+        ServeLog.Recreated(_logger, _spec.Name, $"container {ContainerName}");
     }
 
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>
@@ -246,6 +249,14 @@ internal sealed partial class ContainerWorkload : IWorkload
         {
             await _podman.RemoveContainerAsync(id, force: true, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary><c>podman rm -f</c> (serve's exit when podman's API stays away).</summary>
+    public async Task RemoveWithCliAsync(string podman)
+    {
+        var result = await ExternalCommand.RunAsync(podman, ["rm", "--force", "--ignore", "--time", ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture), _id ?? ContainerName])
+            .ConfigureAwait(false);
+        result.ThrowIfFailed($"remove container {ContainerName}");
     }
 
     /// <summary>

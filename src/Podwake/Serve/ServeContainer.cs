@@ -17,19 +17,13 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
     /// <param name="name">The container's name; null: the service's (<c>podwake-NAME</c>).</param>
     public static ServeContainer For(ServiceSpec spec, bool rootless, string? name = null)
     {
-        var publishedPorts = new Dictionary<int, int>();
+        var publishedPorts = rootless ? PublishedPortsFor(spec) : new Dictionary<int, int>();
         var portMappings = new List<ContainerPortMapping>();
-        if (rootless)
+        foreach (var group in spec.Ports.GroupBy(p => p.ContainerPort).Where(g => publishedPorts.ContainsKey(g.Key)))
         {
-            // One host port per container port, free for both protocols: a port number used for tcp
-            // and udp (DNS) is published as "tcp,udp" and reached at one address either way.
-            foreach (var group in spec.Ports.GroupBy(p => p.ContainerPort))
-            {
-                var hostPort = FreeLoopbackPort();
-                publishedPorts[group.Key] = hostPort;
-                var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToText()));
-                portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = hostPort, ContainerPort = group.Key, Protocol = protocols });
-            }
+            // A port number used for tcp and udp (DNS) is published as "tcp,udp" and reached at one address either way.
+            var protocols = string.Join(',', group.Select(p => p.Protocol).Distinct().Order().Select(p => p.ToText()));
+            portMappings.Add(new ContainerPortMapping { HostIp = "127.0.0.1", HostPort = publishedPorts[group.Key], ContainerPort = group.Key, Protocol = protocols });
         }
 
         var create = new ContainerCreateSpec
@@ -47,6 +41,10 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
         };
         return new ServeContainer(create, publishedPorts);
     }
+
+    /// <summary>Rootless: one free loopback port per container port of the service (new ones each time), free for both protocols.</summary>
+    public static Dictionary<int, int> PublishedPortsFor(ServiceSpec spec) =>
+        spec.Ports.Select(p => p.ContainerPort).Distinct().ToDictionary(port => port, _ => FreeLoopbackPort());
 
     /// <summary>A loopback port that neither a TCP nor a UDP socket holds now.</summary>
     private static int FreeLoopbackPort()

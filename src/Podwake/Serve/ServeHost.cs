@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
@@ -102,7 +101,10 @@ internal sealed class ServeHost : IAsyncDisposable
         var rootless = !Environment.IsPrivilegedProcess;
         foreach (var spec in _specs)
         {
-            var workload = new ContainerWorkload(spec, _podman.Client, rootless, _time, _loggers.CreateLogger($"podwake.{spec.Name}"));
+            var logger = _loggers.CreateLogger($"podwake.{spec.Name}");
+            IServeWorkload workload = spec.Kube is null
+                ? new ContainerWorkload(spec, _podman.Client, rootless, _time, logger)
+                : new PodWorkload(spec, _podman.Client, rootless, paths, _time, logger);
             var sockets = bound.Where(b => ReferenceEquals(b.Spec, spec)).Select(b => (b.Port, b.Socket)).ToList();
             _services.Add(new ServiceRuntime(ActivatedService.Compose(spec, workload, sockets, _time, _loggers), workload));
         }
@@ -112,6 +114,13 @@ internal sealed class ServeHost : IAsyncDisposable
         using var registry = _registry();
         foreach (var service in _services)
         {
+            if (service.Spec.Kube is not null)
+            {
+                // podman kube play pulls what the pod file names and is missing.
+                await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             // Progress goes where serve's log goes (stderr): drawn in place on a terminal, a line per step otherwise.
             await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, _time, Console.IsErrorRedirected ? null : Console.Error, cancellationToken)
                 .ConfigureAwait(false);
@@ -132,7 +141,7 @@ internal sealed class ServeHost : IAsyncDisposable
         foreach (var service in _services)
         {
             service.Service.StartListening();
-            ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), service.Spec.ContainerName);
+            ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), $"{(service.Spec.Kube is null ? "container" : "pod")} {service.Workload.DisplayName}");
         }
     }
 
@@ -249,11 +258,11 @@ internal sealed class ServeHost : IAsyncDisposable
         catch (PodmanUnavailableException ex) when (_podman is not null)
         {
             // systemd's stop (KillMode=control-group) sends SIGTERM to podman's API service together with us.
-            ServeLog.RemoveRetrying(_logger, service.Spec.ContainerName, ex.Message);
+            ServeLog.RemoveRetrying(_logger, service.Workload.DisplayName, ex.Message);
         }
         catch (Exception ex)
         {
-            ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
+            ServeLog.RemoveFailed(_logger, service.Workload.DisplayName, ex.Message);
             return;
         }
 
@@ -266,11 +275,11 @@ internal sealed class ServeHost : IAsyncDisposable
             }
             catch (PodmanUnavailableException ex)
             {
-                ServeLog.RemoveRetrying(_logger, service.Spec.ContainerName, ex.Message);
+                ServeLog.RemoveRetrying(_logger, service.Workload.DisplayName, ex.Message);
             }
             catch (Exception ex)
             {
-                ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
+                ServeLog.RemoveFailed(_logger, service.Workload.DisplayName, ex.Message);
                 return;
             }
         }
@@ -278,19 +287,16 @@ internal sealed class ServeHost : IAsyncDisposable
         await RemoveWithCliAsync(service).ConfigureAwait(false);
     }
 
-    /// <summary>The last resort when the API stays away: <c>podman rm -f</c>, which needs no service.</summary>
+    /// <summary>The last resort when the API stays away: the podman command, which needs no service.</summary>
     private async Task RemoveWithCliAsync(ServiceRuntime service)
     {
-        var target = service.Workload.ContainerId ?? service.Spec.ContainerName;
         try
         {
-            var podman = PodmanBinary.OnPath() ?? PodmanBinary.Name;
-            var result = await ExternalCommand.RunAsync(podman, ["rm", "--force", "--ignore", "--time", ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture), target]).ConfigureAwait(false);
-            result.ThrowIfFailed($"remove container {service.Spec.ContainerName}");
+            await service.Workload.RemoveWithCliAsync(PodmanBinary.OnPath() ?? PodmanBinary.Name).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ExternalCommandException or EnvironmentException)
         {
-            ServeLog.RemoveFailed(_logger, service.Spec.ContainerName, ex.Message);
+            ServeLog.RemoveFailed(_logger, service.Workload.DisplayName, ex.Message);
         }
     }
 }

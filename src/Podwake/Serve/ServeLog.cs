@@ -4,8 +4,8 @@ namespace Podwake.Serve;
 
 internal static partial class ServeLog
 {
-    [LoggerMessage(201, LogLevel.Information, "{Service}: listening on {Listen}, dormant (container {Container} created, not started)")]
-    public static partial void Serving(ILogger logger, string service, string listen, string container);
+    [LoggerMessage(201, LogLevel.Information, "{Service}: listening on {Listen}, dormant ({Workload} created, not started)")]
+    public static partial void Serving(ILogger logger, string service, string listen, string workload);
 
     [LoggerMessage(202, LogLevel.Information, "{Service}: building image {Image} from {Context}")]
     public static partial void Building(ILogger logger, string service, string image, string context);
@@ -19,8 +19,8 @@ internal static partial class ServeLog
     [LoggerMessage(205, LogLevel.Error, "Failed to remove container {Container}: {Message}")]
     public static partial void RemoveFailed(ILogger logger, string container, string message);
 
-    [LoggerMessage(209, LogLevel.Warning, "{Service}: container {Container} was gone (removed outside podwake?): created it again")]
-    public static partial void Recreated(ILogger logger, string service, string container);
+    [LoggerMessage(209, LogLevel.Warning, "{Service}: {Workload} was gone (removed outside podwake?): created it again")]
+    public static partial void Recreated(ILogger logger, string service, string workload);
 
     [LoggerMessage(206, LogLevel.Information, "Stopping: closing listeners and connections, removing containers")]
     public static partial void Stopping(ILogger logger);

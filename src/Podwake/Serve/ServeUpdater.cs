@@ -160,7 +160,11 @@ internal sealed class ServeUpdater
     {
         var spec = service.Spec;
         var image = spec.Image!;
-        var old = service.Workload;
+        if (service.Workload is not ContainerWorkload old)
+        {
+            return result(UpdateOutcome.Skipped, null, null, "a pod: service's images are not updated by podwake");
+        }
+
         ImageCheckResult check;
         string? oldImageId;
         try

@@ -9,9 +9,9 @@ namespace Podwake.Serve;
 /// One service inside a serve: the composed service (activator and listeners), its container, and while an update
 /// runs the new container beside it; the image digest it runs and its last update, for status.
 /// </summary>
-internal sealed class ServiceRuntime(ActivatedService service, ContainerWorkload workload)
+internal sealed class ServiceRuntime(ActivatedService service, IServeWorkload workload)
 {
-    private ContainerWorkload _workload = workload;
+    private IServeWorkload _workload = workload;
     private ContainerWorkload? _candidate;
     private UpdateResult? _lastUpdate;
     private string? _imageDigest;
@@ -22,8 +22,8 @@ internal sealed class ServiceRuntime(ActivatedService service, ContainerWorkload
 
     public IReadOnlyList<string> ListenAddresses => Service.ListenAddresses;
 
-    /// <summary>The service's container; another one after an update.</summary>
-    public ContainerWorkload Workload
+    /// <summary>The service's container (another one after an update), or its pod.</summary>
+    public IServeWorkload Workload
     {
         get => Volatile.Read(ref _workload);
         set => Volatile.Write(ref _workload, value);

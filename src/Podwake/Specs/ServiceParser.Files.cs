@@ -209,9 +209,8 @@ internal sealed partial class ServiceParser
         };
     }
 
-    private string? ParsePod(YamlNode key, YamlNode node)
+    private KubeWorkload? ParsePod(YamlNode node)
     {
-        ReportIfNotSupported(SpecFeature.Pod, key);
         var text = ReadString(node, SpecKeys.Pod, "a Kubernetes YAML file like ./pod.yaml");
         if (text is null)
         {
@@ -231,7 +230,9 @@ internal sealed partial class ServiceParser
             return null;
         }
 
-        return path;
+        // Messages name the pod file as the service file's folder (as the user named it) joined with the value.
+        var display = Path.IsPathRooted(text) ? text : Path.Join(Path.GetDirectoryName(_file), text.StartsWith("./", StringComparison.Ordinal) ? text[2..] : text);
+        return KubeFileParser.Parse(display, path, _diagnostics);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]

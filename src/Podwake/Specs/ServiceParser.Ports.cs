@@ -9,17 +9,13 @@ internal sealed partial class ServiceParser
     private const string PortExample = "{listen: 127.0.0.1:8080, container: 8080}";
 
     /// <returns>The ports that parsed, and whether that is all of them (no item had an error).</returns>
-    private (List<PortSpec> Ports, bool Complete) ParsePorts(YamlNode? key, YamlNode? node, YamlMappingNode map, bool isPod)
+    private (List<PortSpec> Ports, bool Complete) ParsePorts(YamlNode? key, YamlNode? node, YamlMappingNode map)
     {
         var ports = new List<PortSpec>();
         if (key is null || node is null)
         {
-            if (!isPod)
-            {
-                Error(map, $"ports is required; add at least one, e.g. ports: [{PortExample}]");
-            }
-
-            return (ports, isPod);
+            Error(map, $"ports is required; add at least one, e.g. ports: [{PortExample}]");
+            return (ports, false);
         }
 
         var sequence = ReadSequence(node, SpecKeys.Ports, "a list of ports", $"; write each as {PortExample}");
@@ -28,7 +24,7 @@ internal sealed partial class ServiceParser
             return (ports, false);
         }
 
-        if (sequence.Children.Count == 0 && !isPod)
+        if (sequence.Children.Count == 0)
         {
             Error(node, $"ports: the list is empty; add at least one port, e.g. {PortExample}");
             return (ports, false);

@@ -46,10 +46,15 @@ internal sealed partial class ServiceParser
             : null;
         var env = Value(SpecKeys.Env) is { } envNode ? ReadVariables(envNode, SpecKeys.Env, "variable names to values") : null;
         var volumes = Value(SpecKeys.Volumes) is { } volumesNode ? ParseVolumes(volumesNode) : null;
-        var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map, isPod: Key(SpecKeys.Pod) is not null);
+        var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map);
         // On a bad value these return null (idle: "never"), which is harmless: no spec is built then.
         var idle = Value(SpecKeys.Idle) is { } idleNode ? ParseIdle(idleNode) : ServiceSpec.DefaultIdle;
-        var ready = ParseReady(Value(SpecKeys.Ready), ports);
+        var ready = pod is { Readiness: { } podReady } && Value(SpecKeys.Ready) is null ? podReady : ParseReady(Value(SpecKeys.Ready), ports);
+        if (pod is not null)
+        {
+            CheckPodService(pod, ports.Ports, entries);
+        }
+
         var restart = Value(SpecKeys.Restart) is { } restartNode ? ParseRestart(restartNode) : RestartPolicy.OnFailure;
         var update = Value(SpecKeys.Update) is { } updateNode ? ParseUpdate(updateNode) : UpdatePolicy.None;
         var user = Key(SpecKeys.User) is { } userKey ? ParseUser(userKey, Value(SpecKeys.User)!) : null;
@@ -79,7 +84,8 @@ internal sealed partial class ServiceParser
             User = user,
             UserLocation = Key(SpecKeys.User) is { } userKeyNode ? At(userKeyNode) : null,
             Expose = expose,
-            Pod = pod,
+            Pod = pod?.Path,
+            Kube = pod,
             Hold = hold ?? ServiceSpec.DefaultHold,
             Udp = udp,
             Location = At(map),
@@ -112,7 +118,7 @@ internal sealed partial class ServiceParser
         return name;
     }
 
-    private (string? Image, string? Pod) ParseImageAndPod(
+    private (string? Image, KubeWorkload? Pod) ParseImageAndPod(
         YamlNode? imageKey, YamlNode? imageNode, YamlNode? podKey, YamlNode? podNode, YamlMappingNode map)
     {
         string? image = null;
@@ -125,7 +131,7 @@ internal sealed partial class ServiceParser
             }
         }
 
-        var pod = podKey is null ? null : ParsePod(podKey, podNode!);
+        var pod = podKey is null ? null : ParsePod(podNode!);
         if (imageKey is null && podKey is null)
         {
             Error(map, $"image is required; add e.g. image: {ImageReference.Example} (or pod: for a Kubernetes pod file)");

@@ -15,7 +15,6 @@ internal static class SupportedFeatures
     private static readonly FrozenDictionary<SpecFeature, (string Coming, string Meanwhile)> NotYet =
         new Dictionary<SpecFeature, (string Coming, string Meanwhile)>
         {
-            [SpecFeature.Pod] = ("Kubernetes pods run with podman kube play", "use image: for now"),
         }.ToFrozenDictionary();
 
     public static bool IsSupported(SpecFeature feature) => !NotYet.ContainsKey(feature);

@@ -68,36 +68,6 @@ public sealed class NotSupportedYetTests : IDisposable
             errors);
     }
 
-    [Fact]
-    public void PodWithoutImage_IsNotSupportedYet()
-    {
-        _spec.Directory.Write("pod.yaml", "apiVersion: v1\nkind: Pod\n");
-        var errors = _spec.Errors("""
-            name: web
-            pod: pod.yaml
-            """);
-
-        Assert.Equal(
-            [$"{_spec.Path}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now"],
-            errors);
-    }
-
-    [Fact]
-    public void PodFileThatDoesNotExist_IsReportedToo()
-    {
-        var errors = _spec.Errors("""
-            name: web
-            pod: ./k8s/pod.yaml
-            """);
-
-        Assert.Equal(
-            [
-                $"{_spec.Path}:2:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now",
-                $"{_spec.Path}:2:6: error: pod: \"./k8s/pod.yaml\" does not exist (looked for {_spec.Directory.Path}/k8s/pod.yaml); fix the path",
-            ],
-            errors);
-    }
-
     [Theory]
     [InlineData("registry")]
     [InlineData("local")]
@@ -119,7 +89,8 @@ public sealed class NotSupportedYetTests : IDisposable
         // When one lands, remove it from SupportedFeatures and its test above; this keeps the list honest.
         // user: and expose: landed with podwake deploy, update: registry and local with podwake update; their checks
         // above stay, as validation tests.
-        SpecFeature[] landed = [SpecFeature.User, SpecFeature.Expose, SpecFeature.RegistryUpdates, SpecFeature.LocalUpdates];
+        // pod: landed with pods run by podman kube play (PodSpecTests).
+        SpecFeature[] landed = [SpecFeature.User, SpecFeature.Expose, SpecFeature.RegistryUpdates, SpecFeature.LocalUpdates, SpecFeature.Pod];
         Assert.All(Enum.GetValues<SpecFeature>().Except(landed), feature => Assert.False(SupportedFeatures.IsSupported(feature)));
         Assert.All(landed, feature => Assert.True(SupportedFeatures.IsSupported(feature)));
     }

@@ -273,16 +273,16 @@ public sealed class SpecValidationTests : IDisposable
     [Fact]
     public void ImageAndPod_CannotBeCombined()
     {
-        _spec.Directory.Write("pod.yaml", "apiVersion: v1\nkind: Pod\n");
+        _spec.Directory.Write("pod.yaml", PodSpecTests.Fixed);
         var errors = _spec.Errors("""
             name: web
             image: web
             pod: ./pod.yaml
+            ports: [{listen: 8080, container: 8080}]
             """);
 
         Assert.Equal(
             [
-                $"{_spec.Path}:3:1: error: pod is not supported yet by this version of podwake (coming: Kubernetes pods run with podman kube play); use image: for now",
                 $"{_spec.Path}:3:1: error: image and pod cannot be used together; keep image for one container, or pod for a Kubernetes pod file",
             ],
             errors);
