@@ -47,7 +47,7 @@ internal static class KnativeExporter
             notes.Add("idle: never: min-scale \"1\" keeps one pod running from the start, where podwake starts it on the first connection");
         }
 
-        var container = KubeContainer.Of(spec, [port], notes);
+        var container = ExportedContainer.Of(spec, [port], notes);
         if (container.ReadinessProbe is { } probe)
         {
             // Knative probes the user port itself when a probe names none; a probe's port may only be that port anyway.

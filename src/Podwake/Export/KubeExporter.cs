@@ -18,7 +18,7 @@ internal static class KubeExporter
         }
 
         var notes = new List<string>();
-        var container = KubeContainer.Of(spec, spec.Ports, notes);
+        var container = ExportedContainer.Of(spec, spec.Ports, notes);
         var (volumes, mounts) = KubeVolumes.Of(spec, notes);
         container.VolumeMounts = mounts;
         var documents = new List<object>();

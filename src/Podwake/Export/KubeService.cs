@@ -13,7 +13,7 @@ internal static class KubeService
         var ports = new List<V1ServicePort>();
         foreach (var port in spec.Ports)
         {
-            var protocol = KubeContainer.ProtocolName(port.Protocol);
+            var protocol = ExportedContainer.ProtocolName(port.Protocol);
             if (ports.Any(p => p.Port == port.Listen.Port && p.Protocol == protocol))
             {
                 // Two listen addresses on one port (127.0.0.1:80 and 192.0.2.1:80): a Service has one port 80/TCP.

@@ -13,12 +13,17 @@ internal static class PodExporter
     public static ExportedService Export(ServiceSpec spec, IReadOnlyList<string> leading)
     {
         var file = spec.Pod ?? throw new ArgumentException("not a pod: service", nameof(spec));
-        var documents = Read(file);
+        var documents = Read(file, spec.Kube?.Text);
         var notes = new List<string>();
         var selector = documents.Select(PodLabels).FirstOrDefault(labels => labels is not null);
         if (selector is null && spec.Ports.Count > 0)
         {
             notes.Add($"the Service selects no pods: {Path.GetFileName(file)} gives its pods no labels; add metadata.labels to them and a selector to the Service");
+        }
+
+        if (spec.Kube?.Readiness is not { } own || own.Kind != spec.Ready.Kind || own.Port != spec.Ready.Port || own.HttpPath != spec.Ready.HttpPath)
+        {
+            notes.Add($"ready: {spec.Ready.Kind.ToText()}: not added to the pod; its containers keep the readinessProbe {Path.GetFileName(file)} gives them, if any");
         }
 
         List<YamlNode> all = [.. documents];
@@ -31,11 +36,11 @@ internal static class PodExporter
         return new ExportedService(spec.Name, header, all);
     }
 
-    /// <summary>The non-empty documents of the kube file.</summary>
+    /// <summary>The non-empty documents of the kube file: the text the loader read and checked, else the file now.</summary>
     /// <exception cref="ExportException">The file is not YAML (with its FILE:LINE:COL).</exception>
-    private static List<YamlNode> Read(string file)
+    private static List<YamlNode> Read(string file, string? loaded)
     {
-        var text = SpecFileReader.Read(file, out var problem) ?? throw new ExportException(problem!);
+        var text = loaded ?? SpecFileReader.Read(file, out var problem) ?? throw new ExportException(problem!);
         var stream = new YamlStream();
         try
         {

@@ -6,8 +6,7 @@ using Xunit;
 namespace Podwake.Tests.Export;
 
 /// <summary>
-/// Golden files under <c>testdata/CASE/</c>: the input (<c>service.yaml</c>, <c>input</c> naming a repository path, or
-/// for the <c>pod</c> case <c>pod.yaml</c> with the service built in code), and the expected <c>kube.yaml</c> and
+/// Golden files under <c>testdata/CASE/</c>: the input (<c>service.yaml</c>, or <c>input</c> naming a repository path), and the expected <c>kube.yaml</c> and
 /// <c>knative.yaml</c>, the output of <c>podwake export kube</c> and <c>knative</c> with the repository's path as
 /// <c>@REPO@</c>. Set PODWAKE_UPDATE_GOLDEN=1 to write missing expected files from the output (then read them).
 /// </summary>
@@ -77,16 +76,11 @@ public sealed class ExportGoldenTests
     internal static ServiceSpec Load(string name)
     {
         var directory = Path.Join(CasesRoot, name);
-        if (name == "pod")
-        {
-            return PodService(Path.Join(directory, "pod.yaml"));
-        }
-
         var inputFile = Path.Join(directory, "input");
         return SpecFile.LoadOne(File.Exists(inputFile) ? RepositoryPaths.Combine(File.ReadAllText(inputFile).Trim()) : Path.Join(directory, "service.yaml"));
     }
 
-    /// <summary>A <c>pod:</c> service as the loader will make it: the kube file's absolute path, a port, the default probe.</summary>
+    /// <summary>A <c>pod:</c> service built without the loader (which would refuse a file without labels or with broken YAML): the kube file's absolute path, a port.</summary>
     internal static ServiceSpec PodService(string podFile) => new()
     {
         Name = "token",

@@ -4,7 +4,7 @@ using Podwake.Specs;
 namespace Podwake.Export;
 
 /// <summary>The container of an image service as Kubernetes' pod spec has it, and its readiness probe.</summary>
-internal static class KubeContainer
+internal static class ExportedContainer
 {
     /// <summary>
     /// The container: image, <c>command:</c> as <c>args</c>, ports, readiness probe; the environment and mounts are
