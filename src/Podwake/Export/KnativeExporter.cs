@@ -19,6 +19,9 @@ internal static class KnativeExporter
     /// <summary>Ports Knative's queue-proxy takes in every pod; a user container may not use them (k8s_validation.go).</summary>
     private static readonly int[] ReservedPorts = [8008, 8012, 8013, 8022, 9090, 9091];
 
+    /// <summary>Variables Knative sets in every user container and refuses in a revision (k8s_validation.go).</summary>
+    private static readonly string[] ReservedVariables = ["K_CONFIGURATION", "K_REVISION", "K_SERVICE", "PORT"];
+
     public static ExportedService Export(ServiceSpec spec)
     {
         if (WhyNot(spec) is { } reason)
@@ -56,9 +59,15 @@ internal static class KnativeExporter
         }
 
         container.Ports = [new V1ContainerPort { ContainerPort = port.ContainerPort }];
-        if (spec.Env.Count > 0)
+        var variables = spec.Env.Where(v => !ReservedVariables.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+        if (variables.Count > 0)
         {
-            container.Env = spec.Env.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => new V1EnvVar { Name = v.Key, Value = v.Value }).ToList();
+            container.Env = variables.Select(v => new V1EnvVar { Name = v.Key, Value = v.Value }).ToList();
+        }
+
+        foreach (var reserved in spec.Env.Keys.Where(ReservedVariables.Contains).Order(StringComparer.Ordinal))
+        {
+            notes.Add($"env: {reserved}: Knative sets {reserved} in every container itself and refuses it in a revision (PORT is the container port)");
         }
 
         foreach (var volume in spec.Volumes)

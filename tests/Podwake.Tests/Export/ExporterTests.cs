@@ -85,6 +85,19 @@ public sealed class ExporterTests
     }
 
     [Fact]
+    public void KnativeExport_LeavesOutTheVariablesKnativeReserves_AndSaysSo()
+    {
+        var spec = Service() with { Env = new Dictionary<string, string> { ["PORT"] = "8080", ["MODE"] = "prod", ["K_SERVICE"] = "x" } };
+
+        var yaml = Exporter.Export([spec], ExportFormat.Knative);
+
+        Assert.Contains("      - env:\n        - name: MODE\n          value: prod\n        image:", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("name: PORT", yaml, StringComparison.Ordinal);
+        Assert.Contains("# - env: K_SERVICE: Knative sets K_SERVICE in every container itself", yaml, StringComparison.Ordinal);
+        Assert.Contains("# - env: PORT: Knative sets PORT", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KubeExport_PublishesNoHostPort()
     {
         // hostPort would pin the pod to a node port; podman kube play publishes containerPort without it anyway.
