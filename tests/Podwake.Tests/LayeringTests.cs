@@ -16,7 +16,7 @@ public sealed partial class LayeringTests
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
         ["Proxy", "Updates", "Pods", "Activation", "Control"],
-        ["Deploy", "Serve", "Activate"],
+        ["Deploy", "Serve", "Activate", "Export"],
         ["Cli"],
     ];
 
@@ -67,6 +67,21 @@ public sealed partial class LayeringTests
         }
 
         Assert.True(violations.Count == 0, string.Join('\n', violations));
+    }
+
+    /// <summary>
+    /// Export (podwake export) sits beside the runtimes so that only Cli can use it, but it is a converter of the model:
+    /// it may use Specs and nothing else of podwake (no podman, no host).
+    /// </summary>
+    [Fact]
+    public void ExportUsesOnlySpecs()
+    {
+        var used = SourceFiles()
+            .Where(file => file.Folder == "Export")
+            .SelectMany(file => References(file.Text).Where(folder => folder is not ("Export" or "Specs")).Select(folder => $"{Relative(file.Path)} uses {folder}"))
+            .ToList();
+
+        Assert.True(used.Count == 0, string.Join('\n', used));
     }
 
     [Fact]

@@ -17,11 +17,7 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("PATH")
-        {
-            Arity = ArgumentArity.OneOrMore,
-            Description = "Service files, or directories of *.yaml/*.yml files",
-        };
+        var paths = ServiceFiles.PathsArgument();
         var system = new Option<bool>("--system")
         {
             Description = "Units for the system manager instead of the user's",
@@ -35,20 +31,14 @@ internal static class GenerateCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var loaded = SpecLoader.Load(result.GetRequiredValue(paths));
-            foreach (var diagnostic in loaded.Diagnostics)
-            {
-                error.WriteLine(diagnostic);
-            }
-
-            if (!loaded.Succeeded)
+            if (ServiceFiles.Load(result.GetRequiredValue(paths), error) is not { } services)
             {
                 return ExitCodes.UserError;
             }
 
             var me = await UnixUser.CurrentAsync(cancellationToken);
             var planner = new DeployPlanner(new DeployOptions { System = result.GetValue(system), PodwakePath = PodwakeBinary.Path }, me);
-            output.Write(Render(loaded.Services, await planner.GeneratorOptionsAsync(loaded.Services, cancellationToken)));
+            output.Write(Render(services, await planner.GeneratorOptionsAsync(services, cancellationToken)));
             return ExitCodes.Success;
         });
         return command;

@@ -20,6 +20,7 @@ internal static class PodwakeCommand
     {
         yield return ValidateCommand.Create();
         yield return GenerateCommand.Create();
+        yield return ExportCommand.Create();
         yield return ServeCommand.Create();
         yield return StatusCommand.Create();
         yield return UpdateCommand.Create();

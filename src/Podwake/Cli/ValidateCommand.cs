@@ -8,11 +8,7 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("PATH")
-        {
-            Arity = ArgumentArity.OneOrMore,
-            Description = "Service files, or directories of *.yaml/*.yml files",
-        };
+        var paths = ServiceFiles.PathsArgument();
         var command = new Command("validate", "Check service files and print every problem as FILE:LINE:COL: error: MESSAGE")
         {
             paths,
@@ -21,18 +17,12 @@ internal static class ValidateCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var loaded = SpecLoader.Load(result.GetRequiredValue(paths));
-            foreach (var diagnostic in loaded.Diagnostics)
-            {
-                error.WriteLine(diagnostic);
-            }
-
-            if (!loaded.Succeeded)
+            if (ServiceFiles.Load(result.GetRequiredValue(paths), error) is not { } services)
             {
                 return Task.FromResult(ExitCodes.UserError);
             }
 
-            foreach (var service in loaded.Services)
+            foreach (var service in services)
             {
                 output.WriteLine(Summary(service));
             }
