@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Podwake.Activation;
 using Podwake.Deploy;
@@ -137,19 +137,10 @@ internal sealed partial class PodUnitWorkload : IWorkload, IDisposable
     /// <summary>The pod's containers (its infra container among them) with their state and main PID: one podman call.</summary>
     private async Task<List<Member>> ReadMembersAsync(CancellationToken cancellationToken)
     {
-        var result = (await ExternalCommand.RunAsync(_podmanPath, ["ps", "--all", "--no-trunc", "--filter", $"pod={_pod}", "--format", "{{.Names}} {{.State}} {{.IsInfra}} {{.Pid}}"],
-            cancellationToken: cancellationToken).ConfigureAwait(false)).ThrowIfFailed($"list the containers of the pod {_pod}");
-        var members = new List<Member>();
-        foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var words = line.Split(' ');
-            if (words.Length == 4 && int.TryParse(words[3], CultureInfo.InvariantCulture, out var pid))
-            {
-                members.Add(new Member(words[0], words[1].Equals("running", StringComparison.OrdinalIgnoreCase), words[2] == "true", pid));
-            }
-        }
-
-        return members;
+        var result = (await ExternalCommand.RunAsync(_podmanPath, ["ps", "--all", "--filter", $"pod={_pod}", "--format", "json"], cancellationToken: cancellationToken)
+            .ConfigureAwait(false)).ThrowIfFailed($"list the containers of the pod {_pod}");
+        var listed = JsonSerializer.Deserialize(result.Stdout, PodmanJsonContext.Default.IReadOnlyListContainerSummary) ?? [];
+        return listed.Select(c => new Member(c.Name, c.State == "running", c.IsInfra, c.Pid)).ToList();
     }
 
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>

@@ -27,7 +27,8 @@ internal static class SpecCopy
 
     /// <summary>
     /// A link deploy points at the conmon pidfile of a <c>pod:</c> service's service container (a path with the
-    /// container's ID in it): the container unit's <c>PIDFile=</c> stays the same whatever the ID.
+    /// container's ID in it): the container unit copies the link to its <c>PIDFile=</c> at each start, so the unit stays
+    /// the same whatever the ID.
     /// </summary>
     public static string ConmonPidLinkFor(string configDirectory, string service) => Path.Combine(Directory(configDirectory), $"{service}.conmon.pid");
 

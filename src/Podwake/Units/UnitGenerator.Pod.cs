@@ -57,6 +57,13 @@ internal static partial class UnitGenerator
         // As podman-kube@.service: podman labels what it starts with the unit that runs it (auto-update, events).
         unit.Add(UnitSections.Service, UnitKeys.Environment, "PODMAN_SYSTEMD_UNIT=%n");
         unit.AddComment(UnitSections.Service, "The pod and its service container are played once by podwake deploy; a wake starts them, never plays or pulls.");
+        unit.Add(UnitSections.Service, UnitKeys.RuntimeDirectory, ContainerRunFiles.DirectoryName(spec.Name));
+
+        // The service container's conmon pidfile has its ID in its path; deploy keeps a link to it in the deploy state. systemd
+        // removes a PIDFile= when the service stops (it removed that link itself, and the next start waited forever for it),
+        // so the unit reads a copy of the link, made at each start in its runtime directory. Names are [a-z0-9-]: no quoting.
+        var pidFile = ContainerRunFiles.For(spec.Name, "%t").ConmonPidFile;
+        unit.Add(UnitSections.Service, UnitKeys.ExecStartPre, $"{SystemdQuoting.ExecLine(["/bin/cp", "-P", "--remove-destination"])} {SpecCopy.ConmonPidLinkUnitPath(spec.Name)} {pidFile}");
         unit.Add(UnitSections.Service, UnitKeys.ExecStart, SystemdQuoting.ExecLine([options.PodmanPath, "start", serviceContainer]));
         unit.Add(UnitSections.Service, UnitKeys.ExecStartPost, SystemdQuoting.ExecLine([options.PodmanPath, "pod", "start", pod]));
         var timeout = ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
@@ -66,7 +73,7 @@ internal static partial class UnitGenerator
         // Also after a failed start or a crash, so no half-started pod outlives its unit; the service container last.
         unit.Add(UnitSections.Service, UnitKeys.ExecStopPost, "-" + SystemdQuoting.ExecLine(stopPod));
         unit.Add(UnitSections.Service, UnitKeys.ExecStopPost, "-" + SystemdQuoting.ExecLine([options.PodmanPath, "stop", "--ignore", "-t", timeout, serviceContainer]));
-        unit.Add(UnitSections.Service, UnitKeys.PIDFile, SpecCopy.ConmonPidLinkUnitPath(spec.Name));
+        unit.Add(UnitSections.Service, UnitKeys.PIDFile, pidFile);
         unit.Add(UnitSections.Service, UnitKeys.Type, "forking");
         return unit;
     }
