@@ -164,6 +164,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     private ServiceStatus Status() => _service!.Status() with
     {
         Image = _spec.Image,
+        Pod = _spec.Kube is null ? null : _spec.ContainerName,
         ImageDigest = _update?.Last is { Outcome: UpdateOutcome.Updated, To: { } updated } ? updated : _imageDigest,
         LastUpdate = _update?.Last ?? (_paths is null ? null : LastUpdateRecord.Read(_paths, _spec.Name)),
     };

@@ -27,12 +27,36 @@ internal sealed partial class PodUnitWorkload
                 throw;
             }
 
-            var text = await File.ReadAllTextAsync(PlayFile, cancellationToken).ConfigureAwait(false);
-            var pidLink = SpecCopy.ConmonPidLinkFor(_systemctl.Manager.ConfigDirectory, _spec.Name);
-            await DeployedPod.PlayAsync(podman, _spec.Name, PlayFile, text, pidLink, owner: null, cancellationToken).ConfigureAwait(false);
-            ActivateLog.Replayed(_logger, _spec.Name, _pod, PlayFile);
+            await ReplayAsync(podman, cancellationToken).ConfigureAwait(false);
         }
 
         await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The pod's containers; when the pod is gone although its unit runs (removed while it ran: systemd has not seen its
+    /// service container end yet), the unit stopped, the pod played again and the unit started again first.
+    /// </summary>
+    private async Task<List<Member>> ReadMembersOrReplayAsync(CancellationToken cancellationToken)
+    {
+        var members = await ReadMembersAsync(cancellationToken).ConfigureAwait(false);
+        if (members.Count > 0)
+        {
+            return members;
+        }
+
+        await _systemctl.StopAsync(_unit, cancellationToken).ConfigureAwait(false);
+        await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
+        await ReplayAsync(new TargetPodman(null), cancellationToken).ConfigureAwait(false);
+        await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+        return await ReadMembersAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ReplayAsync(TargetPodman podman, CancellationToken cancellationToken)
+    {
+        var text = await File.ReadAllTextAsync(PlayFile, cancellationToken).ConfigureAwait(false);
+        var pidLink = SpecCopy.ConmonPidLinkFor(_systemctl.Manager.ConfigDirectory, _spec.Name);
+        await DeployedPod.PlayAsync(podman, _spec.Name, PlayFile, text, pidLink, owner: null, cancellationToken).ConfigureAwait(false);
+        ActivateLog.Replayed(_logger, _spec.Name, _pod, PlayFile);
     }
 }

@@ -62,7 +62,7 @@ internal sealed partial class PodUnitWorkload : IWorkload, IDisposable
     public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)
     {
         await StartOrReplayAsync(cancellationToken).ConfigureAwait(false);
-        var members = await ReadMembersAsync(cancellationToken).ConfigureAwait(false);
+        var members = await ReadMembersOrReplayAsync(cancellationToken).ConfigureAwait(false);
         if (members.Any(m => !m.Infra && !m.Running))
         {
             // One died in an earlier run (the unit, whose main process is the service container's, still runs): start

@@ -52,6 +52,9 @@ internal sealed record ServiceStatus
     /// <summary>The image reference of the service file; filled in by the host.</summary>
     public string? Image { get; init; }
 
+    /// <summary>A <c>pod:</c> service's pod (<c>podwake-NAME</c>); null for a single container. Filled in by the host.</summary>
+    public string? Pod { get; init; }
+
     /// <summary>The manifest digest of the image the service's container runs (<c>sha256:…</c>); null for an image built here.</summary>
     public string? ImageDigest { get; init; }
 
