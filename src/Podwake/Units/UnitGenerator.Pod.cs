@@ -50,7 +50,11 @@ internal static partial class UnitGenerator
         unit.Add(UnitSections.Unit, UnitKeys.RequiresMountsFor, "%t/containers");
         unit.Add(UnitSections.Unit, UnitKeys.StopWhenUnneeded, "yes");
 
-        unit.Add(UnitSections.Service, UnitKeys.Restart, Restart(spec.Restart));
+        // The activator restarts what dies (podman pod start, per restart:, clients held). The unit's main process is the
+        // service container's conmon, which ends only when someone stops, kills or removes it; a restart by systemd then
+        // raced the activator: its failing start's ExecStopPost= stopped the pod the activator had just played again
+        // (podman pod rm -f under a client loop: "not ready within 30s", one run in three).
+        unit.Add(UnitSections.Service, UnitKeys.Restart, "no");
         unit.Add(UnitSections.Service, UnitKeys.SuccessExitStatus, PodSuccessExitStatus);
         unit.Add(UnitSections.Service, UnitKeys.TimeoutStopSec, TimeoutStopSec.ToString(CultureInfo.InvariantCulture));
 

@@ -95,6 +95,43 @@ public sealed class DeployedPodTests
         Assert.Contains(changed.Token, after.Body, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// root deploys a pod service into a <c>user:</c>'s manager: podman runs rootless as that user, the deploy state is
+    /// written into the user's home as the user's (the link the container unit copies included: systemd follows a link
+    /// in a user's directory only when the user owns it).
+    /// </summary>
+    [UserManagerFact(RunsAs.Root)]
+    [Trait("runs-as", "root")]
+    public async Task UserPodService_AsRoot_ServesTheToken_UndeployLeavesNothingOfIt()
+    {
+        var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
+
+        // A new user's store is empty and no registry is reachable here: a container service of the same user builds the
+        // image first (disposed last: its undeploy --purge removes the user).
+        await using var builder = new DeployedService(user);
+        builder.Write(idle: "2s");
+        await builder.DeployOrFailAsync();
+        await using var service = new DeployedService(user);
+        var pod = DeployedPodService.Write(service, idle: "2s", image: $"localhost/{builder.Name}:1");
+        await service.DeployOrFailAsync();
+
+        var response = await RawHttp.GetAsync(service.Endpoint);
+
+        Assert.True(response.Status == 200, $"first request: {response}");
+        Assert.Contains(pod.Token, response.Body, StringComparison.Ordinal);
+        var uid = (await PodwakeCli.RunProgramAsync("id", "-u", user)).Stdout.Trim();
+        var link = (await PodwakeCli.RunProgramAsync("stat", "-c", "%u %F", Path.Combine($"/home/{user}/.config/podwake/services", $"{service.Name}.conmon.pid"))).Stdout.Trim();
+        Assert.Equal($"{uid} symbolic link", link);
+        await Eventually.TrueAsync(async () => (await pod.RunningAsync()).Count == 0, TimeSpan.FromSeconds(30), () => "the pod still runs after idle");
+
+        var undeploy = await PodwakeCli.RunAsync("undeploy", service.Name);
+        Assert.True(undeploy.ExitCode == 0, undeploy.ToString());
+        Assert.Equal(1, (await service.PodmanAsync("pod", "exists", pod.Pod)).ExitCode);
+        var left = await service.PodmanAsync("ps", "--all", "--filter", $"name={pod.Pod}", "--format", "{{.Names}}");
+        Assert.True(left.ExitCode == 0 && left.Stdout.Trim().Length == 0, $"containers left: {left}");
+        Assert.Empty(pod.DeployFiles());
+    }
+
     private static async Task KillMinus9Async(string victim)
     {
         await using var service = new DeployedService();

@@ -11,9 +11,11 @@ internal sealed record DeployedPodService(DeployedService Service, string Token)
 
     public string ServiceContainer => $"{Pod}.service-container";
 
-    private string ConfigDirectory => Environment.IsPrivilegedProcess
-        ? "/root/.config/podwake/services"
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config/podwake/services");
+    private string ConfigDirectory => Service.User is { } user
+        ? Path.Combine($"/home/{user}", ".config/podwake/services")
+        : Environment.IsPrivilegedProcess
+            ? "/root/.config/podwake/services"
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config/podwake/services");
 
     public string PlayFile => Path.Combine(ConfigDirectory, $"{Service.Name}.play.yml");
 
@@ -23,9 +25,11 @@ internal sealed record DeployedPodService(DeployedService Service, string Token)
     /// httpd serves the emptyDir the writer fills; both handle SIGTERM (busybox as PID 1 ignores it: 10 s stops).
     /// A new token each time: a rewritten pod file is a changed one.
     /// </summary>
-    public static DeployedPodService Write(DeployedService service, string idle)
+    /// <param name="image">The image both containers run (default: the busybox test image, in the store of whoever runs the tests).</param>
+    public static DeployedPodService Write(DeployedService service, string idle, string? image = null)
     {
         var token = $"token-{Guid.NewGuid():N}";
+        image ??= TestImages.Busybox;
         File.WriteAllText(Path.Combine(service.Directory, "pod.yaml"), $$"""
             apiVersion: v1
             kind: Pod
@@ -34,7 +38,7 @@ internal sealed record DeployedPodService(DeployedService Service, string Token)
             spec:
               containers:
               - name: httpd
-                image: {{TestImages.Busybox}}
+                image: {{image}}
                 command: [/bin/busybox, sh, -c, 'trap "exit 0" TERM; /bin/busybox httpd -f -p 8080 -h /www & wait']
                 ports:
                 - containerPort: 8080
@@ -43,7 +47,7 @@ internal sealed record DeployedPodService(DeployedService Service, string Token)
                 volumeMounts:
                 - {name: share, mountPath: /www}
               - name: writer
-                image: {{TestImages.Busybox}}
+                image: {{image}}
                 command: [/bin/busybox, sh, -c, 'trap "exit 0" TERM; echo {{token}} > /www/index.html; /bin/busybox sleep 3600 & wait']
                 volumeMounts:
                 - {name: share, mountPath: /www}
@@ -51,7 +55,8 @@ internal sealed record DeployedPodService(DeployedService Service, string Token)
               - name: share
                 emptyDir: {}
             """);
-        service.WriteYaml($"pod: ./pod.yaml\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: {idle}");
+        var user = service.User is { } name ? $"\nuser: {name}" : "";
+        service.WriteYaml($"pod: ./pod.yaml\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: {idle}{user}");
         return new DeployedPodService(service, token);
     }
 
