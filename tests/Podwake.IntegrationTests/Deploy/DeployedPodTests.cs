@@ -68,7 +68,7 @@ public sealed class DeployedPodTests
     public Task KillMinus9OfWriter_ClientLoopSeesNothingRefused_ServiceComesBack() => KillMinus9Async("writer");
 
     [UserManagerFact]
-    public async Task Redeploy_Unchanged_KeepsThePod_ChangedPodFile_ReplaysIt()
+    public async Task Redeploy_Unchanged_KeepsThePod_UpdateSaysNotUpdated_ChangedPodFile_ReplaysIt()
     {
         await using var service = new DeployedService();
         var pod = DeployedPodService.Write(service, idle: "30s");
@@ -82,6 +82,10 @@ public sealed class DeployedPodTests
         Assert.Contains("unchanged", again.Stdout, StringComparison.Ordinal);
         Assert.Equal(id, await pod.IdAsync());
         Assert.Equal(played, File.ReadAllText(pod.PlayFile));
+
+        // podwake update leaves a pod service alone, saying so: its images are the pod file's.
+        var update = await PodwakeCli.RunAsync("update", service.Name);
+        Assert.True(update.ExitCode == 1 && update.Stdout.Contains($"{service.Name}: not updated: it is a pod: service", StringComparison.Ordinal), update.ToString());
 
         var woken = await RawHttp.GetAsync(service.Endpoint);
         Assert.Contains(pod.Token, woken.Body, StringComparison.Ordinal);
