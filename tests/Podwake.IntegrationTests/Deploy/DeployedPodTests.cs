@@ -46,6 +46,16 @@ public sealed class DeployedPodTests
             Assert.True(events.Last(member, "died") < serviceStop, $"{member} stopped after the service container\n{events}");
         }
 
+        // Dormant, as a container service is, naming its pod.
+        var status = await PodwakeCli.RunAsync("status", service.Name, "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        using (var document = System.Text.Json.JsonDocument.Parse(status.Stdout))
+        {
+            var entry = document.RootElement.EnumerateArray().SelectMany(d => d.GetProperty("services").EnumerateArray()).Single(e => e.GetProperty("name").GetString() == service.Name);
+            Assert.Equal(pod.Pod, entry.GetProperty("pod").GetString());
+            Assert.Equal("dormant", entry.GetProperty("state").GetString());
+        }
+
         var second = await RawHttp.GetAsync(service.Endpoint);
 
         Assert.True(second.Status == 200, $"the second wake got {second}");
@@ -59,6 +69,24 @@ public sealed class DeployedPodTests
         Assert.Equal("", (await service.PodmanAsync("volume", "ls", "--quiet", "--filter", $"name={pod.Pod}")).Stdout.Trim());
         Assert.Empty(pod.DeployFiles());
         Assert.Empty(pod.Processes());
+    }
+
+    [UserManagerFact]
+    public async Task Deploy_OntoATakenPort_RollsBack_NoPodContainerOrFileLeft()
+    {
+        await using var service = new DeployedService();
+        var pod = DeployedPodService.Write(service, idle: "30s");
+        using var taken = new System.Net.Sockets.TcpListener(service.Endpoint);
+        taken.Start();
+
+        var result = await service.DeployAsync();
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("rolled back", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, (await service.PodmanAsync("pod", "exists", pod.Pod)).ExitCode);
+        var left = await service.PodmanAsync("ps", "--all", "--filter", $"name={pod.Pod}", "--format", "{{.Names}}");
+        Assert.True(left.ExitCode == 0 && left.Stdout.Trim().Length == 0, $"containers left: {left}");
+        Assert.Empty(pod.DeployFiles());
     }
 
     [UserManagerFact]
