@@ -35,6 +35,7 @@ internal sealed partial class PodUnitWorkload : IWorkload, IDisposable
     private readonly string _unit;
     private readonly string _pod;
     private readonly ReadinessProbe _probe;
+    private readonly HashSet<string> _containers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private Run? _current;
@@ -53,6 +54,7 @@ internal sealed partial class PodUnitWorkload : IWorkload, IDisposable
         _outputSince = time.GetUtcNow().UtcTicks;
         _unit = UnitGenerator.ContainerUnitName(spec.Name);
         _pod = PodNames.Pod(spec.Name);
+        _containers = kube.Containers.Select(c => PodNames.Container(spec.Name, c.Name)).ToHashSet(StringComparer.Ordinal);
         var execIn = new ContainerCommands(podmanPath, PodNames.Container(spec.Name, kube.ReadinessContainer ?? kube.Containers[0].Name));
         _probe = new ReadinessProbe(spec.Ready, rootless, execIn.ExecAsync, time);
     }
@@ -140,7 +142,9 @@ internal sealed partial class PodUnitWorkload : IWorkload, IDisposable
         var result = (await ExternalCommand.RunAsync(_podmanPath, ["ps", "--all", "--filter", $"pod={_pod}", "--format", "json"], cancellationToken: cancellationToken)
             .ConfigureAwait(false)).ThrowIfFailed($"list the containers of the pod {_pod}");
         var listed = JsonSerializer.Deserialize(result.Stdout, PodmanJsonContext.Default.IReadOnlyListContainerSummary) ?? [];
-        return listed.Select(c => new Member(c.Name, c.State == "running", c.IsInfra, c.Pid)).ToList();
+        // Init containers (initContainers) run to their end at each pod start: neither waited for nor watched.
+        return listed.Where(c => c.IsInfra || _containers.Contains(c.Name))
+            .Select(c => new Member(c.Name, c.State == "running", c.IsInfra, c.Pid)).ToList();
     }
 
     public Task<bool> ProbeAsync(WorkloadRun run, CancellationToken cancellationToken) =>
