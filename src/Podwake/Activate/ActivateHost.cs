@@ -32,7 +32,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DateTimeOffset _startedAt;
     private ActivatedService? _service;
-    private UnitWorkload? _workload;
+    private IDisposable? _workload;
     private ControlServer? _control;
     private ControlServer? _updateControl;
     private ActivatorUpdate? _update;
@@ -58,8 +58,12 @@ internal sealed class ActivateHost : IAsyncDisposable
     public void Start(IReadOnlyList<ListenFd> passed)
     {
         var matched = PassedSockets.Match(_spec, passed);
-        _workload = new UnitWorkload(_spec, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, logger: _logger);
-        _service = ActivatedService.Compose(_spec, _workload, matched, _time, _loggers, OnSettled);
+        var rootless = !Environment.IsPrivilegedProcess;
+        IWorkload workload = _spec.Kube is null
+            ? new UnitWorkload(_spec, _systemctl, rootless, _time, logger: _logger)
+            : new PodUnitWorkload(_spec, _systemctl, rootless, _time, _logger);
+        _workload = (IDisposable)workload;
+        _service = ActivatedService.Compose(_spec, workload, matched, _time, _loggers, OnSettled);
         _update = new ActivatorUpdate(_spec, _service.Activator, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, _logger);
         try
         {
@@ -73,7 +77,11 @@ internal sealed class ActivateHost : IAsyncDisposable
             _logger.LogWarning("{Message}", ex.Message);
         }
 
-        _ = ReadImageDigestAsync();
+        if (_spec.Image is not null)
+        {
+            _ = ReadImageDigestAsync();
+        }
+
         _service.StartListening();
         ActivateLog.Adopted(_logger, _spec.Name, matched.Count, string.Join(", ", _service.ListenAddresses));
         _notifier.Notify(NotifyState.Ready, NotifyState.Status($"waking {_spec.ContainerName}"));
@@ -156,6 +164,7 @@ internal sealed class ActivateHost : IAsyncDisposable
     private ServiceStatus Status() => _service!.Status() with
     {
         Image = _spec.Image,
+        Pod = _spec.Kube is null ? null : _spec.ContainerName,
         ImageDigest = _update?.Last is { Outcome: UpdateOutcome.Updated, To: { } updated } ? updated : _imageDigest,
         LastUpdate = _update?.Last ?? (_paths is null ? null : LastUpdateRecord.Read(_paths, _spec.Name)),
     };

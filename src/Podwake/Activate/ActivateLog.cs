@@ -15,4 +15,7 @@ internal static partial class ActivateLog
 
     [LoggerMessage(404, LogLevel.Warning, "{Service}: container {Container} was gone (removed outside podwake?): created it again as deploy did")]
     public static partial void Recreated(ILogger logger, string service, string container);
+
+    [LoggerMessage(405, LogLevel.Warning, "{Service}: pod {Pod} was gone (removed outside podwake?): played {File} again as deploy did")]
+    public static partial void Replayed(ILogger logger, string service, string pod, string file);
 }

@@ -53,7 +53,6 @@ internal static class DeployCommand
 
         var loaded = SpecLoader.Load(paths);
         var problems = loaded.Diagnostics.ToList();
-        problems.AddRange(loaded.Services.Where(s => s.Image is null).Select(s => new Diagnostic(s.Location, "pod: services cannot be deployed yet; use image:")));
         if (problems.Count > 0)
         {
             await WriteAllAsync(error, problems).ConfigureAwait(false);

@@ -106,6 +106,11 @@ internal static class StatusCommand
             text.AppendJoin("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).Append('\n');
         }
 
+        foreach (var s in documents.SelectMany(d => d.Services).Where(s => s.Pod is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{s.Name}: pod {s.Pod}\n");
+        }
+
         foreach (var s in documents.SelectMany(d => d.Services).Where(s => s.State == ServiceState.Failed && s.LastError is not null))
         {
             text.Append(CultureInfo.InvariantCulture, $"{s.Name}: last wake failed: {s.LastError}\n");

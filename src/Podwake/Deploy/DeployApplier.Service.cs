@@ -1,8 +1,6 @@
 using Podwake.Host;
 using Podwake.Network;
 using Podwake.Podman;
-using Podwake.Specs;
-using Podwake.Systemd;
 using Podwake.Units;
 
 namespace Podwake.Deploy;
@@ -12,6 +10,12 @@ internal sealed partial class DeployApplier
 {
     private async Task ApplyServiceAsync(ServicePlan service, DeployJournal journal, CancellationToken interrupt)
     {
+        if (service.Spec.Kube is not null)
+        {
+            await ApplyPodServiceAsync(service, journal, interrupt).ConfigureAwait(false);
+            return;
+        }
+
         var spec = service.Spec;
         var target = service.Target;
         var podman = target.Podman;
@@ -87,44 +91,20 @@ internal sealed partial class DeployApplier
             await ServiceNetwork.DownAsync(spec.Name, none).ConfigureAwait(false);
         }
 
-        // Expose units that are going away stop before their files do.
-        foreach (var removed in service.Files.Where(f => f is { Change: FileChange.Remove, IsUnit: true } && f.Path.EndsWith(".socket", StringComparison.Ordinal)))
-        {
-            var unit = Path.GetFileName(removed.Path);
-            var manager = new Systemctl(removed.Manager!);
-            journal.RestartAfterUndo($"enable and start {unit} again", async () => (await manager.RunAsync(["enable", "--now", unit], none).ConfigureAwait(false)).ThrowIfFailed($"start {unit}"));
-            await manager.RunAsync(["disable", "--now", unit], none).ConfigureAwait(false);
-        }
-
+        await StopRemovedSocketsAsync(service, journal).ConfigureAwait(false);
         interrupt.ThrowIfCancellationRequested();
         await WriteFilesAsync(service, journal, none).ConfigureAwait(false);
 
         interrupt.ThrowIfCancellationRequested();
         var activator = UnitGenerator.ActivatorUnitName(spec.Name);
         var containerUnit = UnitGenerator.ContainerUnitName(spec.Name);
-        var wasActive = false;
-
         // From the stop to the rename, a connection may start a new activator: it waits for this lock, then wakes the new container.
         using var swap = container == ContainerAction.Recreate
             ? await ContainerSwapLock.AcquireForSwapAsync(ContainerRunFiles.SwapLockFile(spec.Name, target.Manager.RuntimeDirectory), target.User, interrupt).ConfigureAwait(false)
             : null;
-        if (container == ContainerAction.Recreate || service.RestartsRunning)
-        {
-            wasActive = await systemctl.ActiveStateAsync(activator, none).ConfigureAwait(false) is "active" or "activating" or "reloading";
-            var running = wasActive || await systemctl.ActiveStateAsync(containerUnit, none).ConfigureAwait(false) is not ("inactive" or "failed");
-            if (running)
-            {
-                // After the rollback: the old units and container are back, so what ran runs again, as it was.
-                var restart = wasActive ? activator : containerUnit;
-                journal.RestartAfterUndo($"start {restart} again", async () =>
-                {
-                    await systemctl.RunAsync(["stop", activator, containerUnit], none).ConfigureAwait(false);
-                    await systemctl.RunAsync(["reset-failed", activator, containerUnit], none).ConfigureAwait(false);
-                    await systemctl.StartAsync(restart, none).ConfigureAwait(false);
-                });
-                (await systemctl.RunAsync(["stop", activator, containerUnit], none).ConfigureAwait(false)).ThrowIfFailed($"stop {activator}");
-            }
-        }
+        var wasActive = container == ContainerAction.Recreate || service.RestartsRunning
+            ? await StopRunningAsync(service, journal).ConfigureAwait(false)
+            : false;
 
         interrupt.ThrowIfCancellationRequested();
         if (container == ContainerAction.Recreate)
@@ -178,26 +158,6 @@ internal sealed partial class DeployApplier
         }
 
         interrupt.ThrowIfCancellationRequested();
-        await StartSocketAsync(systemctl, UnitGenerator.SocketUnitName(spec.Name), service.SocketListenChanged, [activator, containerUnit], journal, none).ConfigureAwait(false);
-        if (wasActive)
-        {
-            await systemctl.StartAsync(activator, none).ConfigureAwait(false);
-        }
-
-        if (service.ExposeTarget is { } exposeTarget)
-        {
-            foreach (var socket in service.Files.Where(f => f.Manager == exposeTarget.Manager && f.Change != FileChange.Remove
-                                                              && f.Path.EndsWith(".socket", StringComparison.Ordinal)
-                                                              && Path.GetFileName(f.Path).StartsWith($"podwake-{spec.Name}-expose", StringComparison.Ordinal)))
-            {
-                var forwarder = Path.ChangeExtension(Path.GetFileName(socket.Path), ".service");
-                await StartSocketAsync(exposeTarget.Systemctl, Path.GetFileName(socket.Path), service.ExposeListenChanged, [forwarder], journal, none).ConfigureAwait(false);
-            }
-        }
-
-        var what = service.Files.Any(f => f.Changes) || container != ContainerAction.Keep
-            ? $"deployed into {target.Describe()} (container {container.ToPastText()})"
-            : "unchanged";
-        await _output.WriteLineAsync($"{spec.Name}: {what}; listening on {string.Join(", ", spec.Ports.Select(p => SpecWriter.Address(p.Listen)))}").ConfigureAwait(false);
+        await StartUnitsAsync(service, container, wasActive, journal).ConfigureAwait(false);
     }
 }

@@ -159,23 +159,37 @@ internal sealed partial class DeployApplier
         }
         else if (service.Image == ImageAction.Pull)
         {
-            // podman's own steps, a plain line each as it prints them, on a terminal too: an inherited terminal would
-            // draw podman's byte bars but lose its error text, which says which registry failed and why (exit 2), and
-            // parsing those bars would need a pseudo-terminal (podman may run as another user through runuser).
-            var result = await podman.RunAsync(["pull", spec.Image!], cancellationToken, line =>
+            // A pod's images: each one missing (kube play would pull them itself, with no clear error when it cannot).
+            foreach (var image in spec.Image is { } single ? [single] : spec.Kube!.Containers.Select(c => c.Image).Distinct())
             {
-                if (PodmanCliOutput.IsPullStep(line))
+                if (spec.Image is null && await podman.ImageIdAsync(image, cancellationToken).ConfigureAwait(false) is not null)
                 {
-                    _output.WriteLine($"{spec.Name}: {line}");
+                    continue;
                 }
-            }).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                throw new EnvironmentException($"{spec.Name}: {PodmanCliOutput.PullFailure(spec.Image!, result.Stderr).Message}");
-            }
 
-            await _output.WriteLineAsync($"{spec.Name}: image {spec.Image} pulled").ConfigureAwait(false);
+                await PullAsync(spec, podman, image, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    private async Task PullAsync(ServiceSpec spec, TargetPodman podman, string image, CancellationToken cancellationToken)
+    {
+        // podman's own steps, a plain line each as it prints them, on a terminal too: an inherited terminal would
+        // draw podman's byte bars but lose its error text, which says which registry failed and why (exit 2), and
+        // parsing those bars would need a pseudo-terminal (podman may run as another user through runuser).
+        var result = await podman.RunAsync(["pull", image], cancellationToken, line =>
+        {
+            if (PodmanCliOutput.IsPullStep(line))
+            {
+                _output.WriteLine($"{spec.Name}: {line}");
+            }
+        }).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new EnvironmentException($"{spec.Name}: {PodmanCliOutput.PullFailure(image, result.Stderr).Message}");
+        }
+
+        await _output.WriteLineAsync($"{spec.Name}: image {image} pulled").ConfigureAwait(false);
     }
 
     private static string Tail(string text)

@@ -21,11 +21,15 @@ internal sealed record DeployPlan(IReadOnlyList<ServicePlan> Services)
                 text.Append($"  {file.Change.ToText(),-13} {file.Path}\n");
             }
 
-            text.Append($"  image         {service.Image.ToText()} {service.Spec.Image}");
+            var images = service.Spec.Kube is { } kube ? string.Join(", ", kube.Containers.Select(c => c.Image).Distinct()) : service.Spec.Image;
+            text.Append($"  image         {service.Image.ToText()} {images}");
             text.Append(service.Image == ImageAction.Build ? $" from {service.Spec.Build!.Context}\n" : "\n");
-            text.Append($"  container     {service.Container.ToText()} {service.Spec.ContainerName}");
+            text.Append(service.Spec.Kube is null
+                ? $"  container     {service.Container.ToText()} {service.Spec.ContainerName}"
+                : $"  pod           {(service.Container == ContainerAction.Keep ? "keep" : "play")} {service.Spec.ContainerName} and its service container");
             text.Append(service.Container switch
             {
+                ContainerAction.Recreate when service.Spec.Kube is not null => " (its play file or an image of it changed)\n",
                 ContainerAction.Recreate => " (create command or image changed)\n",
                 ContainerAction.Keep when service.Image == ImageAction.Build => " (recreated if the build changes the image)\n",
                 _ => "\n",

@@ -56,7 +56,9 @@ internal sealed class DeployPlanner
         var plans = new List<ServicePlan>();
         foreach (var (spec, target, expose) in resolved)
         {
-            plans.Add(await PlanServiceAsync(spec, target, expose, cancellationToken).ConfigureAwait(false));
+            plans.Add(spec.Kube is null
+                ? await PlanServiceAsync(spec, target, expose, cancellationToken).ConfigureAwait(false)
+                : await PodServicePlanner.PlanAsync(this, spec, target, expose, cancellationToken).ConfigureAwait(false));
         }
 
         return (new DeployPlan(plans), problems);
@@ -199,7 +201,6 @@ internal sealed class DeployPlanner
     private async Task<ServicePlan> PlanServiceAsync(ServiceSpec spec, DeployTarget target, DeployTarget? expose, CancellationToken cancellationToken)
     {
         var (files, socketListenChanged, exposeListenChanged) = PlanFiles(spec, target, expose);
-
         // A user that does not exist yet has no store, no container and no image.
         var exists = !target.CreateUser;
         var imageId = exists ? await target.Podman.ImageIdAsync(spec.Image!, cancellationToken).ConfigureAwait(false) : null;
@@ -234,7 +235,7 @@ internal sealed class DeployPlanner
             files.Add(new PlannedFile(networkUnit, null, FileChange.Remove, manager));
         }
 
-        files.Add(Planned(SpecCopyPath(manager, spec.Name), SpecWriter.Write(spec), manager, owner));
+        files.AddRange(spec.Kube is null ? [Planned(SpecCopyPath(manager, spec.Name), SpecWriter.Write(spec), manager, owner)] : PodServicePlanner.Files(spec, target));
 
         var exposeListenChanged = false;
         if (_me.IsRoot)
@@ -273,7 +274,7 @@ internal sealed class DeployPlanner
             : [];
 
     /// <param name="owner">The user whose home the file is in (root deploying a <c>user:</c> service): read without following links.</param>
-    private static PlannedFile Planned(string path, string content, SystemdManager? manager, UnixUser? owner)
+    internal static PlannedFile Planned(string path, string content, SystemdManager? manager, UnixUser? owner)
     {
         var existing = HostFiles.ReadOrNull(path, owner);
         var change = existing is null ? FileChange.Create : existing == content ? FileChange.Unchanged : FileChange.Update;

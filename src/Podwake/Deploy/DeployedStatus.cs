@@ -65,6 +65,7 @@ internal static class DeployedStatus
             IdleRemainingSeconds = null,
             LastError = listening ? last?.LastError : $"{socket} is {state}, so nothing listens: systemctl {systemctl.Manager.ScopeFlag} start {socket}",
             Image = spec?.Image ?? last?.Image,
+            Pod = spec?.Kube is null ? last?.Pod : spec.ContainerName,
             ImageDigest = spec?.Image is null ? null : await DeployedContainer.RunningDigestAsync(new TargetPodman(null), spec, cancellationToken).ConfigureAwait(false),
             LastUpdate = LastUpdateRecord.Read(paths, name) ?? last?.LastUpdate,
         };

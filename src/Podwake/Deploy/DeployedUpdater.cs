@@ -49,7 +49,9 @@ internal sealed class DeployedUpdater
             {
                 if (named)
                 {
-                    results.Add(Result(service.Spec, UpdateOutcome.Skipped, reason: service.Spec.Build is not null
+                    results.Add(Result(service.Spec, UpdateOutcome.Skipped, reason: service.Spec.Kube is not null
+                        ? "it is a pod: service, whose images podwake does not update; pull or build them with podman and run podwake deploy again, which replays the pod"
+                        : service.Spec.Build is not null
                         ? "its image is built from build: (podwake deploy builds it); update: applies to registry and local images"
                         : "it has update: none; set update: registry or update: local in its service file and deploy it again to let podwake update it"));
                 }

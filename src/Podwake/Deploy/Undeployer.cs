@@ -1,5 +1,6 @@
 using Podwake.Host;
 using Podwake.Network;
+using Podwake.Pods;
 using Podwake.Systemd;
 using Podwake.Units;
 
@@ -41,7 +42,8 @@ internal sealed class Undeployer
         var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name), UnitGenerator.NetworkUnitName(name) };
         var owner = target.User;
         var files = new List<string>();
-        foreach (var path in units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)))
+        string[] podFiles = [PodServicePlanner.PodFilePath(manager, name), PodServicePlanner.PlayFilePath(manager, name), PodServicePlanner.PidLinkPath(manager, name)];
+        foreach (var path in units.Select(u => Path.Combine(manager.UnitDirectory, u)).Append(DeployPlanner.SpecCopyPath(manager, name)).Concat(podFiles))
         {
             if (await ExistsAsync(name, path, owner).ConfigureAwait(false))
             {
@@ -66,9 +68,13 @@ internal sealed class Undeployer
                 ? inspect.Stdout.Trim()
                 : null
             : null;
+        // A pod service's: what was played names the service container a play cut short left, and the volumes --purge removes.
+        var played = files.Contains(podFiles[1]) ? ReadOrNull(podFiles[1], owner) : null;
+        var pod = userExists && (played is not null || await DeployedPod.ExistsAsync(target.Podman, name, cancellationToken).ConfigureAwait(false));
+
         // A rootful namespace alone is something to take down too: a deploy killed before it wrote a unit left one.
         var namespaceLeft = _me.IsRoot && !target.Rootless && ServiceNetwork.IsPresent(name);
-        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null && !namespaceLeft)
+        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null && !namespaceLeft && !pod)
         {
             await _output.WriteLineAsync($"{name}: not deployed in {target.Describe()}; nothing to do").ConfigureAwait(false);
             return;
@@ -121,6 +127,14 @@ internal sealed class Undeployer
             CandidateContainer.RemoveFiles(CandidateContainer.Files(name, manager.RuntimeDirectory), owner);
             await target.Podman.RemoveContainerAsync($"{containerName}.previous", cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}.updated", cancellationToken).ConfigureAwait(false);
+            if (pod)
+            {
+                await DeployedPod.RemoveAsync(target.Podman, name, played, cancellationToken).ConfigureAwait(false);
+                if (purge && played is not null)
+                {
+                    await RemoveClaimsAsync(target.Podman, name, played, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         try
@@ -168,6 +182,31 @@ internal sealed class Undeployer
         }
 
         await _output.WriteLineAsync($"{name}: undeployed from {target.Describe()}").ConfigureAwait(false);
+    }
+
+    /// <summary>The named volumes of the pod's PersistentVolumeClaims (kept unless <c>--purge</c>); one another container uses is kept, with a note.</summary>
+    private async Task RemoveClaimsAsync(TargetPodman podman, string name, string played, CancellationToken cancellationToken)
+    {
+        foreach (var claim in KubePlayFile.Claims(played))
+        {
+            var removed = await podman.RunAsync(["volume", "rm", claim], cancellationToken).ConfigureAwait(false);
+            if (!removed.Succeeded && !removed.Stderr.Contains("no such volume", StringComparison.OrdinalIgnoreCase))
+            {
+                await _output.WriteLineAsync($"{name}: volume {claim} kept: {removed.Stderr.Trim()}").ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static string? ReadOrNull(string path, UnixUser? owner)
+    {
+        try
+        {
+            return HostFiles.ReadOrNull(path, owner);
+        }
+        catch (Exception ex) when (ex is UnsafePathException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Something is at <paramref name="path"/>, reached without following links below the owner's home; a link on the way is reported, not followed.</summary>

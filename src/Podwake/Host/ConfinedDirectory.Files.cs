@@ -72,6 +72,40 @@ internal sealed partial class ConfinedDirectory
         }
     }
 
+    /// <summary>
+    /// Points the symbolic link <paramref name="name"/> at <paramref name="target"/>, replacing what is there atomically
+    /// (a temporary link + renameat), the link itself owned by the owner (fchownat without following it): systemd follows
+    /// a link in a user's directory only when the user owns it.
+    /// </summary>
+    public void WriteLink(string name, string target)
+    {
+        if (Stat(name) is { IsDirectory: true } existing)
+        {
+            throw Refusal(name, existing);
+        }
+
+        var temporary = $".{name}.podwake-{Guid.NewGuid():N}";
+        Check(NativeFiles.SymlinkAt(target, _handle, temporary), "create the link", Child(temporary));
+        var renamed = false;
+        try
+        {
+            if (_owner is not null)
+            {
+                Check(NativeFiles.FChownAt(_handle, temporary, _owner.Uid, _owner.Gid, NativeFiles.AtSymlinkNoFollow), $"chown to {_owner.Name}", Child(temporary));
+            }
+
+            Check(NativeFiles.RenameAt(_handle, temporary, _handle, name), "rename a temporary link to", Child(name));
+            renamed = true;
+        }
+        finally
+        {
+            if (!renamed)
+            {
+                _ = NativeFiles.UnlinkAt(_handle, temporary, 0);
+            }
+        }
+    }
+
     /// <summary>Removes the entry <paramref name="name"/> (a link itself, never its target); false when there was none.</summary>
     public bool Delete(string name)
     {

@@ -31,6 +31,17 @@ internal static partial class HostFiles
         return Task.CompletedTask;
     }
 
+    /// <summary>Points the link <paramref name="path"/> at <paramref name="target"/> atomically, creating missing directories.</summary>
+    /// <param name="owner">Owner of the link and of the directories created for it; null = this process.</param>
+    public static void LinkAtomically(string path, string target, UnixUser? owner)
+    {
+        using var directory = OpenDirectory(Path.GetDirectoryName(path)!, owner, create: true)!;
+        directory.WriteLink(Path.GetFileName(path), target);
+    }
+
+    /// <summary>Where the link <paramref name="path"/> points; null when there is no link there.</summary>
+    public static string? LinkTarget(string path) => new FileInfo(path).LinkTarget;
+
     /// <summary>Creates <paramref name="directory"/> and its missing parents, each owned by <paramref name="owner"/>.</summary>
     public static void CreateDirectories(string directory, UnixUser? owner)
     {

@@ -76,6 +76,12 @@ internal static partial class NativeFiles
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
     public static partial int FChmod(SafeFileHandle file, int mode);
 
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SymlinkAt(string target, SafeFileHandle directory, string name);
+
+    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FChownAt(SafeFileHandle directory, string name, int uid, int gid, int flags);
+
     [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int LChown(string path, int uid, int gid);
 

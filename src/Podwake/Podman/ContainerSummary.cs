@@ -18,5 +18,8 @@ internal sealed record ContainerSummary
 
     public int ExitCode { get; init; }
 
+    /// <summary>A pod's infra container (holds its namespaces).</summary>
+    public bool IsInfra { get; init; }
+
     public string Name => Names.Count > 0 ? Names[0] : Id;
 }

@@ -16,10 +16,12 @@ namespace Podwake.Pods;
 /// <item>Labelled as podwake's (service, manager), as serve's and deploy's single containers are.</item>
 /// <item><c>restartPolicy: Never</c>: podwake's <c>restart:</c> restarts a container that dies, with clients held; a
 /// restart by podman behind podwake's back would race it.</item>
-/// <item>The containerPorts podwake forwards to: rootful, dropped (podwake reaches them inside the pod's network
-/// namespace); rootless, published on the loopback ports podwake chose. Other ports stay only with a hostPort
-/// (<see cref="Publish"/>).</item>
-/// <item>emptyDir volumes get names of the service's own (<see cref="OwnEmptyDirs"/>).</item>
+/// <item>The containerPorts podwake forwards to: rootful, left out (podwake reaches them inside the pod's network
+/// namespace; podman 4.3's kube play publishes a containerPort without hostPort on the host port of the same number, on
+/// every address, so keeping it took the host's port 8080); rootless, published on the loopback ports podwake chose.
+/// Other ports stay only with a hostPort the user wrote (<see cref="Forward"/>).</item>
+/// <item>Each emptyDir volume is named <c>podwake-NAME-VOLUME</c>: podman 4.3 makes a volume named as the pod file names it,
+/// so two pods with an emptyDir <c>share</c> shared one (one pod served the other's files, measured).</item>
 /// <item>Service documents are dropped (podman ignores them); ConfigMap and PersistentVolumeClaim ones stay.</item>
 /// </list>
 /// </remarks>
@@ -68,31 +70,27 @@ internal static class KubePlayFile
 
         var podSpec = Child(template, "spec")!;
         podSpec.Children[new YamlScalarNode("restartPolicy")] = new YamlScalarNode("Never");
-        var emptyDirs = OwnEmptyDirs(spec.Name, podSpec);
-        foreach (var container in ((YamlSequenceNode)podSpec.Children[new YamlScalarNode("containers")]).Children.OfType<YamlMappingNode>())
+        var emptyDirs = EmptyDirVolumes(spec.Name, podSpec);
+        foreach (var container in Containers(podSpec))
         {
-            if (container.Children.TryGetValue(new YamlScalarNode("volumeMounts"), out var mounts) && mounts is YamlSequenceNode mountList)
+            RenameMounts(container, emptyDirs);
+            if (!container.Children.TryGetValue(new YamlScalarNode("ports"), out var ports))
             {
-                foreach (var mount in mountList.Children.OfType<YamlMappingNode>())
+                continue;
+            }
+
+            var list = (YamlSequenceNode)ports;
+            foreach (var port in list.Children.OfType<YamlMappingNode>().ToList())
+            {
+                if (!Forward(port, forwarded, publishedPorts))
                 {
-                    if (mount.Children.TryGetValue(new YamlScalarNode("name"), out var name) && name is YamlScalarNode { Value: { } volume } && emptyDirs.TryGetValue(volume, out var own))
-                    {
-                        mount.Children[new YamlScalarNode("name")] = new YamlScalarNode(own);
-                    }
+                    list.Children.Remove(port);
                 }
             }
 
-            if (container.Children.TryGetValue(new YamlScalarNode("ports"), out var ports) && ports is YamlSequenceNode portList)
+            if (list.Children.Count == 0)
             {
-                var kept = portList.Children.OfType<YamlMappingNode>().Where(port => Publish(port, forwarded, publishedPorts)).ToList();
-                if (kept.Count == 0)
-                {
-                    container.Children.Remove(new YamlScalarNode("ports"));
-                }
-                else
-                {
-                    container.Children[new YamlScalarNode("ports")] = new YamlSequenceNode(kept) { Style = portList.Style };
-                }
+                container.Children.Remove(new YamlScalarNode("ports"));
             }
         }
 
@@ -106,38 +104,13 @@ internal static class KubePlayFile
     }
 
     /// <summary>
-    /// Gives each emptyDir volume a name of the service's own (<c>podwake-NAME-VOLUME</c>), returned by its old name.
-    /// podman 4.3 makes an emptyDir a named volume of the name the pod file gives it, so two pods with an emptyDir
-    /// "data" shared one volume: one service served the other's data (PodVolumeIsolationTests).
+    /// Whether a containerPort entry stays, made what podwake needs. podman 4.3 publishes every containerPort without
+    /// hostPort on the host, on the same port number and every address: two pods with a containerPort 8080 could not
+    /// run at once, and a pod was reachable around podwake (PodVolumeIsolationTests). So a port podwake forwards to stays
+    /// only rootless, on its loopback port; a port with a hostPort the user wrote stays as written; any other goes.
     /// </summary>
-    private static Dictionary<string, string> OwnEmptyDirs(string service, YamlMappingNode podSpec)
-    {
-        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!podSpec.Children.TryGetValue(new YamlScalarNode("volumes"), out var volumes) || volumes is not YamlSequenceNode list)
-        {
-            return renamed;
-        }
-
-        foreach (var volume in list.Children.OfType<YamlMappingNode>())
-        {
-            if (volume.Children.ContainsKey(new YamlScalarNode("emptyDir"))
-                && volume.Children.TryGetValue(new YamlScalarNode("name"), out var name) && name is YamlScalarNode { Value: { } old })
-            {
-                renamed[old] = $"{PodNames.Pod(service)}-{old}";
-                volume.Children[new YamlScalarNode("name")] = new YamlScalarNode(renamed[old]);
-            }
-        }
-
-        return renamed;
-    }
-
-    /// <summary>
-    /// Whether a containerPort entry stays, made what podwake needs. podman 4.3 publishes every containerPort on the
-    /// host, on the same port number and every address, when it has no hostPort: two pods with a containerPort 8080
-    /// could not run at once, and the pod was reachable around podwake. So: a port podwake forwards to stays only
-    /// rootless, published on its loopback port; a port with a hostPort the user wrote stays as written; any other goes.
-    /// </summary>
-    private static bool Publish(YamlMappingNode port, HashSet<(int, Protocol)> forwarded, IReadOnlyDictionary<int, int>? publishedPorts)
+    /// <returns>False when the port entry is to be left out.</returns>
+    private static bool Forward(YamlMappingNode port, HashSet<(int, Protocol)> forwarded, IReadOnlyDictionary<int, int>? publishedPorts)
     {
         var number = int.Parse(((YamlScalarNode)port.Children[new YamlScalarNode("containerPort")]).Value!, CultureInfo.InvariantCulture);
         var protocol = port.Children.TryGetValue(new YamlScalarNode("protocol"), out var text) && text is YamlScalarNode { Value: "UDP" }
@@ -148,17 +121,136 @@ internal static class KubePlayFile
             return port.Children.ContainsKey(new YamlScalarNode("hostPort"));
         }
 
-        port.Children.Remove(new YamlScalarNode("hostPort"));
-        port.Children.Remove(new YamlScalarNode("hostIP"));
-        if (publishedPorts is null || !publishedPorts.TryGetValue(number, out var hostPort))
+        if (publishedPorts is null)
         {
             return false;
         }
 
-        port.Children[new YamlScalarNode("hostIP")] = new YamlScalarNode("127.0.0.1");
-        port.Children[new YamlScalarNode("hostPort")] = new YamlScalarNode(hostPort.ToString(CultureInfo.InvariantCulture));
+        port.Children.Remove(new YamlScalarNode("hostPort"));
+        port.Children.Remove(new YamlScalarNode("hostIP"));
+        if (publishedPorts is not null && publishedPorts.TryGetValue(number, out var hostPort))
+        {
+            port.Children[new YamlScalarNode("hostIP")] = new YamlScalarNode("127.0.0.1");
+            port.Children[new YamlScalarNode("hostPort")] = new YamlScalarNode(hostPort.ToString(CultureInfo.InvariantCulture));
+        }
+
         return true;
     }
+
+    /// <summary>
+    /// The loopback ports a rendered file publishes its containerPorts on (containerPort → hostPort, where hostIP is
+    /// 127.0.0.1): what a rootless pod is reached at, read back so a redeploy keeps them and the activator finds them.
+    /// </summary>
+    public static Dictionary<int, int> PublishedPorts(string renderedText)
+    {
+        var ports = new Dictionary<int, int>();
+        foreach (var podSpec in PodSpecs(renderedText))
+        {
+            foreach (var container in Containers(podSpec))
+            {
+                if (!container.Children.TryGetValue(new YamlScalarNode("ports"), out var list) || list is not YamlSequenceNode sequence)
+                {
+                    continue;
+                }
+
+                foreach (var port in sequence.Children.OfType<YamlMappingNode>())
+                {
+                    if (Scalar(port, "hostIP") == "127.0.0.1"
+                        && int.TryParse(Scalar(port, "containerPort"), CultureInfo.InvariantCulture, out var containerPort)
+                        && int.TryParse(Scalar(port, "hostPort"), CultureInfo.InvariantCulture, out var hostPort))
+                    {
+                        ports[containerPort] = hostPort;
+                    }
+                }
+            }
+        }
+
+        return ports;
+    }
+
+    /// <summary>The claim names of the PersistentVolumeClaim volumes of a rendered file: podman's named volumes.</summary>
+    public static IReadOnlyList<string> Claims(string renderedText)
+    {
+        var claims = new List<string>();
+        foreach (var podSpec in PodSpecs(renderedText))
+        {
+            if (podSpec.Children.TryGetValue(new YamlScalarNode("volumes"), out var volumes) && volumes is YamlSequenceNode list)
+            {
+                claims.AddRange(list.Children.OfType<YamlMappingNode>().Select(v => Child(v, "persistentVolumeClaim")).OfType<YamlMappingNode>()
+                    .Select(c => Scalar(c, "claimName")).OfType<string>());
+            }
+        }
+
+        return claims.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The pod specs of a rendered file (its Pod documents).</summary>
+    private static IEnumerable<YamlMappingNode> PodSpecs(string renderedText)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(renderedText));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            yield break;
+        }
+
+        foreach (var map in stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>())
+        {
+            if (Child(map, "spec") is { } podSpec && podSpec.Children.ContainsKey(new YamlScalarNode("containers")))
+            {
+                yield return podSpec;
+            }
+        }
+    }
+
+    private static IEnumerable<YamlMappingNode> Containers(YamlMappingNode podSpec) =>
+        new[] { "initContainers", "containers" }
+            .Select(key => podSpec.Children.TryGetValue(new YamlScalarNode(key), out var list) ? list as YamlSequenceNode : null)
+            .OfType<YamlSequenceNode>()
+            .SelectMany(list => list.Children.OfType<YamlMappingNode>());
+
+    /// <summary>Renames the pod's emptyDir volumes to <c>podwake-NAME-VOLUME</c>; old name → new name.</summary>
+    private static Dictionary<string, string> EmptyDirVolumes(string service, YamlMappingNode podSpec)
+    {
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!podSpec.Children.TryGetValue(new YamlScalarNode("volumes"), out var volumes) || volumes is not YamlSequenceNode list)
+        {
+            return renamed;
+        }
+
+        foreach (var volume in list.Children.OfType<YamlMappingNode>())
+        {
+            if (Scalar(volume, "name") is { } name && volume.Children.ContainsKey(new YamlScalarNode("emptyDir")))
+            {
+                renamed[name] = $"{PodNames.Pod(service)}-{name}";
+                volume.Children[new YamlScalarNode("name")] = new YamlScalarNode(renamed[name]);
+            }
+        }
+
+        return renamed;
+    }
+
+    private static void RenameMounts(YamlMappingNode container, Dictionary<string, string> renamed)
+    {
+        if (renamed.Count == 0 || !container.Children.TryGetValue(new YamlScalarNode("volumeMounts"), out var mounts) || mounts is not YamlSequenceNode list)
+        {
+            return;
+        }
+
+        foreach (var mount in list.Children.OfType<YamlMappingNode>())
+        {
+            if (Scalar(mount, "name") is { } name && renamed.TryGetValue(name, out var newName))
+            {
+                mount.Children[new YamlScalarNode("name")] = new YamlScalarNode(newName);
+            }
+        }
+    }
+
+    private static string? Scalar(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
 
     private static YamlMappingNode? Child(YamlNode? map, string key) =>
         map is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value as YamlMappingNode : null;

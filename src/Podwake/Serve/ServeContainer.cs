@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Podwake.Podman;
+using Podwake.Pods;
 using Podwake.Specs;
 
 namespace Podwake.Serve;
@@ -43,27 +42,5 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
     }
 
     /// <summary>Rootless: one free loopback port per container port of the service (new ones each time), free for both protocols.</summary>
-    public static Dictionary<int, int> PublishedPortsFor(ServiceSpec spec) =>
-        spec.Ports.Select(p => p.ContainerPort).Distinct().ToDictionary(port => port, _ => FreeLoopbackPort());
-
-    /// <summary>A loopback port that neither a TCP nor a UDP socket holds now.</summary>
-    private static int FreeLoopbackPort()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            try
-            {
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException) when (attempt < 20)
-            {
-                // Taken for UDP only: try another.
-            }
-        }
-    }
+    public static Dictionary<int, int> PublishedPortsFor(ServiceSpec spec) => LoopbackPorts.For(spec);
 }

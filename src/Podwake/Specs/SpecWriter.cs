@@ -73,7 +73,11 @@ internal static class SpecWriter
         Add(root, SpecKeys.Idle, Text(spec.Idle is { } idle ? Duration.Format(idle) : "never"));
         Add(root, SpecKeys.Ready, Ready(spec.Ready));
         Add(root, SpecKeys.Restart, Text(spec.Restart.ToText()));
-        Add(root, SpecKeys.Update, Text(spec.Update.ToText()));
+        if (spec.Pod is null)
+        {
+            // The loader refuses update: on a pod: service (its images are the pod file's).
+            Add(root, SpecKeys.Update, Text(spec.Update.ToText()));
+        }
         if (spec.User is { } user)
         {
             Add(root, SpecKeys.User, Text(user));

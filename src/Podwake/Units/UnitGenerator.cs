@@ -38,16 +38,13 @@ internal static partial class UnitGenerator
     /// <summary>The socket, activator and container units, in that order, and the network unit when the options ask for one.</summary>
     public static IReadOnlyList<GeneratedUnit> Generate(ServiceSpec spec, UnitGeneratorOptions options)
     {
-        if (spec.Image is null)
-        {
-            throw new ArgumentException($"service {spec.Name} has no image: pod services have no generator yet", nameof(spec));
-        }
-
+        // A pod has its own network namespace (its infra container's): no kept namespace, no network unit.
+        options = OptionsFor(spec, options);
         List<GeneratedUnit> units =
         [
             new GeneratedUnit(SocketUnitName(spec.Name), Socket(spec, options)),
             new GeneratedUnit(ActivatorUnitName(spec.Name), Activator(spec, options)),
-            new GeneratedUnit(ContainerUnitName(spec.Name), Container(spec, options)),
+            new GeneratedUnit(ContainerUnitName(spec.Name), spec.Kube is null ? Container(spec, options) : PodContainer(spec, options)),
         ];
         if (options.NetworkNamespace)
         {
@@ -56,6 +53,10 @@ internal static partial class UnitGenerator
 
         return units;
     }
+
+    /// <summary><paramref name="options"/> as they apply to <paramref name="spec"/>: a pod service never gets a kept network namespace.</summary>
+    public static UnitGeneratorOptions OptionsFor(ServiceSpec spec, UnitGeneratorOptions options) =>
+        spec.Kube is null ? options : options with { NetworkNamespace = false };
 
     private static UnitFile NewUnit(string description)
     {

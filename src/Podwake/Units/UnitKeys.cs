@@ -38,6 +38,10 @@ internal static class UnitKeys
     public const string ExecStart = "ExecStart";
     public const string ExecStop = "ExecStop";
     public const string ExecStopPost = "ExecStopPost";
+
+    public const string ExecStartPre = "ExecStartPre";
+
+    public const string ExecStartPost = "ExecStartPost";
     public const string Restart = "Restart";
     public const string TimeoutStopSec = "TimeoutStopSec";
     public const string SuccessExitStatus = "SuccessExitStatus";

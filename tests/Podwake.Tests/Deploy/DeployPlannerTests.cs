@@ -68,4 +68,46 @@ public sealed class DeployPlannerTests : IDisposable
         Assert.Contains("ListenDatagram=127.0.0.1:18053", printed, StringComparison.Ordinal);
         Assert.Contains("ExecStart=/opt/podwake/podwake activate", printed, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A pod service's deploy state: the spec copy naming deploy's copy of the pod file (which loads back as the same
+    /// service), that copy, and the play file; rootless, a redeploy keeps the loopback ports the installed play file
+    /// publishes, so an unchanged service plans no change (and replays nothing).
+    /// </summary>
+    [Fact]
+    public void PlanFiles_PodService_CopiesThePodFile_KeepsItsLoopbackPortsOnRedeploy()
+    {
+        _dir.Write("pod.yaml", Specs.PodSpecTests.Fixed);
+        var file = _dir.Write("service.yaml", "name: podplan\npod: ./pod.yaml\nports: [{listen: 127.0.0.1:18080, container: 8080}]\n");
+        var loaded = SpecLoader.Load([file]);
+        Assert.True(loaded.Succeeded, string.Join('\n', loaded.Diagnostics));
+        var spec = Assert.Single(loaded.Services);
+        var home = _dir.CreateDirectory("home");
+        var planner = new DeployPlanner(new DeployOptions { PodwakePath = "/opt/podwake/podwake" }, new UnixUser("u", 1000, 1000, home), _ => Task.FromResult(true));
+        var target = new DeployTarget(new SystemdManager(false, null, home, _dir.CreateDirectory("run")), null, false, Rootless: true);
+
+        var (files, _, _) = planner.PlanFiles(spec, target, null);
+
+        var services = Path.Combine(home, ".config/podwake/services");
+        Assert.Equal(
+            ["podwake-podplan.socket", "podwake-podplan.service", "podwake-podplan-container.service", "podplan.yaml", "podplan.pod.yml", "podplan.play.yml"],
+            files.Select(f => Path.GetFileName(f.Path)));
+        Assert.All(files, f => Assert.Equal(FileChange.Create, f.Change));
+        Assert.Equal(Specs.PodSpecTests.Fixed, files.Single(f => f.Path.EndsWith(".pod.yml", StringComparison.Ordinal)).Content);
+        foreach (var planned in files.Where(f => f.Path.StartsWith(services, StringComparison.Ordinal)))
+        {
+            _dir.Write(Path.GetRelativePath(_dir.Path, planned.Path), planned.Content!);
+        }
+
+        var copy = Assert.Single(SpecLoader.Load([Path.Combine(services, "podplan.yaml")]).Services);
+        Assert.Equal(Path.Combine(services, "podplan.pod.yml"), copy.Pod);
+        Assert.Equal(spec.Ports.Single().ContainerPort, copy.Ports.Single().ContainerPort);
+        var published = Podwake.Pods.KubePlayFile.PublishedPorts(files.Single(f => f.Path.EndsWith(".play.yml", StringComparison.Ordinal)).Content!);
+        Assert.True(published.TryGetValue(8080, out var port) && port > 0, string.Join(", ", published));
+
+        var (again, _, _) = planner.PlanFiles(spec, target, null);
+
+        Assert.All(again.Where(f => f.Path.StartsWith(services, StringComparison.Ordinal)), f => Assert.Equal(FileChange.Unchanged, f.Change));
+        Assert.DoesNotContain(again, f => f.Path.Contains("network", StringComparison.Ordinal));
+    }
 }

@@ -50,6 +50,7 @@ public sealed class KubePlayFileTests : IDisposable
 
         var text = KubePlayFile.Render(spec, "serve", publishedPorts: null);
 
+        // The forwarded 8080 is left out: podman 4.3 publishes a containerPort without hostPort on the host's port 8080.
         // Flow mappings stay flow mappings (YamlDotNet keeps the style it read); "..." ends each document.
         Assert.Equal(
             """
@@ -94,6 +95,47 @@ public sealed class KubePlayFileTests : IDisposable
         Assert.Contains("  restartPolicy: Never\n", text, StringComparison.Ordinal);
         Assert.Contains("io.podwake.manager: systemd", text, StringComparison.Ordinal);
         Assert.Contains("name: podwake-web\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyDirVolumes_AreNamedPerService_MountsFollow()
+    {
+        // podman 4.3 names an emptyDir's volume as the file does: two pods with an emptyDir "share" shared one volume.
+        _spec.Directory.Write("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers:
+              - name: httpd
+                image: localhost/busybox:1
+                ports: [{containerPort: 8080}]
+                volumeMounts: [{name: share, mountPath: /www}, {name: data, mountPath: /data}]
+              volumes:
+              - {name: share, emptyDir: {}}
+              - {name: data, persistentVolumeClaim: {claimName: web-data}}
+            """);
+        var spec = _spec.Load("name: web\npod: ./pod.yaml\nports: [{listen: 8080, container: 8080}]\n");
+
+        var text = KubePlayFile.Render(spec, "systemd", publishedPorts: null);
+
+        Assert.Contains("volumeMounts: [{name: podwake-web-share, mountPath: /www}, {name: data, mountPath: /data}]", text, StringComparison.Ordinal);
+        Assert.Contains("- {name: podwake-web-share, emptyDir: {}}", text, StringComparison.Ordinal);
+        Assert.Equal(["web-data"], KubePlayFile.Claims(text));
+        Assert.DoesNotContain("ports", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublishedPorts_ReadBackFromTheRenderedFile()
+    {
+        _spec.Directory.Write("pod.yaml", PodSpecTests.Fixed);
+        var spec = _spec.Load("name: web\npod: ./pod.yaml\nports: [{listen: 8080, container: 8080}, {listen: 5353, container: 5353, protocol: udp}]\n");
+        var published = new Dictionary<int, int> { [8080] = 41000, [5353] = 41001 };
+
+        var text = KubePlayFile.Render(spec, "systemd", published);
+
+        Assert.Equal(published, KubePlayFile.PublishedPorts(text));
+        Assert.Empty(KubePlayFile.PublishedPorts(KubePlayFile.Render(spec, "systemd", null)));
     }
 
     [Fact]

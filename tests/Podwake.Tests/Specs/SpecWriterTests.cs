@@ -102,6 +102,22 @@ public sealed class SpecWriterTests : IDisposable
         Assert.Equal(original.Udp, loaded.Udp);
     }
 
+    [Fact]
+    public void PodService_RoundTrips_WithoutUpdate()
+    {
+        // The loader refuses update: on a pod: service; the copy said update: "none", and the activator could not load it.
+        _dir.Write("pod.yaml", PodSpecTests.Fixed);
+        var original = SpecFile.LoadOne(_dir.Write("p.yaml", "name: web\npod: ./pod.yaml\nports: [{listen: 8080, container: 8080}]\n"));
+
+        var text = SpecWriter.Write(original);
+        var loaded = SpecFile.LoadOne(_dir.Write("copy/p.yaml", text));
+
+        Assert.DoesNotContain("update:", text, StringComparison.Ordinal);
+        Assert.Equal(Normalize(original), Normalize(loaded));
+        Assert.Equal(original.Pod, loaded.Pod);
+        Assert.Equal(original.Kube!.Text, loaded.Kube!.Text);
+    }
+
     /// <summary>Everything but where the keys were written, with collections as comparable text.</summary>
     internal static string Normalize(ServiceSpec spec) => string.Join('\n',
         spec.Name, spec.Image, spec.Build?.Context, spec.Build?.Containerfile, string.Join('|', spec.Build?.Args.OrderBy(a => a.Key).Select(a => a.ToString()) ?? []),
