@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Podwake.Activation;
 using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
@@ -101,12 +100,8 @@ internal sealed class ServeHost : IAsyncDisposable
         var rootless = !Environment.IsPrivilegedProcess;
         foreach (var spec in _specs)
         {
-            var logger = _loggers.CreateLogger($"podwake.{spec.Name}");
-            IServeWorkload workload = spec.Kube is null
-                ? new ContainerWorkload(spec, _podman.Client, rootless, _time, logger)
-                : new PodWorkload(spec, _podman.Client, rootless, paths, _time, logger);
             var sockets = bound.Where(b => ReferenceEquals(b.Spec, spec)).Select(b => (b.Port, b.Socket)).ToList();
-            _services.Add(new ServiceRuntime(ActivatedService.Compose(spec, workload, sockets, _time, _loggers), workload));
+            _services.Add(ServiceRuntime.Compose(spec, sockets, _podman.Client, rootless, paths, _time, _loggers));
         }
 
         // Events before the first start, so no exit can be missed.
@@ -114,20 +109,18 @@ internal sealed class ServeHost : IAsyncDisposable
         using var registry = _registry();
         foreach (var service in _services)
         {
-            if (service.Spec.Kube is not null)
+            // A pod: podman kube play pulls what its file names and is missing.
+            if (service.Spec.Kube is null)
             {
-                // podman kube play pulls what the pod file names and is missing.
-                await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
-                continue;
+                // Progress goes where serve's log goes (stderr): drawn in place on a terminal, a line per step otherwise.
+                await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, _time, Console.IsErrorRedirected ? null : Console.Error, cancellationToken)
+                    .ConfigureAwait(false);
+                service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
+
+                // An update's new container left by a serve that was killed mid-update.
+                await _podman.Client.RemoveContainerAsync($"{service.Spec.ContainerName}-next", force: true, cancellationToken).ConfigureAwait(false);
             }
 
-            // Progress goes where serve's log goes (stderr): drawn in place on a terminal, a line per step otherwise.
-            await ServeImage.PrepareAsync(service.Spec, _podman.Client, _logger, registry.CredentialsFor, _time, Console.IsErrorRedirected ? null : Console.Error, cancellationToken)
-                .ConfigureAwait(false);
-            service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
-
-            // An update's new container left by a serve that was killed mid-update.
-            await _podman.Client.RemoveContainerAsync($"{service.Spec.ContainerName}-next", force: true, cancellationToken).ConfigureAwait(false);
             await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
         }
 

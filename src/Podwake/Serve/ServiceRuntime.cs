@@ -1,4 +1,7 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Podwake.Activation;
+using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Specs;
 using Podwake.Updates;
@@ -17,6 +20,17 @@ internal sealed class ServiceRuntime(ActivatedService service, IServeWorkload wo
     private string? _imageDigest;
 
     public ActivatedService Service { get; } = service;
+
+    /// <summary>A service as serve runs it: its container (<see cref="ContainerWorkload"/>) or its pod (<see cref="PodWorkload"/>), and its listeners.</summary>
+    public static ServiceRuntime Compose(
+        ServiceSpec spec, IReadOnlyList<(PortSpec Port, Socket Socket)> sockets, PodmanClient podman, bool rootless, RuntimePaths paths, TimeProvider time, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger($"podwake.{spec.Name}");
+        IServeWorkload workload = spec.Kube is null
+            ? new ContainerWorkload(spec, podman, rootless, time, logger)
+            : new PodWorkload(spec, podman, rootless, paths, time, logger);
+        return new ServiceRuntime(ActivatedService.Compose(spec, workload, sockets, time, loggers), workload);
+    }
 
     public ServiceSpec Spec => Service.Spec;
 
