@@ -91,11 +91,13 @@ public sealed class ServePodTests : IDisposable
             await loop.StopAsync();
         }
 
-        // A request the killed httpd was handling has no response to give: it may be closed cleanly, once.
+        // A request the killed httpd was handling has no response to give: it may be closed cleanly, once. Rootless, once
+        // more: podman's port forwarder (it lives with the pod's infra container) accepts a connection while httpd is
+        // dead, in the ~0.1 s before podwake reads the exit, and can only close it (seen once in CI's rootless run).
         var outcomes = $"{loop}; serve's log:\n{serve.Stderr}";
         Assert.True(loop.Count(HttpOutcomeKind.Response) > 20, outcomes);
         Assert.True(loop.Total - loop.Count(HttpOutcomeKind.Response) - loop.Count(HttpOutcomeKind.ClosedWithoutResponse) == 0, outcomes);
-        Assert.True(loop.Count(HttpOutcomeKind.ClosedWithoutResponse) <= 1, outcomes);
+        Assert.True(loop.Count(HttpOutcomeKind.ClosedWithoutResponse) <= (Environment.IsPrivilegedProcess ? 1 : 2), outcomes);
         var after = await _podman.Client.InspectContainerAsync(pod.Member(victim), CancellationToken.None);
         Assert.NotEqual(before.State.Pid, after.State.Pid);
         Assert.Contains(pod.Token, (await RawHttp.GetAsync(pod.Endpoint)).Body, StringComparison.Ordinal);
