@@ -22,7 +22,8 @@ namespace Podwake.Pods;
 /// Other ports stay only with a hostPort the user wrote (<see cref="Forward"/>).</item>
 /// <item>Each emptyDir volume is named <c>podwake-NAME-VOLUME</c>: podman 4.3 makes a volume named as the pod file names it,
 /// so two pods with an emptyDir <c>share</c> shared one (one pod served the other's files, measured).</item>
-/// <item>Service documents are dropped (podman ignores them); ConfigMap and PersistentVolumeClaim ones stay.</item>
+/// <item>Service documents are dropped (podman ignores them), and PersistentVolumeClaim ones (their volumes are created
+/// by the caller when missing and kept from one play to the next); ConfigMap ones stay.</item>
 /// </list>
 /// </remarks>
 internal static class KubePlayFile
@@ -39,7 +40,11 @@ internal static class KubePlayFile
         {
             var map = (YamlMappingNode)document.RootNode;
             var kind = ((YamlScalarNode)map.Children[new YamlScalarNode("kind")]).Value;
-            if (kind == "Service")
+            // Service documents podman ignores. PersistentVolumeClaim ones podman 4.3 refuses once their volume exists
+            // ("volume with name X already exists"), and a claim's volume outlives the pod on purpose (serve's exit and
+            // undeploy keep it): the second serve or deploy of a service failed. The caller creates a missing claim's
+            // volume itself before it plays (Claims), and podman mounts it by the claim's name.
+            if (kind is "Service" or "PersistentVolumeClaim")
             {
                 continue;
             }

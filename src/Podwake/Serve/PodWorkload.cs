@@ -81,6 +81,16 @@ internal sealed partial class PodWorkload : IServeWorkload
         var text = KubePlayFile.Render(_spec, "serve", _rootless ? _publishedPorts : null);
         await File.WriteAllTextAsync(_playFile, text, cancellationToken).ConfigureAwait(false);
         var podman = PodmanBinary.OnPath() ?? PodmanBinary.Name;
+        foreach (var claim in KubePlayFile.Claims(text))
+        {
+            // A claim's volume is kept from one serve to the next (its data); created here the first time.
+            if (!(await ExternalCommand.RunAsync(podman, ["volume", "exists", claim], cancellationToken: cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                (await ExternalCommand.RunAsync(podman, ["volume", "create", claim], cancellationToken: cancellationToken).ConfigureAwait(false))
+                    .ThrowIfFailed($"create volume {claim} (persistentVolumeClaim of {_kube.DisplayPath})");
+            }
+        }
+
         var result = await ExternalCommand.RunAsync(podman, ["kube", "play", "--replace", "--service-container=true", _playFile], cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         result.ThrowIfFailed($"play {_kube.DisplayPath} (podman kube play) for service {_spec.Name}");

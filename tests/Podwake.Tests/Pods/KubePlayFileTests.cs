@@ -139,6 +139,19 @@ public sealed class KubePlayFileTests : IDisposable
     }
 
     [Fact]
+    public void ClaimDocuments_AreLeftOut_TheirClaimsReadBack()
+    {
+        _spec.Directory.Write("pod.yaml", "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: web-data}\n---\n"
+            + PodSpecTests.Fixed + "\n  volumes: [{name: data, persistentVolumeClaim: {claimName: web-data}}]\n");
+        var spec = _spec.Load("name: web\npod: ./pod.yaml\nports: [{listen: 8080, container: 8080}]\n");
+
+        var text = KubePlayFile.Render(spec, "serve", publishedPorts: null);
+
+        Assert.DoesNotContain("kind: PersistentVolumeClaim", text, StringComparison.Ordinal);
+        Assert.Equal(["web-data"], KubePlayFile.Claims(text));
+    }
+
+    [Fact]
     public void TheServiceContainersName_IsTheHashOfThePlayedBytes()
     {
         // podman 4.3 names it so (seen: a played file whose sha256sum starts 10e1b96923f7 made 10e1b96923f7-service).
