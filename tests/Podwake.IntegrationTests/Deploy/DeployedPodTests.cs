@@ -190,11 +190,12 @@ public sealed class DeployedPodTests
         // A request the killed httpd was handling has no response to give: it may be closed cleanly; none is refused.
         // Rootless, one more may be: podman's forwarder (kept by the pod's infra container, unlike a single container's)
         // accepts and then closes a connection made before the activator has read the dead container's exit code
-        // (a podman inspect, ~0.2 s as the test user); measured 2 closed of 81 in one run.
+        // (a podman inspect, ~0.2 s as the test user, longer on a loaded host); measured 2 closed of 81 in one run, and 3 of
+        // 82 once in CI's rootless run (the loop sends a request every 20 ms).
         Assert.True(loop.Count(HttpOutcomeKind.Refused) == 0, $"refused connections after kill -9 of {victim}: {loop}");
         Assert.True(loop.Count(HttpOutcomeKind.Response) > 20, loop.ToString());
         Assert.True(loop.Total - loop.Count(HttpOutcomeKind.Response) - loop.Count(HttpOutcomeKind.ClosedWithoutResponse) == 0, loop.ToString());
-        Assert.True(loop.Count(HttpOutcomeKind.ClosedWithoutResponse) <= (Environment.IsPrivilegedProcess ? 1 : 2), loop.ToString());
+        Assert.True(loop.Count(HttpOutcomeKind.ClosedWithoutResponse) <= (Environment.IsPrivilegedProcess ? 1 : 3), loop.ToString());
         Assert.Contains(pod.Token, (await RawHttp.GetAsync(service.Endpoint)).Body, StringComparison.Ordinal);
         Assert.Equal(["httpd", "service", "writer"], await pod.RunningAsync());
     }
