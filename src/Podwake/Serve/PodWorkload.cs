@@ -165,7 +165,20 @@ internal sealed partial class PodWorkload : IServeWorkload
     private async Task StartPodAsync(CancellationToken cancellationToken)
     {
         await _podman.StartContainerAsync(_serviceContainer!, cancellationToken).ConfigureAwait(false);
-        await _podman.StartPodAsync(_podName, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _podman.StartPodAsync(_podName, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (PodmanException ex) when (ex.IsStateImproper && attempt < 20)
+            {
+                // podman 4.3 answers 409 "container state improper" while it still cleans up after the pod's stop
+                // (seen on the first wake right after serve's start, in CI's fault run): a failed wake for nothing.
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The pod first, then the service container (podman stops it with the pod's last container; asked again here).</summary>
