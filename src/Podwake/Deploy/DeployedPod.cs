@@ -49,15 +49,8 @@ internal static class DeployedPod
         // What an earlier play left (a pod removed with its service container renamed away, a play killed before the
         // rename): kube play --replace removes the pod by name, not these.
         await RemoveAsync(podman, service, playedText, cancellationToken).ConfigureAwait(false);
-        foreach (var claim in KubePlayFile.Claims(playedText))
-        {
-            // A claim's volume is kept from one deploy to the next (undeploy keeps it too, unless --purge).
-            if (!(await podman.RunAsync(["volume", "exists", claim], cancellationToken).ConfigureAwait(false)).Succeeded)
-            {
-                (await podman.RunAsync(["volume", "create", claim], cancellationToken).ConfigureAwait(false))
-                    .ThrowIfFailed($"create volume {claim} for {service}");
-            }
-        }
+        // A claim's volume is kept from one deploy to the next (undeploy keeps it too, unless --purge).
+        await ClaimVolumes.EnsureAsync(playedText, (arguments, ct) => podman.RunAsync(arguments, ct), cancellationToken).ConfigureAwait(false);
 
         (await podman.RunAsync(["kube", "play", "--replace", "--service-container=true", playFile], cancellationToken).ConfigureAwait(false))
             .ThrowIfFailed($"play {playFile} (podman kube play) for {service}");

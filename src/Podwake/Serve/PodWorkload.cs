@@ -81,15 +81,8 @@ internal sealed partial class PodWorkload : IServeWorkload
         var text = KubePlayFile.Render(_spec, "serve", _rootless ? _publishedPorts : null);
         await File.WriteAllTextAsync(_playFile, text, cancellationToken).ConfigureAwait(false);
         var podman = PodmanBinary.OnPath() ?? PodmanBinary.Name;
-        foreach (var claim in KubePlayFile.Claims(text))
-        {
-            // A claim's volume is kept from one serve to the next (its data); created here the first time.
-            if (!(await ExternalCommand.RunAsync(podman, ["volume", "exists", claim], cancellationToken: cancellationToken).ConfigureAwait(false)).Succeeded)
-            {
-                (await ExternalCommand.RunAsync(podman, ["volume", "create", claim], cancellationToken: cancellationToken).ConfigureAwait(false))
-                    .ThrowIfFailed($"create volume {claim} (persistentVolumeClaim of {_kube.DisplayPath})");
-            }
-        }
+        // A claim's volume is kept from one serve to the next (its data); created here the first time.
+        await ClaimVolumes.EnsureAsync(text, (arguments, ct) => ExternalCommand.RunAsync(podman, arguments, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
 
         var result = await ExternalCommand.RunAsync(podman, ["kube", "play", "--replace", "--service-container=true", _playFile], cancellationToken: cancellationToken)
             .ConfigureAwait(false);
