@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
-        ["Proxy", "Updates", "Pods", "Activation", "Control"],
+        ["Proxy", "Updates", "Pods", "Sidecars", "Activation", "Control"],
         ["Deploy", "Serve", "Activate", "Export"],
         ["Cli"],
     ];

@@ -44,6 +44,9 @@ internal sealed record ServiceSpec
     /// <summary>The pod file as read and checked when the service was loaded; set exactly when <see cref="Pod"/> is.</summary>
     public KubeWorkload? Kube { get; init; }
 
+    /// <summary>A command-activated side-car service (<c>sidecar:</c>): no ports, a container per key.</summary>
+    public SidecarSpec? Sidecar { get; init; }
+
     /// <summary>Most connections held while the service is dormant or waking; past it new ones are closed and counted.</summary>
     /// <remarks>
     /// The <c>hold:</c> key (a positive integer, default <see cref="DefaultHold"/>) is a podwake extension to the
