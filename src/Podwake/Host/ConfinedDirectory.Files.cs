@@ -9,7 +9,8 @@ namespace Podwake.Host;
 internal sealed partial class ConfinedDirectory
 {
     /// <summary>The file's text, or null when it does not exist; a link or a non-regular file there is refused.</summary>
-    public string? ReadText(string name)
+    /// <param name="maxBytes">Larger files are refused (<see cref="InvalidDataException"/>): the writer may be anyone who can write here.</param>
+    public string? ReadText(string name, long maxBytes = long.MaxValue)
     {
         var fd = NativeFiles.OpenAt(_handle, name, NativeFiles.ORdOnly | NativeFiles.ONoFollow | NativeFiles.OCloexec | NativeFiles.ONoCtty | ONonBlock, 0);
         if (fd < 0)
@@ -31,15 +32,40 @@ internal sealed partial class ConfinedDirectory
         }
 
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        using var reader = new StreamReader(stream, Utf8);
-        return reader.ReadToEnd();
+        if (maxBytes == long.MaxValue)
+        {
+            using var reader = new StreamReader(stream, Utf8);
+            return reader.ReadToEnd();
+        }
+
+        // Read one byte past the bound rather than trust the size: the file may grow while it is read.
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                throw new InvalidDataException($"{Child(name)} is larger than {maxBytes} bytes");
+            }
+        }
+
+        return Utf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    /// <summary>The names in the directory (not . and ..), read through its descriptor.</summary>
+    public IReadOnlyList<string> Names() =>
+        [.. System.IO.Directory.EnumerateFileSystemEntries($"/proc/self/fd/{_handle.DangerousGetHandle()}").Select(System.IO.Path.GetFileName).OfType<string>()];
 
     /// <summary>
     /// Replaces <paramref name="name"/> with <paramref name="text"/> atomically (temporary file + renameat), owned by the
     /// owner; an existing link or non-regular file there is refused when writing for an owner.
     /// </summary>
-    public void WriteText(string name, string text, UnixFileMode mode = DefaultFileMode)
+    public void WriteText(string name, string text, UnixFileMode mode = DefaultFileMode) => WriteBytes(name, Utf8.GetBytes(text), mode);
+
+    /// <summary>As <see cref="WriteText"/>, for bytes.</summary>
+    public void WriteBytes(string name, ReadOnlySpan<byte> bytes, UnixFileMode mode = DefaultFileMode)
     {
         if (_owner is not null && Stat(name) is { IsRegularFile: false } existing)
         {
@@ -55,7 +81,7 @@ internal sealed partial class ConfinedDirectory
         {
             using (var handle = new SafeFileHandle(fd, ownsHandle: true))
             {
-                RandomAccess.Write(handle, Utf8.GetBytes(text), 0);
+                RandomAccess.Write(handle, bytes, 0);
                 Check(NativeFiles.FChmod(handle, (int)mode), "change the mode of", Child(temporary));
                 GiveToOwner(handle, Child(temporary));
             }

@@ -1,7 +1,8 @@
 namespace Podwake.Host;
 
 /// <summary>What <see cref="NativeFiles.StatAt"/> reads of a file, not following it if it is a symbolic link.</summary>
-internal readonly record struct FileStat(int Uid, int Gid, int Mode)
+/// <param name="Inode">The inode number (a network namespace's identity in /proc/PID/ns/net and /run/netns/NAME).</param>
+internal readonly record struct FileStat(int Uid, int Gid, int Mode, ulong Inode = 0)
 {
     private const int TypeMask = 0xF000;
 

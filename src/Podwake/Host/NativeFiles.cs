@@ -106,7 +106,22 @@ internal static partial class NativeFiles
         var uid = BitConverter.ToInt32(buffer[20..24]);
         var gid = BitConverter.ToInt32(buffer[24..28]);
         var mode = BitConverter.ToUInt16(buffer[28..30]);
-        return new FileStat(uid, gid, mode);
+        var inode = BitConverter.ToUInt64(buffer[32..40]);
+        return new FileStat(uid, gid, mode, inode);
+    }
+
+    /// <summary>stat(2) of <paramref name="path"/>, following links; null when it does not exist.</summary>
+    public static FileStat? Stat(string path)
+    {
+        using var cwd = new SafeFileHandle(AtFdCwd, ownsHandle: false);
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (Statx(cwd, path, 0, StatxBasicStats, buffer) != 0)
+        {
+            var errno = LastError;
+            return errno is ENOENT or ENOTDIR ? null : throw new IOException($"Failed to stat {path}: {Describe(errno)}");
+        }
+
+        return new FileStat(BitConverter.ToInt32(buffer[20..24]), BitConverter.ToInt32(buffer[24..28]), BitConverter.ToUInt16(buffer[28..30]), BitConverter.ToUInt64(buffer[32..40]));
     }
 
     /// <summary>strerror's text for <paramref name="errno"/>, as .NET's own messages show it.</summary>

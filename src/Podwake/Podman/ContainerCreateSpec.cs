@@ -50,4 +50,9 @@ internal sealed record ContainerCreateSpec
     /// <summary>null = podman's default (bridge rootful, slirp4netns rootless).</summary>
     [JsonPropertyName("netns")]
     public ContainerNamespace? NetNs { get; init; }
+
+    /// <summary>podman's own restart policy (<c>no</c>, <c>on-failure</c>, <c>always</c>); null = none. Side-car containers only:
+    /// nothing of podwake watches them between sync passes (the systemd runtime), so conmon's cleanup restarts them.</summary>
+    [JsonPropertyName("restart_policy")]
+    public string? RestartPolicy { get; init; }
 }

@@ -10,4 +10,13 @@ internal static class ContainerLabels
 
     /// <summary>A deployed container's identity (<see cref="SpecHash"/>): same hash on redeploy = the container is kept.</summary>
     public const string SpecHash = "io.podwake.spec-hash";
+
+    /// <summary>A side-car container's key (the caller's data, as derived: a netns name, a variable's value, part of an argument).</summary>
+    public const string SidecarKey = "io.podwake.sidecar.key";
+
+    /// <summary>The call a side-car container runs (its ID): a later call for the key replaces the container.</summary>
+    public const string SidecarCall = "io.podwake.sidecar.call";
+
+    /// <summary>"true" on a side-car container whose caller waits for its exit (its code and output go back to the caller).</summary>
+    public const string SidecarForeground = "io.podwake.sidecar.foreground";
 }

@@ -27,6 +27,36 @@ internal sealed partial class PodmanClient
         return SplitLines(Demultiplex(bytes), lines);
     }
 
+    /// <summary>
+    /// GET containers/{id}/logs?stdout&amp;stderr: everything the container printed, each stream apart (a side-car's
+    /// foreground call passes them back to its caller as they were), at most <paramref name="maxBytes"/> of each.
+    /// </summary>
+    public async Task<(byte[] Stdout, byte[] Stderr)> ReadOutputAsync(string id, int maxBytes, CancellationToken cancellationToken)
+    {
+        var operation = $"read the output of container {id}";
+        using var response = await SendAsync(HttpMethod.Get, $"containers/{Escape(id)}/logs?stdout=true&stderr=true", null, operation, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
+        var rest = bytes.AsSpan();
+        if (!(rest.Length >= 8 && rest[0] <= 2 && rest[1] == 0 && rest[2] == 0 && rest[3] == 0))
+        {
+            // A tty container: one stream.
+            stdout.Write(rest[..Math.Min(rest.Length, maxBytes)]);
+        }
+
+        while (rest.Length >= 8 && rest[0] <= 2 && rest[1] == 0 && rest[2] == 0 && rest[3] == 0)
+        {
+            var length = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(rest[4..8]), (uint)(rest.Length - 8));
+            var target = rest[0] == 2 ? stderr : stdout;
+            target.Write(rest.Slice(8, (int)Math.Min(length, Math.Max(0, maxBytes - target.Length))));
+            rest = rest[(8 + length)..];
+        }
+
+        return (stdout.ToArray(), stderr.ToArray());
+    }
+
     /// <summary>The payload of Docker-style frames; text that is not framed (a tty container) is returned as it is.</summary>
     internal static string Demultiplex(ReadOnlySpan<byte> bytes)
     {
