@@ -29,27 +29,25 @@ internal static class SidecarServicePlanner
 
     /// <summary>
     /// The wrapper that would go to <c>sidecar.wrapper</c> and the state folder; a file there that is not podwake's
-    /// wrapper is a problem (deploy never overwrites it).
+    /// wrapper is a problem (deploy never overwrites it: <see cref="SidecarInstall.CheckWrapperPath"/>).
     /// </summary>
     public static (SidecarInstallPlan Plan, Diagnostic? Problem) Install(ServiceSpec spec, SidecarPaths paths)
     {
         var sidecar = spec.Sidecar!;
         var text = WrapperScript.Render(spec, paths);
-        string? existing;
+        Diagnostic? problem = null;
+        string? existing = null;
         try
         {
-            existing = File.Exists(sidecar.Wrapper) || Directory.Exists(sidecar.Wrapper) ? ReadHead(sidecar.Wrapper) : null;
+            SidecarInstall.CheckWrapperPath(sidecar.Wrapper);
+            existing = File.Exists(sidecar.Wrapper) ? File.ReadAllText(sidecar.Wrapper) : null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is EnvironmentException or IOException or UnauthorizedAccessException or UnsafePathException)
         {
-            return (new SidecarInstallPlan(sidecar.Wrapper, text, FileChange.Update, paths.Directory, Directory.Exists(paths.Directory)),
-                new Diagnostic(sidecar.Location, $"Failed to read the wrapper {sidecar.Wrapper}: {ex.Message}"));
+            problem = new Diagnostic(sidecar.Location, ex is EnvironmentException ? ex.Message : $"Failed to read the wrapper {sidecar.Wrapper}: {ex.Message}");
         }
 
-        Diagnostic? problem = existing is not null && !IsWrapper(existing)
-            ? new Diagnostic(sidecar.Location, $"{sidecar.Wrapper} exists and is not a podwake wrapper: deploy does not overwrite it; move it away or choose another sidecar.wrapper path")
-            : null;
-        var change = existing is null ? FileChange.Create : existing == text ? FileChange.Unchanged : FileChange.Update;
+        var change = existing is null && problem is null ? FileChange.Create : existing == text ? FileChange.Unchanged : FileChange.Update;
         return (new SidecarInstallPlan(sidecar.Wrapper, text, change, paths.Directory, Directory.Exists(paths.Directory)), problem);
     }
 
@@ -67,19 +65,4 @@ internal static class SidecarServicePlanner
         var image = spec.Build is not null ? ImageAction.Build : imageId is null ? ImageAction.Pull : ImageAction.Present;
         return new ServicePlan(spec, target, null, files, image, imageId, ContainerAction.Keep, false, false) { Sidecar = install };
     }
-
-    /// <summary>The text at <paramref name="path"/>, or a placeholder for a directory or a file too large to be a wrapper.</summary>
-    private static string ReadHead(string path)
-    {
-        if (Directory.Exists(path) || new FileInfo(path).Length > 1 << 20)
-        {
-            return "";
-        }
-
-        return File.ReadAllText(path);
-    }
-
-    /// <summary>podwake's wrapper has <see cref="WrapperScript.Marker"/> on its second line.</summary>
-    private static bool IsWrapper(string text) =>
-        text.Split('\n', 3) is [_, var second, ..] && second.StartsWith(WrapperScript.Marker, StringComparison.Ordinal);
 }

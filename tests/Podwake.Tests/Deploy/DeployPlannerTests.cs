@@ -162,7 +162,7 @@ public sealed class DeployPlannerTests : IDisposable
         var (_, refused) = SidecarServicePlanner.Install(spec, paths);
         Assert.NotNull(refused);
         Assert.Equal(spec.Sidecar!.Location, refused.Location);
-        Assert.Contains("not a podwake wrapper", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("is not a podwake side-car wrapper", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>--dry-run of a side-car service names the wrapper and the state folder and creates no container.</summary>
