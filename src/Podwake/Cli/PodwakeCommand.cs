@@ -29,5 +29,6 @@ internal static class PodwakeCommand
         yield return UndeployCommand.Create();
         yield return UserManagerCommand.Create();
         yield return NetworkCommand.Create();
+        yield return SidecarCommand.Create();
     }
 }

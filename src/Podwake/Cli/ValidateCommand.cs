@@ -32,9 +32,17 @@ internal static class ValidateCommand
         return command;
     }
 
-    /// <summary>One line per valid service: <c>hello: ok (1 port: 127.0.0.1:8080/tcp -> 8080)</c>.</summary>
+    /// <summary>
+    /// One line per valid service: <c>hello: ok (1 port: 127.0.0.1:8080/tcp -> 8080)</c>, or for a side-car service (which
+    /// has no ports) its wrapper and key: <c>dnsmasq: ok (sidecar: /var/lib/neutron/dnsmasq-wrapper, key netns)</c>.
+    /// </summary>
     internal static string Summary(ServiceSpec service)
     {
+        if (service.Sidecar is { } sidecar)
+        {
+            return $"{service.Name}: ok (sidecar: {sidecar.Wrapper}, key {sidecar.Key})";
+        }
+
         var ports = service.Ports
             .Select(p => $"{ListenAddress.Format(p.Listen)}/{p.Protocol.ToText()} -> {p.ContainerPort}");
         var count = service.Ports.Count == 1 ? "1 port" : $"{service.Ports.Count} ports";

@@ -5,6 +5,7 @@ using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Proxy;
+using Podwake.Sidecars;
 using Podwake.Specs;
 using Podwake.Updates;
 
@@ -25,6 +26,7 @@ internal sealed class ServeHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly List<ServiceRuntime> _services = [];
+    private readonly List<ServeSidecar> _sidecars = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly DateTimeOffset _startedAt;
     private PodmanService? _podman;
@@ -98,7 +100,7 @@ internal sealed class ServeHost : IAsyncDisposable
         }
 
         var rootless = !Environment.IsPrivilegedProcess;
-        foreach (var spec in _specs)
+        foreach (var spec in _specs.Where(s => s.Sidecar is null))
         {
             var sockets = bound.Where(b => ReferenceEquals(b.Spec, spec)).Select(b => (b.Port, b.Socket)).ToList();
             _services.Add(ServiceRuntime.Compose(spec, sockets, _podman.Client, rootless, paths, _time, _loggers));
@@ -124,6 +126,14 @@ internal sealed class ServeHost : IAsyncDisposable
             await service.Workload.CreateAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var spec in _specs.Where(s => s.Sidecar is not null))
+        {
+            // A call never pulls, as a wake never does: the image is made local now.
+            await ServeImage.PrepareAsync(spec, _podman.Client, _logger, registry.CredentialsFor, _time, Console.IsErrorRedirected ? null : Console.Error, cancellationToken)
+                .ConfigureAwait(false);
+            _sidecars.Add(ServeSidecar.Install(spec, _podman.Client, _loggers.CreateLogger("podwake.sidecar"), _time));
+        }
+
         _updater = new ServeUpdater(_services, _podman.Client, _registry, rootless, _time, _loggers);
         _control = ControlServer.Start(paths, Snapshot, _updater.UpdateAsync);
         if (UpdateInterval is { } interval)
@@ -135,6 +145,12 @@ internal sealed class ServeHost : IAsyncDisposable
         {
             service.Service.StartListening();
             ServeLog.Serving(_logger, service.Spec.Name, string.Join(", ", service.ListenAddresses), $"{(service.Spec.Kube is null ? "container" : "pod")} {service.Workload.DisplayName}");
+        }
+
+        foreach (var sidecar in _sidecars)
+        {
+            sidecar.Start();
+            ServeLog.ServingSidecar(_logger, sidecar.Spec.Name, sidecar.Spec.Sidecar!.Wrapper, sidecar.Paths.Directory);
         }
     }
 
@@ -167,6 +183,11 @@ internal sealed class ServeHost : IAsyncDisposable
                     foreach (var service in _services)
                     {
                         service.OnEvent(podmanEvent);
+                    }
+
+                    foreach (var sidecar in _sidecars)
+                    {
+                        sidecar.OnEvent(podmanEvent);
                     }
                 }
             }
@@ -202,14 +223,14 @@ internal sealed class ServeHost : IAsyncDisposable
 
         _stopping.Cancel();
         await Task.WhenAll(_services.Select(s => s.Service.CloseListenersAsync())).ConfigureAwait(false);
-        if (_podman is not null && _services.Count > 0)
+        if (_podman is not null && _services.Count + _sidecars.Count > 0)
         {
             // Stopping and removing need the API: our own service may be restarting (after kill -9, or systemd's stop
             // signalled it with us); wait for it rather than fail every call.
             await _podman.EnsureAnsweringAsync(ApiRecoveryTimeout, CancellationToken.None).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_services.Select(ShutDownServiceAsync)).ConfigureAwait(false);
+        await Task.WhenAll(_services.Select(ShutDownServiceAsync).Concat(_sidecars.Select(ShutDownSidecarAsync))).ConfigureAwait(false);
         if (_control is not null)
         {
             await _control.DisposeAsync().ConfigureAwait(false);
@@ -278,6 +299,18 @@ internal sealed class ServeHost : IAsyncDisposable
         }
 
         await RemoveWithCliAsync(service).ConfigureAwait(false);
+    }
+
+    private async Task ShutDownSidecarAsync(ServeSidecar sidecar)
+    {
+        try
+        {
+            await sidecar.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException or IOException)
+        {
+            ServeLog.RemoveFailed(_logger, SidecarNames.ContainerPrefix(sidecar.Spec.Name) + "*", ex.Message);
+        }
     }
 
     /// <summary>The last resort when the API stays away: the podman command, which needs no service.</summary>

@@ -45,4 +45,7 @@ internal static partial class ServeLog
 
     [LoggerMessage(215, LogLevel.Warning, "the periodic update failed: {Message}")]
     public static partial void UpdateRunFailed(ILogger logger, string message);
+
+    [LoggerMessage(220, LogLevel.Information, "{Service}: side-car wrapper {Wrapper} ready; calls are recorded in {State}, one container per key")]
+    public static partial void ServingSidecar(ILogger logger, string service, string wrapper, string state);
 }

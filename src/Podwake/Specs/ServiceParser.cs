@@ -36,8 +36,11 @@ internal sealed partial class ServiceParser
         YamlNode? Value(string key) => entries.TryGetValue(key, out var entry) ? entry.Value : null;
         YamlNode? Key(string key) => entries.TryGetValue(key, out var entry) ? entry.Key : null;
 
+        // First: a side-car service's keys that do not apply leave entries here, so no other key is read for it.
+        var isSidecar = entries.TryGetValue(SpecKeys.Sidecar, out var sidecarEntry);
+        var sidecar = isSidecar ? ParseSidecarService(sidecarEntry.Key, sidecarEntry.Value, entries) : null;
         var name = ParseName(Value(SpecKeys.Name), map);
-        var (image, pod) = ParseImageAndPod(Key(SpecKeys.Image), Value(SpecKeys.Image), Key(SpecKeys.Pod), Value(SpecKeys.Pod), map);
+        var (image, pod) = ParseImageAndPod(Key(SpecKeys.Image), Value(SpecKeys.Image), Key(SpecKeys.Pod), Value(SpecKeys.Pod), map, isSidecar);
         var build = Key(SpecKeys.Build) is { } buildKey
             ? ParseBuild(buildKey, Value(SpecKeys.Build)!, hasImage: Key(SpecKeys.Image) is not null, name)
             : null;
@@ -46,10 +49,13 @@ internal sealed partial class ServiceParser
             : null;
         var env = Value(SpecKeys.Env) is { } envNode ? ReadVariables(envNode, SpecKeys.Env, "variable names to values") : null;
         var volumes = Value(SpecKeys.Volumes) is { } volumesNode ? ParseVolumes(volumesNode) : null;
-        var ports = ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map);
-        // On a bad value these return null (idle: "never"), which is harmless: no spec is built then.
-        var idle = Value(SpecKeys.Idle) is { } idleNode ? ParseIdle(idleNode) : ServiceSpec.DefaultIdle;
-        var ready = pod is { Readiness: { } podReady } && Value(SpecKeys.Ready) is null ? podReady : ParseReady(Value(SpecKeys.Ready), ports);
+        var ports = isSidecar ? ([], true) : ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map);
+        // On a bad value these return null (idle: "never"), which is harmless: no spec is built then. A side-car's
+        // containers are never stopped for being idle: null.
+        var idle = isSidecar ? null : Value(SpecKeys.Idle) is { } idleNode ? ParseIdle(idleNode) : ServiceSpec.DefaultIdle;
+        var ready = sidecar is not null ? SidecarReady(sidecar)
+            : pod is { Readiness: { } podReady } && Value(SpecKeys.Ready) is null ? podReady
+            : ParseReady(Value(SpecKeys.Ready), ports);
         if (pod is not null)
         {
             CheckPodService(pod, ports.Ports, entries);
@@ -88,6 +94,7 @@ internal sealed partial class ServiceParser
             Kube = pod,
             Hold = hold ?? ServiceSpec.DefaultHold,
             Udp = udp,
+            Sidecar = sidecar,
             Location = At(map),
         };
         return new ParsedService(spec, name, nameLocation, _claims, _diagnostics);
@@ -119,7 +126,7 @@ internal sealed partial class ServiceParser
     }
 
     private (string? Image, KubeWorkload? Pod) ParseImageAndPod(
-        YamlNode? imageKey, YamlNode? imageNode, YamlNode? podKey, YamlNode? podNode, YamlMappingNode map)
+        YamlNode? imageKey, YamlNode? imageNode, YamlNode? podKey, YamlNode? podNode, YamlMappingNode map, bool isSidecar)
     {
         string? image = null;
         if (imageNode is not null)
@@ -134,7 +141,9 @@ internal sealed partial class ServiceParser
         var pod = podKey is null ? null : ParsePod(podNode!);
         if (imageKey is null && podKey is null)
         {
-            Error(map, $"image is required; add e.g. image: {ImageReference.Example} (or pod: for a Kubernetes pod file)");
+            Error(map, isSidecar
+                ? $"image is required for a sidecar: service (its containers run sidecar.command in it); add e.g. image: {ImageReference.Example}"
+                : $"image is required; add e.g. image: {ImageReference.Example} (or pod: for a Kubernetes pod file)");
         }
         else if (imageKey is not null && podKey is not null)
         {
@@ -241,10 +250,10 @@ internal sealed partial class ServiceParser
 
     /// <summary>
     /// Suffixes podwake appends to a service's name for its other units and containers (<c>-container</c>,
-    /// <c>-network</c> and <c>-expose[-PORT]</c> units, the <c>-next</c> container of an update): a service named so would
+    /// <c>-network</c>, <c>-sidecar</c> and <c>-expose[-PORT]</c> units, the <c>-next</c> container of an update): a service named so would
     /// share unit or container names with another, even one deployed from another file at another time.
     /// </summary>
-    [GeneratedRegex(@"-(container|network|next|expose(-[0-9]+)?)\z")]
+    [GeneratedRegex(@"-(container|network|next|sidecar|expose(-[0-9]+)?)\z")]
     private static partial Regex ReservedSuffix();
 
     private static string ReservedUse(string name, string suffix, string owner) => suffix switch
@@ -252,6 +261,7 @@ internal sealed partial class ServiceParser
         "-container" => $"podwake-{name}.service is the container unit of a service named \"{owner}\"",
         "-network" => $"podwake-{name}.service is the network unit of a service named \"{owner}\"",
         "-next" => $"podwake-{name} is the container an update of a service named \"{owner}\" creates",
+        "-sidecar" => $"podwake-{name}.path and podwake-{name}.service are the sync units of a sidecar: service named \"{owner}\"",
         _ => $"podwake-{name}.socket is an expose unit of a service named \"{owner}\"",
     };
 

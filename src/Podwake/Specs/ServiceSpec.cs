@@ -22,9 +22,14 @@ internal sealed record ServiceSpec
 
     public IReadOnlyList<PortSpec> Ports { get; init; } = [];
 
-    /// <summary>Quiet time before the container is stopped; null means "never".</summary>
+    /// <summary>Quiet time before the container is stopped; null means "never" (always for a <see cref="Sidecar"/> service).</summary>
     public TimeSpan? Idle { get; init; } = DefaultIdle;
 
+    /// <summary>When traffic may flow to a woken container.</summary>
+    /// <remarks>
+    /// A <see cref="Sidecar"/> service has no port to probe: its container counts as ready once it runs. Its Ready is a
+    /// TCP probe of port 0, never run, whose <see cref="ReadySpec.Timeout"/> is <see cref="SidecarSpec.Timeout"/>.
+    /// </remarks>
     public required ReadySpec Ready { get; init; }
 
     public RestartPolicy Restart { get; init; } = RestartPolicy.OnFailure;
@@ -44,7 +49,11 @@ internal sealed record ServiceSpec
     /// <summary>The pod file as read and checked when the service was loaded; set exactly when <see cref="Pod"/> is.</summary>
     public KubeWorkload? Kube { get; init; }
 
-    /// <summary>A command-activated side-car service (<c>sidecar:</c>): no ports, a container per key.</summary>
+    /// <summary>
+    /// A command-activated side-car service (<c>sidecar:</c>): a container per key, started by calls of a wrapper. Such a
+    /// service has no <see cref="Ports"/>, <see cref="Expose"/>, <see cref="Command"/> (the container runs
+    /// <see cref="SidecarSpec.Command"/>), <see cref="User"/> or <see cref="Pod"/>, and <see cref="Update"/> is none.
+    /// </summary>
     public SidecarSpec? Sidecar { get; init; }
 
     /// <summary>Most connections held while the service is dormant or waking; past it new ones are closed and counted.</summary>

@@ -20,6 +20,7 @@ internal static class SpecKeys
     public const string Pod = "pod";
     public const string Hold = "hold";
     public const string Udp = "udp";
+    public const string Sidecar = "sidecar";
 
     public const string Listen = "listen";
     public const string Container = "container";
@@ -42,8 +43,13 @@ internal static class SpecKeys
 
     public const string To = "to";
 
+    public const string Wrapper = "wrapper";
+    public const string Key = "key";
+    public const string PassEnv = "pass_env";
+    public const string Foreground = "foreground";
+
     public static readonly IReadOnlyList<string> Service =
-        [Name, Image, Build, Command, Env, Volumes, Ports, Idle, Ready, Restart, Update, User, Expose, Pod, Hold, Udp];
+        [Name, Image, Build, Command, Env, Volumes, Ports, Idle, Ready, Restart, Update, User, Expose, Pod, Hold, Udp, Sidecar];
 
     public static readonly IReadOnlyList<string> PortItem = [Listen, Container, Protocol];
 
@@ -54,4 +60,6 @@ internal static class SpecKeys
     public static readonly IReadOnlyList<string> BuildMapping = [Context, Containerfile, Args];
 
     public static readonly IReadOnlyList<string> ExposeItem = [Listen, To];
+
+    public static readonly IReadOnlyList<string> SidecarMapping = [Wrapper, Command, Key, PassEnv, Foreground, Timeout];
 }

@@ -139,7 +139,7 @@ internal static class SpecLoader
         return services;
     }
 
-    /// <summary>Names and listen addresses must be unique across everything loaded together.</summary>
+    /// <summary>Names, listen addresses and side-car wrappers must be unique across everything loaded together.</summary>
     /// <returns>The services reported here (the second of each clashing pair).</returns>
     private static HashSet<ParsedService> CheckAcrossServices(List<ParsedService> services, List<Diagnostic> diagnostics)
     {
@@ -181,7 +181,33 @@ internal static class SpecLoader
             }
         }
 
+        CheckWrappers(services, diagnostics, clashing);
         return clashing;
+    }
+
+    /// <summary>Two side-car services writing one wrapper would replace each other's: the second is reported.</summary>
+    private static void CheckWrappers(List<ParsedService> services, List<Diagnostic> diagnostics, HashSet<ParsedService> clashing)
+    {
+        var wrappers = new Dictionary<string, (string Name, SourceLocation Location)>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            if (service.Spec is not { Sidecar: { } sidecar } spec)
+            {
+                continue;
+            }
+
+            if (wrappers.TryGetValue(sidecar.Wrapper, out var first))
+            {
+                diagnostics.Add(new Diagnostic(
+                    sidecar.Location,
+                    $"sidecar.wrapper: {sidecar.Wrapper} is already the wrapper of service \"{first.Name}\" at {first.Location}; give each sidecar: service a wrapper path of its own"));
+                clashing.Add(service);
+            }
+            else
+            {
+                wrappers[sidecar.Wrapper] = (spec.Name, sidecar.Location);
+            }
+        }
     }
 
     private static string CollisionMessage(ListenClaim claim, ParsedService service, ListenClaim other, ParsedService otherService)

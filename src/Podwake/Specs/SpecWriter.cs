@@ -59,6 +59,15 @@ internal static class SpecWriter
             Add(root, SpecKeys.Volumes, List(spec.Volumes.Select(Volume)));
         }
 
+        if (spec.Sidecar is { } sidecar)
+        {
+            // The loader refuses the listener keys (ports, idle, ready, hold, udp, expose), update and user on a side-car
+            // service: none of them is written.
+            Add(root, SpecKeys.Restart, Text(spec.Restart.ToText()));
+            Add(root, SpecKeys.Sidecar, Sidecar(sidecar));
+            return Save(root);
+        }
+
         var ports = new YamlSequenceNode();
         foreach (var port in spec.Ports)
         {
@@ -114,6 +123,11 @@ internal static class SpecWriter
             Add(root, SpecKeys.Udp, udp);
         }
 
+        return Save(root);
+    }
+
+    private static string Save(YamlMappingNode root)
+    {
         var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         writer.WriteLine(Header);
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
@@ -121,6 +135,22 @@ internal static class SpecWriter
 
         // YamlStream.Save ends the document with "...": harmless, but noise in a file people read.
         return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    private static YamlMappingNode Sidecar(SidecarSpec sidecar)
+    {
+        var node = new YamlMappingNode();
+        Add(node, SpecKeys.Wrapper, Text(sidecar.Wrapper));
+        Add(node, SpecKeys.Command, List(sidecar.Command));
+        Add(node, SpecKeys.Key, Text(sidecar.Key.ToString()));
+        if (sidecar.PassEnv.Count > 0)
+        {
+            Add(node, SpecKeys.PassEnv, List(sidecar.PassEnv));
+        }
+
+        Add(node, SpecKeys.Foreground, new YamlScalarNode(sidecar.Foreground ? "true" : "false") { Style = ScalarStyle.Plain });
+        Add(node, SpecKeys.Timeout, Text(Duration.Format(sidecar.Timeout)));
+        return node;
     }
 
     /// <summary>The form <see cref="ListenAddress"/> reads: <c>127.0.0.1:8080</c>, <c>[::1]:8080</c>.</summary>

@@ -20,6 +20,14 @@ internal static class TestImages
 
     private static readonly Lazy<Task<string>> LazyBusybox = new(() => BuildBusyboxAsync(Busybox));
 
+    /// <summary>
+    /// busybox with its applets installed (a shell, httpd, wget...) and <c>/agent.sh PORT WORD</c>: serves WORD on
+    /// 127.0.0.1:PORT, says "got HUP" on SIGHUP and exits 0 on SIGTERM. What a side-car runs, and a caller container without podman.
+    /// </summary>
+    public const string Sidecar = "localhost/podwake-it-sidecar:1";
+
+    private static readonly Lazy<Task<string>> LazySidecar = new(() => BuildSidecarAsync(Sidecar));
+
     private static readonly Lazy<Task<string>> LazyUdpEcho = new(() => BuildUdpEchoAsync(UdpEcho));
 
     /// <summary>Builds <see cref="Busybox"/> on first use; returns its tag.</summary>
@@ -72,6 +80,36 @@ internal static class TestImages
                 await Task.Delay(200 * attempt);
             }
         }
+    }
+
+    /// <summary>Builds <see cref="Sidecar"/> on first use; returns its tag.</summary>
+    public static Task<string> SidecarAsync() => LazySidecar.Value;
+
+    private static async Task<string> BuildSidecarAsync(string tag)
+    {
+        using var context = new TempDirectory();
+        WriteBusyboxContext(context.Path);
+        // The traps run between sleeps: a trapped signal interrupts `wait`, not a foreground child.
+        File.WriteAllText(Path.Combine(context.Path, "agent.sh"), """
+            #!/bin/sh
+            mkdir -p /tmp/www
+            echo "$2" > /tmp/www/index.html
+            trap 'echo "got HUP"' HUP
+            trap 'exit 0' TERM
+            echo "agent $1 $2 starting"
+            httpd -f -p "127.0.0.1:$1" -h /tmp/www &
+            while :; do sleep 1 & wait $!; done
+
+            """);
+        File.AppendAllText(Path.Combine(context.Path, "Containerfile"), """
+
+            RUN ["/bin/busybox", "--install", "-s", "/bin"]
+            COPY agent.sh /agent.sh
+            CMD ["/bin/sh", "/agent.sh", "8080", "hello"]
+
+            """);
+        await BuildContextAsync(context.Path, tag);
+        return tag;
     }
 
     /// <summary>Builds <see cref="UdpEcho"/> on first use; returns its tag.</summary>

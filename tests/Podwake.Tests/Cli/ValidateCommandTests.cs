@@ -38,6 +38,21 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void SidecarService_PrintsItsWrapperAndKey()
+    {
+        var file = _dir.Write("dnsmasq.yaml", """
+            name: dnsmasq
+            image: localhost/agent-tools:1
+            sidecar: {wrapper: /var/lib/neutron/dnsmasq-wrapper, command: [/usr/sbin/dnsmasq, -k], key: env:NETWORK_ID}
+            """);
+
+        var (exitCode, output, _) = Run("validate", file);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal("dnsmasq: ok (sidecar: /var/lib/neutron/dnsmasq-wrapper, key env:NETWORK_ID)\n", output);
+    }
+
+    [Fact]
     public void MissingPath_PrintsNoSuchFileAndExitsOne()
     {
         var (exitCode, output, error) = Run("validate", "does-not-exist.yaml");

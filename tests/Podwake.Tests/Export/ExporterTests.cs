@@ -151,6 +151,21 @@ public sealed class ExporterTests
         Assert.StartsWith($"{pod}:3:1: error: invalid YAML", error.Diagnostic.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SidecarService_IsRefusedAtItsSidecarKey(bool knative)
+    {
+        using var spec = new SpecFile();
+        var sidecar = spec.Load("name: dnsmasq\nimage: localhost/agent-tools:1\nsidecar: {wrapper: /usr/local/bin/w, command: [/usr/sbin/dnsmasq], key: netns}\n");
+
+        var error = Assert.Throws<ExportException>(() => Exporter.Export([Service(), sidecar], knative ? ExportFormat.Knative : ExportFormat.Kube));
+
+        Assert.Equal(
+            $"{spec.Path}:3:1: error: sidecar: service \"dnsmasq\" cannot be exported: Kubernetes has no equivalent of a container per caller's key started by calls of a wrapper; export the other services without it, and run this one with podwake deploy or serve",
+            error.Diagnostic.ToString());
+    }
+
     private static ServiceSpec Service() => new()
     {
         Name = "web",

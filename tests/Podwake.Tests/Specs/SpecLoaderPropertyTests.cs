@@ -268,7 +268,7 @@ public sealed partial class SpecLoaderPropertyTests : IDisposable
             return quoted.Append('"').ToString();
         }
 
-        [GeneratedRegex(@"-(container|network|next|expose(-[0-9]+)?)\z")]
+        [GeneratedRegex(@"-(container|network|next|sidecar|expose(-[0-9]+)?)\z")]
         private static partial Regex ReservedSuffix();
     }
 }

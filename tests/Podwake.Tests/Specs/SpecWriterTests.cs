@@ -118,6 +118,38 @@ public sealed class SpecWriterTests : IDisposable
         Assert.Equal(original.Kube!.Text, loaded.Kube!.Text);
     }
 
+    [Theory]
+    [InlineData("netns", "[]", "false", "30s")]
+    [InlineData("env:NETWORK_ID", "[NEUTRON_DEBUG, LANG]", "true", "1m30.5s")]
+    [InlineData("'arg:^--pid-file=\"?.*/([^/ #$]+)/pid\\s*$'", "[A]", "false", "24h")]
+    public void SidecarService_RoundTrips_WithoutTheListenerKeys(string key, string passEnv, string foreground, string timeout)
+    {
+        var original = SpecFile.LoadOne(_dir.Write("service.yaml", $$"""
+            name: dnsmasq
+            image: localhost/agent-tools:1
+            sidecar:
+              wrapper: /var/lib/neutron//dnsmasq-wrapper
+              command: [/usr/sbin/dnsmasq, -k, "--conf-file=/etc/dnsmasq.conf # not a comment"]
+              key: {{key}}
+              pass_env: {{passEnv}}
+              foreground: {{foreground}}
+              timeout: {{timeout}}
+            env: {A: "1 $x"}
+            volumes: ["./data:/var/lib/neutron"]
+            restart: "no"
+            """));
+
+        var text = SpecWriter.Write(original);
+        var loaded = SpecFile.LoadOne(_dir.Write("elsewhere/copy.yaml", text));
+
+        Assert.DoesNotContain("ports:", text, StringComparison.Ordinal);
+        Assert.Equal(Normalize(original), Normalize(loaded));
+        var (before, after) = (original.Sidecar!, loaded.Sidecar!);
+        Assert.Equal(
+            (before.Wrapper, string.Join('|', before.Command), before.Key.ToString(), string.Join('|', before.PassEnv), before.Foreground, before.Timeout),
+            (after.Wrapper, string.Join('|', after.Command), after.Key.ToString(), string.Join('|', after.PassEnv), after.Foreground, after.Timeout));
+    }
+
     /// <summary>Everything but where the keys were written, with collections as comparable text.</summary>
     internal static string Normalize(ServiceSpec spec) => string.Join('\n',
         spec.Name, spec.Image, spec.Build?.Context, spec.Build?.Containerfile, string.Join('|', spec.Build?.Args.OrderBy(a => a.Key).Select(a => a.ToString()) ?? []),

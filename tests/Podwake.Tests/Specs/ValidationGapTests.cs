@@ -69,6 +69,7 @@ public sealed class ValidationGapTests : IDisposable
     [InlineData("web-container", "podwake-web-container.service is the container unit of a service named \"web\"")]
     [InlineData("web-network", "podwake-web-network.service is the network unit of a service named \"web\"")]
     [InlineData("web-next", "podwake-web-next is the container an update of a service named \"web\" creates")]
+    [InlineData("web-sidecar", "podwake-web-sidecar.path and podwake-web-sidecar.service are the sync units of a sidecar: service named \"web\"")]
     [InlineData("web-expose", "podwake-web-expose.socket is an expose unit of a service named \"web\"")]
     [InlineData("web-expose-8080", "podwake-web-expose-8080.socket is an expose unit of a service named \"web\"")]
     public void NameWithAReservedSuffix_IsRejected(string name, string use)

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using Podwake.Podman;
+
+namespace Podwake.Sidecars;
+
+/// <summary>
+/// Runs sync passes when something asks for one: a call (a file renamed into <c>calls/</c>), the timestamp touched
+/// (the wrapper after each call, <c>podwake sidecar remove</c>, or anyone who edited the list), or the exit of a
+/// foreground run. <c>serve</c> runs it for as long as it serves; the systemd runtime's oneshot unit runs it until
+/// nothing is left to do (no call waiting, no foreground run to collect), and the .path unit starts it again.
+/// </summary>
+internal sealed class SidecarRunner : IDisposable
+{
+    private readonly SidecarSync _sync;
+    private readonly PodmanClient _podman;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private TaskCompletionSource _wake = NewSignal();
+    private readonly FileSystemWatcher _calls;
+    private readonly FileSystemWatcher _timestamp;
+
+    public SidecarRunner(SidecarSync sync, SidecarPaths paths, PodmanClient podman, ILogger logger, TimeProvider time)
+    {
+        _sync = sync;
+        _podman = podman;
+        _logger = logger;
+        _time = time;
+
+        // Set up before the first pass, so a call made during it is not missed. Our own writes (keys/, status/) are not watched.
+        _calls = new FileSystemWatcher(paths.Calls, "*.call") { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
+        _calls.Created += (_, _) => Wake();
+        _calls.Renamed += (_, _) => Wake();
+        _calls.EnableRaisingEvents = true;
+        _timestamp = new FileSystemWatcher(paths.Directory, SidecarPaths.TimestampFile)
+        {
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Attributes,
+        };
+        _timestamp.Changed += (_, _) => Wake();
+        _timestamp.Created += (_, _) => Wake();
+        _timestamp.Renamed += (_, _) => Wake();
+        _timestamp.EnableRaisingEvents = true;
+    }
+
+    /// <summary>Asks for a pass (a podman event about one of the service's containers, say).</summary>
+    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <param name="untilIdle">Return once a pass leaves nothing to wait for (the oneshot unit); otherwise run until cancelled (serve).</param>
+    public async Task RunAsync(bool untilIdle, CancellationToken cancellationToken)
+    {
+        var waits = new Dictionary<string, Task>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // A wake from here on (during the pass too) asks for the next pass.
+            var wake = NewSignal();
+            Volatile.Write(ref _wake, wake);
+
+            IReadOnlyList<string> foreground;
+            try
+            {
+                foreground = await _sync.PassAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is PodmanException or IOException or InvalidDataException)
+            {
+                if (untilIdle)
+                {
+                    throw;
+                }
+
+                SidecarLog.PassFailed(_logger, _sync.Spec.Name, ex.Message);
+                foreground = [];
+            }
+
+            foreach (var done in waits.Where(w => w.Value.IsCompleted || !foreground.Contains(w.Key, StringComparer.Ordinal)).Select(w => w.Key).ToList())
+            {
+                waits.Remove(done);
+            }
+
+            foreach (var name in foreground.Where(n => !waits.ContainsKey(n)))
+            {
+                waits[name] = WaitForExitAsync(name, cancellationToken);
+            }
+
+            if (untilIdle && waits.Count == 0 && !wake.Task.IsCompleted)
+            {
+                return;
+            }
+
+            // A foreground run's exit ends the wait too: the pass that collects it comes next.
+            await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values]).ConfigureAwait(false);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task WaitForExitAsync(string container, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _podman.WaitAsync(container, Podman.ContainerWaitCondition.Exited, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PodmanException or HttpRequestException or IOException)
+        {
+            // Gone or podman restarting: the next pass looks, after a pause so a failing wait does not spin.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose()
+    {
+        _calls.Dispose();
+        _timestamp.Dispose();
+    }
+}

@@ -1,0 +1,129 @@
+using Podwake.Podman;
+using Podwake.Specs;
+
+namespace Podwake.Sidecars;
+
+/// <content>One key's container against its list entry: keep, start again, replace, or collect a foreground run's end.</content>
+internal sealed partial class SidecarSync
+{
+    /// <summary>Makes the key's container run the entry's call; returns true when it is a foreground run still running.</summary>
+    /// <param name="answers">Calls of this pass waiting for the key's outcome.</param>
+    private async Task<bool> ReconcileAsync(
+        SidecarStore store, string stem, SidecarCall entry, ContainerSummary? existing, List<string> answers, CancellationToken cancellationToken)
+    {
+        var key = entry.Key!;
+        var current = existing?.Labels?.GetValueOrDefault(ContainerLabels.SidecarCall) == entry.Id;
+        if (current && existing!.State == "running")
+        {
+            AnswerAll(store, answers, SidecarAnswer.Running);
+            return entry.Foreground;
+        }
+
+        if (current && existing!.State is "exited" or "stopped")
+        {
+            if (entry.Foreground)
+            {
+                await CollectForegroundAsync(store, stem, entry, existing, cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+
+            if (!ShouldRestart(existing.ExitCode))
+            {
+                return false;
+            }
+
+            try
+            {
+                await _podman.StartContainerAsync(existing.Name, cancellationToken).ConfigureAwait(false);
+                SidecarLog.Restarted(_logger, _spec.Name, key, existing.ExitCode, _spec.Restart.ToText());
+            }
+            catch (PodmanException ex)
+            {
+                SidecarLog.RestartFailed(_logger, _spec.Name, key, ex.Message);
+            }
+
+            return false;
+        }
+
+        if (existing is not null)
+        {
+            // An earlier call's container (or one podman left half-made): the entry's call replaces it.
+            await RemoveAsync(store, existing, "a later call for its key replaced it", cancellationToken).ConfigureAwait(false);
+        }
+
+        var create = SidecarContainer.For(_spec, entry, key, _manager);
+        try
+        {
+            await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+            await _podman.StartContainerAsync(create.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodmanException ex)
+        {
+            await _podman.RemoveContainerAsync(create.Name, force: true, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var message = $"podman could not run {create.Name} for key {key}: {ex.Message}";
+            if (answers.Count > 0)
+            {
+                // A new call that cannot run does not stay in the list: its caller was told it failed.
+                AnswerAll(store, answers, SidecarAnswer.Failed(message));
+                store.DeleteEntry(stem);
+            }
+            else
+            {
+                SidecarLog.RestartFailed(_logger, _spec.Name, key, message);
+            }
+
+            return false;
+        }
+
+        SidecarLog.Started(_logger, _spec.Name, key, create.Name, entry.Id);
+        AnswerAll(store, answers, SidecarAnswer.Running);
+        return entry.Foreground;
+    }
+
+    /// <summary>A foreground run ended: its code and output go to its caller, its container and entry go.</summary>
+    private async Task CollectForegroundAsync(SidecarStore store, string stem, SidecarCall entry, ContainerSummary container, CancellationToken cancellationToken)
+    {
+        byte[] stdout = [], stderr = [];
+        try
+        {
+            (stdout, stderr) = await _podman.ReadOutputAsync(container.Name, MaxOutputBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodmanException ex)
+        {
+            stderr = System.Text.Encoding.UTF8.GetBytes($"podwake: the output of {container.Name} could not be read: {ex.Message}\n");
+        }
+
+        store.WriteStatus(entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
+        SidecarLog.ForegroundExited(_logger, _spec.Name, entry.Key!, container.ExitCode);
+        store.DeleteEntry(stem);
+        await _podman.RemoveContainerAsync(container.Name, force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a container; a foreground caller still waiting for it is told why.</summary>
+    private async Task RemoveAsync(SidecarStore store, ContainerSummary container, string why, CancellationToken cancellationToken)
+    {
+        await _podman.RemoveContainerAsync(container.Name, force: true, cancellationToken).ConfigureAwait(false);
+        if (container.Labels?.GetValueOrDefault(ContainerLabels.SidecarForeground) == "true"
+            && container.Labels.GetValueOrDefault(ContainerLabels.SidecarCall) is { } call
+            && SidecarCallFile.IdPattern().IsMatch(call))
+        {
+            store.WriteStatus(call, SidecarAnswer.Failed($"{container.Name} was removed before it exited: {why}"));
+        }
+    }
+
+    /// <summary>As the container unit's Restart= (README): 0 and 143 (a stop's SIGTERM) are clean exits.</summary>
+    private bool ShouldRestart(int exitCode) => _spec.Restart switch
+    {
+        RestartPolicy.Always => true,
+        RestartPolicy.OnFailure => exitCode is not (0 or 143),
+        _ => false,
+    };
+
+    private static void AnswerAll(SidecarStore store, List<string> ids, SidecarAnswer answer)
+    {
+        foreach (var id in ids)
+        {
+            store.WriteStatus(id, answer);
+        }
+    }
+}
