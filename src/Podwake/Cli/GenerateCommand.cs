@@ -10,7 +10,7 @@ namespace Podwake.Cli;
 /// <remarks>
 /// Output: for each service in load order, every unit file deploy writes for it (<see cref="ServiceUnits"/>: socket,
 /// activator and container units, the network unit where deploy gives it one, then the <c>expose:</c> socket and
-/// forwarder units), with the generator options deploy's planner works out, each preceded by a
+/// forwarder units; a <c>sidecar:</c> service's path and sync units, watching the state folder of the caller's account), with the generator options deploy's planner works out, each preceded by a
 /// <c># podwake-NAME.socket</c> line and separated by a blank line. Same input on the same host, same bytes.
 /// </remarks>
 internal static class GenerateCommand
@@ -38,15 +38,16 @@ internal static class GenerateCommand
 
             var me = await UnixUser.CurrentAsync(cancellationToken);
             var planner = new DeployPlanner(new DeployOptions { System = result.GetValue(system), PodwakePath = PodwakeBinary.Path }, me);
-            output.Write(Render(services, await planner.GeneratorOptionsAsync(services, cancellationToken)));
+            output.Write(Render(services, await planner.GeneratorOptionsAsync(services, cancellationToken), me.Home));
             return ExitCodes.Success;
         });
         return command;
     }
 
     /// <summary>Every unit of each spec (with its options, in order), each under a <c># NAME</c> line, a blank line between two.</summary>
-    internal static string Render(IReadOnlyList<ServiceSpec> specs, IReadOnlyList<UnitGeneratorOptions> options) =>
-        Render(specs.Zip(options, ServiceUnits.Of).SelectMany(units => units.All));
+    /// <param name="home">The caller's home: where a side-car service's state folder is, unless podman runs as root.</param>
+    internal static string Render(IReadOnlyList<ServiceSpec> specs, IReadOnlyList<UnitGeneratorOptions> options, string home) =>
+        Render(specs.Zip(options, (spec, o) => ServiceUnits.Of(spec, o, home)).SelectMany(units => units.All));
 
     internal static string Render(IEnumerable<GeneratedUnit> units) =>
         string.Join("\n", units.Select(u => $"# {u.Name}\n{u.File}"));

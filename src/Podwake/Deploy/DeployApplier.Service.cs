@@ -16,6 +16,12 @@ internal sealed partial class DeployApplier
             return;
         }
 
+        if (service.Sidecar is not null)
+        {
+            await ApplySidecarServiceAsync(service, journal, interrupt).ConfigureAwait(false);
+            return;
+        }
+
         var spec = service.Spec;
         var target = service.Target;
         var podman = target.Podman;

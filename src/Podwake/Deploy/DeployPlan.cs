@@ -21,9 +21,25 @@ internal sealed record DeployPlan(IReadOnlyList<ServicePlan> Services)
                 text.Append($"  {file.Change.ToText(),-13} {file.Path}\n");
             }
 
+            if (service.Sidecar is { } sidecar)
+            {
+                text.Append($"  {sidecar.WrapperChange.ToText(),-13} {sidecar.Wrapper} (the wrapper)\n");
+                text.Append($"  {(sidecar.StateExists ? "keep" : "create"),-13} {sidecar.StateDirectory}/ (the state folder{(sidecar.StateExists ? ", its list of keys kept" : "")})\n");
+            }
+
             var images = service.Spec.Kube is { } kube ? string.Join(", ", kube.Containers.Select(c => c.Image).Distinct()) : service.Spec.Image;
             text.Append($"  image         {service.Image.ToText()} {images}");
             text.Append(service.Image == ImageAction.Build ? $" from {service.Spec.Build!.Context}\n" : "\n");
+            if (service.Sidecar is not null)
+            {
+                var sync = Units.UnitGenerator.SidecarServiceUnitName(service.Spec.Name);
+                text.Append($"  containers    one per key, made by {sync} (podwake sidecar sync), none by deploy\n");
+                text.Append(service.ChangesAnything || service.Image == ImageAction.Build
+                    ? $"  run           {sync} once (new or changed: the keys in the list run again)\n"
+                    : "");
+                continue;
+            }
+
             text.Append(service.Spec.Kube is null
                 ? $"  container     {service.Container.ToText()} {service.Spec.ContainerName}"
                 : $"  pod           {(service.Container == ContainerAction.Keep ? "keep" : "play")} {service.Spec.ContainerName} and its service container");

@@ -30,7 +30,7 @@ internal sealed class DeployPlanner
             ?? (async cancellationToken => await ServiceNetwork.UnavailableReasonAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is null);
     }
 
-    /// <summary>The plan, or the problems (as <c>FILE:LINE:COL</c> diagnostics) that forbid deploying.</summary>
+    /// <summary>The plan, or the problems (as <c>FILE:LINE:COL</c> diagnostics) that forbid deploying (a side-car's wrapper path is someone else's file, a name deployed as the other kind of service).</summary>
     /// <exception cref="EnvironmentException">The manager asked for cannot exist here (<c>--system</c> without systemd as PID 1).</exception>
     public async Task<(DeployPlan? Plan, IReadOnlyList<Diagnostic> Problems)> PlanAsync(
         IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken = default)
@@ -56,13 +56,17 @@ internal sealed class DeployPlanner
         var plans = new List<ServicePlan>();
         foreach (var (spec, target, expose) in resolved)
         {
-            plans.Add(spec.Kube is null
-                ? await PlanServiceAsync(spec, target, expose, cancellationToken).ConfigureAwait(false)
+            plans.Add(spec.Sidecar is not null ? await SidecarServicePlanner.PlanAsync(this, spec, target, problems, cancellationToken).ConfigureAwait(false)
+                : spec.Kube is null ? await PlanServiceAsync(spec, target, expose, cancellationToken).ConfigureAwait(false)
                 : await PodServicePlanner.PlanAsync(this, spec, target, expose, cancellationToken).ConfigureAwait(false));
+            problems.AddRange(SidecarServicePlanner.KindProblem(spec, target) is { } kind ? [kind] : []);
         }
 
-        return (new DeployPlan(plans), problems);
+        return problems.Count > 0 ? (null, problems) : (new DeployPlan(plans), problems);
     }
+
+    /// <summary>The home of the account <paramref name="target"/>'s units run as (a side-car's state folder is below it unless that is root).</summary>
+    public string HomeOf(DeployTarget target) => target.User?.Home ?? _me.Home;
 
     /// <summary>
     /// The generator options of each of <paramref name="specs"/> as <see cref="PlanAsync"/> works them out, for
@@ -221,7 +225,7 @@ internal sealed class DeployPlanner
     {
         var files = new List<PlannedFile>();
         var manager = target.Manager;
-        var units = ServiceUnits.Of(spec, GeneratorOptions(target));
+        var units = ServiceUnits.Of(spec, GeneratorOptions(target), HomeOf(target));
         var owner = target.User;
         foreach (var unit in units.Own)
         {
@@ -247,7 +251,7 @@ internal sealed class DeployPlanner
             foreach (var unit in exposeUnits)
             {
                 var path = Path.Combine(exposeManager.UnitDirectory, unit.Name);
-                exposeListenChanged |= unit.Name.EndsWith(".socket", StringComparison.Ordinal) && ListenChanged(path, unit.File, null);
+                exposeListenChanged |= unit.Name.EndsWith(".socket", StringComparison.Ordinal) && InstalledSocket.ListenChanged(path, unit.File, null);
                 files.Add(Planned(path, unit.File.ToString(), exposeManager, null));
             }
 
@@ -260,7 +264,7 @@ internal sealed class DeployPlanner
         }
 
         var socketPath = Path.Combine(manager.UnitDirectory, UnitGenerator.SocketUnitName(spec.Name));
-        var socketListenChanged = ListenChanged(socketPath, units.Own[0].File, owner);
+        var socketListenChanged = spec.Sidecar is null && InstalledSocket.ListenChanged(socketPath, units.Own[0].File, owner);
         return (files, socketListenChanged, exposeListenChanged);
     }
     public static string SpecCopyPath(SystemdManager manager, string service) =>
@@ -279,21 +283,5 @@ internal sealed class DeployPlanner
         var existing = HostFiles.ReadOrNull(path, owner);
         var change = existing is null ? FileChange.Create : existing == content ? FileChange.Unchanged : FileChange.Update;
         return new PlannedFile(path, content, change, manager);
-    }
-
-    /// <summary>The installed socket unit listens elsewhere than <paramref name="wanted"/> (a missing one has nothing to restart).</summary>
-    private static bool ListenChanged(string path, UnitFile wanted, UnixUser? owner)
-    {
-        if (HostFiles.ReadOrNull(path, owner) is not { } text)
-        {
-            return false;
-        }
-
-        var installed = UnitFile.Parse(text);
-        IEnumerable<string> Listens(UnitFile unit) =>
-            unit.GetAll(UnitSections.Socket, UnitKeys.ListenStream).Select(v => "stream " + v)
-                .Concat(unit.GetAll(UnitSections.Socket, UnitKeys.ListenDatagram).Select(v => "datagram " + v))
-                .Append("bind " + unit.Get(UnitSections.Socket, UnitKeys.BindIPv6Only));
-        return !Listens(installed).SequenceEqual(Listens(wanted));
     }
 }

@@ -9,5 +9,5 @@ internal sealed record PlannedFile(string Path, string? Content, FileChange Chan
 {
     public bool Changes => Change != FileChange.Unchanged;
 
-    public bool IsUnit => Manager is not null && (Path.EndsWith(".service", StringComparison.Ordinal) || Path.EndsWith(".socket", StringComparison.Ordinal));
+    public bool IsUnit => Manager is not null && System.IO.Path.GetExtension(Path) is ".service" or ".socket" or ".path";
 }

@@ -24,5 +24,9 @@ internal sealed record ServicePlan(
         || Files.Any(f => f.Change == FileChange.Update && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
                           && !Path.GetFileName(f.Path).Contains("-expose", StringComparison.Ordinal));
 
-    public bool ChangesAnything => Target.CreateUser || Image == ImageAction.Pull || Container != ContainerAction.Keep || Files.Any(f => f.Changes);
+    /// <summary>A <c>sidecar:</c> service's wrapper and state folder; null for any other service.</summary>
+    public SidecarInstallPlan? Sidecar { get; init; }
+
+    public bool ChangesAnything =>
+        Target.CreateUser || Image == ImageAction.Pull || Container != ContainerAction.Keep || Files.Any(f => f.Changes) || Sidecar?.Changes == true;
 }

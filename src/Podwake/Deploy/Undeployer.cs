@@ -1,6 +1,7 @@
 using Podwake.Host;
 using Podwake.Network;
 using Podwake.Pods;
+using Podwake.Sidecars;
 using Podwake.Systemd;
 using Podwake.Units;
 
@@ -39,7 +40,12 @@ internal sealed class Undeployer
                     : new DeployTarget(SystemdManager.CurrentUser(), null, false, true);
 
         var manager = target.Manager;
-        var units = new[] { UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name), UnitGenerator.NetworkUnitName(name) };
+        var pathUnit = UnitGenerator.SidecarPathUnitName(name);
+        var units = new[]
+        {
+            UnitGenerator.SocketUnitName(name), UnitGenerator.ActivatorUnitName(name), UnitGenerator.ContainerUnitName(name), UnitGenerator.NetworkUnitName(name),
+            pathUnit, UnitGenerator.SidecarServiceUnitName(name),
+        };
         var owner = target.User;
         var files = new List<string>();
         string[] podFiles = [PodServicePlanner.PodFilePath(manager, name), PodServicePlanner.PlayFilePath(manager, name), PodServicePlanner.PidLinkPath(manager, name)];
@@ -72,9 +78,17 @@ internal sealed class Undeployer
         var played = files.Contains(podFiles[1]) ? ReadOrNull(podFiles[1], owner) : null;
         var pod = userExists && (played is not null || await DeployedPod.ExistsAsync(target.Podman, name, cancellationToken).ConfigureAwait(false));
 
+        // A side-car service (never a user: one): its wrapper and image (named by the spec copy) and state folder; a state
+        // folder alone counts as there.
+        var sidecarState = SidecarPaths.For(name, root: !target.Rootless, _me.Home);
+        var sidecarSpec = owner is null ? DeployedSidecar.SpecOf(DeployPlanner.SpecCopyPath(manager, name)) : null;
+        var wrapper = sidecarSpec?.Sidecar!.Wrapper;
+        var sidecar = owner is null && (sidecarSpec is not null || files.Contains(Path.Combine(manager.UnitDirectory, pathUnit)) || Directory.Exists(sidecarState.Directory));
+        image ??= sidecarSpec?.Image;
+
         // A rootful namespace alone is something to take down too: a deploy killed before it wrote a unit left one.
         var namespaceLeft = _me.IsRoot && !target.Rootless && ServiceNetwork.IsPresent(name);
-        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null && !namespaceLeft && !pod)
+        if (files.Count == 0 && exposeFiles.Count == 0 && image is null && indexed is null && !namespaceLeft && !pod && !sidecar)
         {
             await _output.WriteLineAsync($"{name}: not deployed in {target.Describe()}; nothing to do").ConfigureAwait(false);
             return;
@@ -86,6 +100,10 @@ internal sealed class Undeployer
             // Socket first: nothing may wake the service while it is taken apart.
             await target.Systemctl.RunAsync(["stop", .. units], cancellationToken).ConfigureAwait(false);
             await target.Systemctl.RunAsync(["disable", units[0]], cancellationToken).ConfigureAwait(false);
+            if (sidecar)
+            {
+                await target.Systemctl.RunAsync(["disable", pathUnit], cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (exposeManager is not null && exposeFiles.Count > 0)
@@ -127,6 +145,13 @@ internal sealed class Undeployer
             CandidateContainer.RemoveFiles(CandidateContainer.Files(name, manager.RuntimeDirectory), owner);
             await target.Podman.RemoveContainerAsync($"{containerName}.previous", cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}.updated", cancellationToken).ConfigureAwait(false);
+            if (sidecar)
+            {
+                // The path and sync units are stopped: no pass starts another container meanwhile.
+                var removed = await DeployedSidecar.RemoveContainersAsync(target.Podman, name, cancellationToken).ConfigureAwait(false);
+                await _output.WriteLineAsync($"{name}: {removed} side-car container(s) removed").ConfigureAwait(false);
+            }
+
             if (pod)
             {
                 await DeployedPod.RemoveAsync(target.Podman, name, played, cancellationToken).ConfigureAwait(false);
@@ -135,6 +160,12 @@ internal sealed class Undeployer
                     await RemoveClaimsAsync(target.Podman, name, played, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        if (sidecar)
+        {
+            // A call still waiting in the wrapper gives up at its timeout ("did not take the call").
+            DeployedSidecar.Uninstall(wrapper, sidecarState);
         }
 
         try

@@ -36,8 +36,14 @@ internal static partial class UnitGenerator
     public static string FileDescriptorName(string service) => $"podwake-{service}";
 
     /// <summary>The socket, activator and container units, in that order, and the network unit when the options ask for one.</summary>
+    /// <remarks>A <c>sidecar:</c> service has other units: <see cref="GenerateSidecar"/>.</remarks>
     public static IReadOnlyList<GeneratedUnit> Generate(ServiceSpec spec, UnitGeneratorOptions options)
     {
+        if (spec.Sidecar is not null)
+        {
+            throw new ArgumentException($"service {spec.Name} is a side-car service: its units come from GenerateSidecar", nameof(spec));
+        }
+
         // A pod has its own network namespace (its infra container's): no kept namespace, no network unit.
         options = OptionsFor(spec, options);
         List<GeneratedUnit> units =

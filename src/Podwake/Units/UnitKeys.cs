@@ -11,6 +11,7 @@ internal static class UnitKeys
     public const string After = "After";
     public const string StopWhenUnneeded = "StopWhenUnneeded";
     public const string RequiresMountsFor = "RequiresMountsFor";
+    public const string StartLimitIntervalSec = "StartLimitIntervalSec";
 
     // systemd.timer(5)
     public const string OnCalendar = "OnCalendar";
@@ -18,6 +19,11 @@ internal static class UnitKeys
     public const string OnUnitActiveSec = "OnUnitActiveSec";
     public const string RandomizedDelaySec = "RandomizedDelaySec";
     public const string Persistent = "Persistent";
+
+    // systemd.path(5)
+    public const string PathModified = "PathModified";
+    public const string DirectoryNotEmpty = "DirectoryNotEmpty";
+    public const string Unit = "Unit";
 
     // systemd.unit(5), [Install]
     public const string WantedBy = "WantedBy";
@@ -44,6 +50,8 @@ internal static class UnitKeys
     public const string ExecStartPost = "ExecStartPost";
     public const string Restart = "Restart";
     public const string TimeoutStopSec = "TimeoutStopSec";
+    public const string TimeoutStartSec = "TimeoutStartSec";
+    public const string KillMode = "KillMode";
     public const string SuccessExitStatus = "SuccessExitStatus";
     public const string RuntimeDirectory = "RuntimeDirectory";
     public const string RemainAfterExit = "RemainAfterExit";

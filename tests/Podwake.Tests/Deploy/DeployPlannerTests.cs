@@ -49,7 +49,7 @@ public sealed class DeployPlannerTests : IDisposable
         var planner = new DeployPlanner(
             new DeployOptions { PodwakePath = "/opt/podwake/podwake" }, me, _ => Task.FromResult(networkNamespaces));
 
-        var printed = GenerateCommand.Render(loaded.Services, await planner.GeneratorOptionsAsync(loaded.Services));
+        var printed = GenerateCommand.Render(loaded.Services, await planner.GeneratorOptionsAsync(loaded.Services), home);
         var target = new DeployTarget(new SystemdManager(false, null, home, "/run/user/0"), null, false, Rootless: false);
         var (files, _, _) = planner.PlanFiles(spec, target, planner.ExposeTarget());
 
@@ -109,5 +109,77 @@ public sealed class DeployPlannerTests : IDisposable
 
         Assert.All(again.Where(f => f.Path.StartsWith(services, StringComparison.Ordinal)), f => Assert.Equal(FileChange.Unchanged, f.Change));
         Assert.DoesNotContain(again, f => f.Path.Contains("network", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A side-car service: its path and sync units exactly as generate prints them, watching the state folder below the
+    /// deploying user's home, then the spec copy; no socket, no container unit.
+    /// </summary>
+    [Fact]
+    public async Task PlanFiles_SidecarService_AreThePathAndSyncUnitsGeneratePrints()
+    {
+        var spec = Tests.Units.SidecarTestSpecs.Dnsmasq(wrapper: Path.Combine(_dir.Path, "dnsmasq-wrapper"));
+        var home = _dir.CreateDirectory("home");
+        var planner = new DeployPlanner(new DeployOptions { PodwakePath = "/opt/podwake/podwake" }, new UnixUser("u", 1000, 1000, home), _ => Task.FromResult(true));
+        var target = new DeployTarget(new SystemdManager(false, null, home, _dir.CreateDirectory("run")), null, false, Rootless: true);
+
+        var printed = GenerateCommand.Render([spec], await planner.GeneratorOptionsAsync([spec]), home);
+        var (files, socketListenChanged, _) = planner.PlanFiles(spec, target, null);
+
+        var units = files.Where(f => f.IsUnit).ToList();
+        Assert.Equal(string.Join("\n", units.Select(f => $"# {Path.GetFileName(f.Path)}\n{f.Content}")), printed);
+        Assert.Equal(["podwake-dnsmasq-sidecar.path", "podwake-dnsmasq-sidecar.service", "dnsmasq.yaml"], files.Select(f => Path.GetFileName(f.Path)));
+        Assert.Contains($"PathModified={home}/.local/state/podwake/sidecars/dnsmasq/timestamp\n", printed, StringComparison.Ordinal);
+        Assert.Contains("ExecStart=/opt/podwake/podwake sidecar sync dnsmasq --spec %E/podwake/services/dnsmasq.yaml\n", printed, StringComparison.Ordinal);
+        Assert.False(socketListenChanged);
+    }
+
+    /// <summary>
+    /// The wrapper: created where nothing is, unchanged when podwake's own is there with the same text, updated when an
+    /// older one of podwake's is; someone else's file there is a problem at sidecar:, and deploy would not write it.
+    /// </summary>
+    [Fact]
+    public void SidecarInstall_WrapperPath_CreateUnchangedUpdateOrRefused()
+    {
+        var wrapper = Path.Combine(_dir.Path, "dnsmasq-wrapper");
+        var spec = Tests.Units.SidecarTestSpecs.Dnsmasq(wrapper: wrapper);
+        var paths = Sidecars.SidecarPaths.For(spec.Name, root: false, _dir.Path);
+
+        var (created, none) = SidecarServicePlanner.Install(spec, paths);
+        Assert.Equal((FileChange.Create, false, (Diagnostic?)null), (created.WrapperChange, created.StateExists, none));
+        Assert.True(created.Changes);
+
+        File.WriteAllText(wrapper, created.WrapperText);
+        Directory.CreateDirectory(paths.Directory);
+        var (same, _) = SidecarServicePlanner.Install(spec, paths);
+        Assert.Equal((FileChange.Unchanged, true), (same.WrapperChange, same.StateExists));
+        Assert.False(same.Changes);
+
+        File.WriteAllText(wrapper, created.WrapperText.Replace("/usr/sbin/dnsmasq", "/usr/sbin/old", StringComparison.Ordinal) + "# older\n");
+        Assert.Equal(FileChange.Update, SidecarServicePlanner.Install(spec, paths).Plan.WrapperChange);
+
+        File.WriteAllText(wrapper, "#!/bin/sh\nexec /usr/sbin/dnsmasq \"$@\"\n");
+        var (_, refused) = SidecarServicePlanner.Install(spec, paths);
+        Assert.NotNull(refused);
+        Assert.Equal(spec.Sidecar!.Location, refused.Location);
+        Assert.Contains("is not a podwake side-car wrapper", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>--dry-run of a side-car service names the wrapper and the state folder and creates no container.</summary>
+    [Fact]
+    public void Describe_SidecarService_ShowsWrapperStateFolderAndNoContainer()
+    {
+        var spec = Tests.Units.SidecarTestSpecs.Dnsmasq();
+        var target = new DeployTarget(new SystemdManager(false, null, "/root", "/run/user/0"), null, false, Rootless: false);
+        var install = new SidecarInstallPlan(spec.Sidecar!.Wrapper, "", FileChange.Create, "/var/lib/podwake/sidecars/dnsmasq", false);
+        var plan = new DeployPlan([new ServicePlan(spec, target, null, [], ImageAction.Present, "sha", ContainerAction.Keep, false, false) { Sidecar = install }]);
+
+        var text = plan.Describe();
+
+        Assert.Contains("  create        /var/lib/neutron/dnsmasq-wrapper (the wrapper)\n", text, StringComparison.Ordinal);
+        Assert.Contains("  create        /var/lib/podwake/sidecars/dnsmasq/ (the state folder", text, StringComparison.Ordinal);
+        Assert.Contains("containers    one per key, made by podwake-dnsmasq-sidecar.service", text, StringComparison.Ordinal);
+        Assert.Contains("run           podwake-dnsmasq-sidecar.service once", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("container     ", text, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Podwake.Deploy;
 using Podwake.Specs;
 using Podwake.Units;
 using Xunit;
@@ -6,8 +7,9 @@ namespace Podwake.Tests.Units;
 
 /// <summary>
 /// Golden files under <c>testdata/CASE/</c>: the input (<c>service.yaml</c>, or <c>input</c> naming a repository
-/// path), optional <c>options</c> (<c>--system</c>, <c>--network-namespace</c>, <c>--update-timer</c> for the periodic update's
-/// pair, <c>--update-interval=DURATION</c> for its interval), and one expected file per generated unit. Expected files carry
+/// path), optional <c>options</c> (<c>--system</c>, <c>--network-namespace</c>, <c>--rootless</c> (a side-car's state folder
+/// is then below <see cref="Home"/>), <c>--update-timer</c> for the periodic update's pair, <c>--update-interval=DURATION</c>
+/// for its interval), and one expected file per generated unit: what deploy installs (<c>Deploy.ServiceUnits</c>). Expected files carry
 /// Quadlet-style assertions beside the lines they test, which are checked and then stripped before comparing:
 /// <list type="bullet">
 /// <item><c>## assert-key-is SECTION KEY VALUE</c>: the last KEY in SECTION is VALUE (the rest of the line).</item>
@@ -20,6 +22,9 @@ public sealed class UnitGeneratorGoldenTests
 {
     private const string RepoPlaceholder = "@REPO@";
 
+    /// <summary>The deploying account's home in the cases: with a space, as a user's home may have.</summary>
+    internal const string Home = "/home/podwake user";
+
     public static TheoryData<string> Cases => new(Directory.GetDirectories(CasesRoot).Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
 
     private static string CasesRoot => RepositoryPaths.Combine("tests/Podwake.Tests/Units/testdata");
@@ -30,7 +35,7 @@ public sealed class UnitGeneratorGoldenTests
     {
         var (spec, options) = Load(name);
         var directory = Path.Join(CasesRoot, name);
-        var units = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).Concat(UpdateTimer(name, options)).ToList();
+        var units = Units(name, spec, options).ToList();
 
         Assert.Equal(
             Directory.GetFiles(directory, "podwake-*").Select(Path.GetFileName).Order(StringComparer.Ordinal).Where(_ => !Updating),
@@ -73,7 +78,7 @@ public sealed class UnitGeneratorGoldenTests
             var (spec, options) = Load(name);
             options = options with { PodwakePath = "/bin/true", PodmanPath = "/bin/true" };
             using var dir = new TempDirectory();
-            var files = UnitGenerator.Generate(spec, options).Concat(UnitGenerator.GenerateExpose(spec)).Concat(UpdateTimer(name, options)).Select(u => dir.Write(u.Name, u.File.ToString())).ToList();
+            var files = Units(name, spec, options).Select(u => dir.Write(u.Name, u.File.ToString())).ToList();
             var runtime = dir.CreateDirectory("runtime");
             List<string> args = [options.System ? "--system" : "--user", "verify", "--man=no", .. files];
 
@@ -90,9 +95,13 @@ public sealed class UnitGeneratorGoldenTests
         var input = File.Exists(inputFile) ? RepositoryPaths.Combine(File.ReadAllText(inputFile).Trim()) : Path.Join(directory, "service.yaml");
         var spec = SpecFile.LoadOne(input);
         var words = OptionWords(name);
-        Assert.All(words, w => Assert.True(w is "--system" or "--network-namespace" or "--update-timer" || w.StartsWith("--update-interval=", StringComparison.Ordinal), w));
-        return (spec, new UnitGeneratorOptions { System = words.Contains("--system"), NetworkNamespace = words.Contains("--network-namespace") });
+        Assert.All(words, w => Assert.True(w is "--system" or "--network-namespace" or "--rootless" or "--update-timer" || w.StartsWith("--update-interval=", StringComparison.Ordinal), w));
+        return (spec, new UnitGeneratorOptions { System = words.Contains("--system"), NetworkNamespace = words.Contains("--network-namespace"), Rootless = words.Contains("--rootless") });
     }
+
+    /// <summary>The case's units: the service's own and expose units as deploy installs them, then the update pair if asked for.</summary>
+    internal static IEnumerable<GeneratedUnit> Units(string name, ServiceSpec spec, UnitGeneratorOptions options) =>
+        ServiceUnits.Of(spec, options, Home).All.Concat(UpdateTimer(name, options));
 
     /// <summary>The periodic update's service and timer when the case's options ask for them (<c>--update-timer</c>).</summary>
     internal static IReadOnlyList<GeneratedUnit> UpdateTimer(string name, UnitGeneratorOptions options)
