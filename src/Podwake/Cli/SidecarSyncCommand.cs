@@ -54,10 +54,17 @@ internal static class SidecarSyncCommand
 
                 using var loggers = ConsoleLogging.Create(result.GetValue(verbose));
                 var logger = loggers.CreateLogger("podwake.sidecar");
-                await using var podman = await SidecarTarget.PodmanAsync(cancellationToken);
-                var sync = new SidecarSync(loaded, podman.Client, paths, "systemd", logger, TimeProvider.System);
-                using var runner = new SidecarRunner(sync, paths, podman.Client, logger, TimeProvider.System);
-                await runner.RunAsync(untilIdle: true, cancellationToken);
+                DateTime lastPass;
+                do
+                {
+                    await using var podman = await SidecarTarget.PodmanAsync(cancellationToken);
+                    var sync = new SidecarSync(loaded, podman.Client, paths, "systemd", logger, TimeProvider.System);
+                    using var runner = new SidecarRunner(sync, paths, podman.Client, logger, TimeProvider.System);
+                    await runner.RunAsync(untilIdle: true, cancellationToken);
+                    lastPass = runner.TimestampAtLastPass;
+                }
+                while (!cancellationToken.IsCancellationRequested && SidecarRunner.AskedAgain(paths, lastPass));
+
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (ExitCodes.IsEnvironmentFailure(ex) || ex is Podman.PodmanException or InvalidDataException)

@@ -12,6 +12,7 @@ namespace Podwake.Sidecars;
 internal sealed class SidecarRunner : IDisposable
 {
     private readonly SidecarSync _sync;
+    private readonly SidecarPaths _paths;
     private readonly PodmanClient _podman;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -22,6 +23,7 @@ internal sealed class SidecarRunner : IDisposable
     public SidecarRunner(SidecarSync sync, SidecarPaths paths, PodmanClient podman, ILogger logger, TimeProvider time)
     {
         _sync = sync;
+        _paths = paths;
         _podman = podman;
         _logger = logger;
         _time = time;
@@ -41,6 +43,9 @@ internal sealed class SidecarRunner : IDisposable
         _timestamp.EnableRaisingEvents = true;
     }
 
+    /// <summary>The timestamp's modification time when the last pass began: a touch after it asks for another pass.</summary>
+    public DateTime TimestampAtLastPass { get; private set; }
+
     /// <summary>Runs after each pass (serve refreshes what status shows).</summary>
     public Func<CancellationToken, Task>? AfterPass { get; init; }
 
@@ -57,6 +62,7 @@ internal sealed class SidecarRunner : IDisposable
             var wake = NewSignal();
             Volatile.Write(ref _wake, wake);
 
+            TimestampAtLastPass = TimestampTime(_paths);
             IReadOnlyList<string> foreground;
             try
             {
@@ -95,6 +101,34 @@ internal sealed class SidecarRunner : IDisposable
 
             // A foreground run's exit ends the wait too: the pass that collects it comes next.
             await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether something asked for a pass that no pass took: a call waiting, or the timestamp touched since
+    /// <paramref name="since"/>. The oneshot unit asks this as the very last thing before it exits: a touch while it
+    /// was finishing reaches no watch, and systemd's path unit does not fire for a unit that is still active.
+    /// </summary>
+    public static bool AskedAgain(SidecarPaths paths, DateTime since)
+    {
+        if (TimestampTime(paths) != since)
+        {
+            return true;
+        }
+
+        using var store = SidecarStore.Open(paths, create: false);
+        return store is not null && store.PendingCallIds().Count > 0;
+    }
+
+    private static DateTime TimestampTime(SidecarPaths paths)
+    {
+        try
+        {
+            return File.GetLastWriteTimeUtc(paths.Timestamp);
+        }
+        catch (IOException)
+        {
+            return DateTime.MinValue;
         }
     }
 

@@ -93,10 +93,11 @@ internal sealed partial class SidecarSync
             stderr = System.Text.Encoding.UTF8.GetBytes($"podwake: the output of {container.Name} could not be read: {ex.Message}\n");
         }
 
-        store.WriteStatus(entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
-        SidecarLog.ForegroundExited(_logger, _spec.Name, entry.Key!, container.ExitCode);
+        // Gone before the caller hears of it: a caller that calls again at once finds the key free.
         store.DeleteEntry(stem);
         await _podman.RemoveContainerAsync(container.Name, force: true, cancellationToken).ConfigureAwait(false);
+        store.WriteStatus(entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
+        SidecarLog.ForegroundExited(_logger, _spec.Name, entry.Key!, container.ExitCode);
     }
 
     /// <summary>Removes a container; a foreground caller still waiting for it is told why.</summary>
