@@ -1,3 +1,4 @@
+using Podwake.Sidecars;
 using Podwake.Updates;
 
 namespace Podwake.Activation;
@@ -60,4 +61,7 @@ internal sealed record ServiceStatus
 
     /// <summary>The last update of this service (<c>podwake update</c>, or the periodic one): when, and how it ended.</summary>
     public UpdateResult? LastUpdate { get; init; }
+
+    /// <summary>A <c>sidecar:</c> service's keys and their containers; null for any other service.</summary>
+    public IReadOnlyList<SidecarKeyStatus>? Sidecars { get; init; }
 }

@@ -111,6 +111,15 @@ internal static class StatusCommand
             text.Append(CultureInfo.InvariantCulture, $"{s.Name}: pod {s.Pod}\n");
         }
 
+        foreach (var s in documents.SelectMany(d => d.Services).Where(s => s.Sidecars is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{s.Name}: sidecar, {s.Sidecars!.Count} key(s){(s.Sidecars.Count > 0 ? ":" : "")}\n");
+            foreach (var key in s.Sidecars)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {SidecarTarget.Printable(key.Key)}  {key.Container}  {key.State}{(key.ExitCode is { } code ? $" ({code})" : "")}\n");
+            }
+        }
+
         foreach (var s in documents.SelectMany(d => d.Services).Where(s => s.State == ServiceState.Failed && s.LastError is not null))
         {
             text.Append(CultureInfo.InvariantCulture, $"{s.Name}: last wake failed: {s.LastError}\n");

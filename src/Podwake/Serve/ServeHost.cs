@@ -131,7 +131,9 @@ internal sealed class ServeHost : IAsyncDisposable
             // A call never pulls, as a wake never does: the image is made local now.
             await ServeImage.PrepareAsync(spec, _podman.Client, _logger, registry.CredentialsFor, _time, Console.IsErrorRedirected ? null : Console.Error, cancellationToken)
                 .ConfigureAwait(false);
-            _sidecars.Add(ServeSidecar.Install(spec, _podman.Client, _loggers.CreateLogger("podwake.sidecar"), _time));
+            var sidecar = ServeSidecar.Install(spec, _podman.Client, _loggers.CreateLogger("podwake.sidecar"), _time);
+            sidecar.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(spec.Image!, cancellationToken).ConfigureAwait(false), spec.Image!);
+            _sidecars.Add(sidecar);
         }
 
         _updater = new ServeUpdater(_services, _podman.Client, _registry, rootless, _time, _loggers);
@@ -210,7 +212,7 @@ internal sealed class ServeHost : IAsyncDisposable
     {
         Pid = Environment.ProcessId,
         StartedAt = _startedAt,
-        Services = [.. _services.Select(s => s.Status())],
+        Services = [.. _services.Select(s => s.Status()), .. _sidecars.Select(s => s.Status())],
     };
 
     /// <summary>Stops accepting, closes connections, stops and removes every container, stops podman's service if ours.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Podwake.Activation;
 using Podwake.Podman;
 using Podwake.Sidecars;
 using Podwake.Specs;
@@ -18,6 +19,7 @@ internal sealed class ServeSidecar : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _prefix;
     private Task? _loop;
+    private IReadOnlyList<SidecarKeyStatus> _keys = [];
 
     private ServeSidecar(ServiceSpec spec, SidecarPaths paths, SidecarSync sync, SidecarRunner runner)
     {
@@ -32,13 +34,22 @@ internal sealed class ServeSidecar : IAsyncDisposable
 
     public SidecarPaths Paths { get; }
 
+    /// <summary>The digest of the image the keys' containers are created from, as status shows it.</summary>
+    public string? ImageDigest { get; set; }
+
     /// <summary>Writes the wrapper and the state folder and watches it (no pass yet: <see cref="Start"/>).</summary>
     public static ServeSidecar Install(ServiceSpec spec, PodmanClient podman, ILogger logger, TimeProvider time)
     {
         var paths = SidecarPaths.ForCurrentUser(spec.Name);
         SidecarInstall.Install(spec, paths);
         var sync = new SidecarSync(spec, podman, paths, "serve", logger, time);
-        return new ServeSidecar(spec, paths, sync, new SidecarRunner(sync, paths, podman, logger, time));
+        ServeSidecar? made = null;
+        var runner = new SidecarRunner(sync, paths, podman, logger, time)
+        {
+            // What status shows is read after each pass (a container's death brings a pass: its event wakes the runner).
+            AfterPass = async cancellationToken => made!._keys = await SidecarListing.ReadAsync(spec.Name, paths, podman, cancellationToken).ConfigureAwait(false),
+        };
+        return made = new ServeSidecar(spec, paths, sync, runner);
     }
 
     /// <summary>The first pass runs what the list holds (what the last serve ran); then every call.</summary>
@@ -52,8 +63,19 @@ internal sealed class ServeSidecar : IAsyncDisposable
         }
     }
 
-    public Task<IReadOnlyList<SidecarKeyStatus>> KeysAsync(PodmanClient podman, CancellationToken cancellationToken) =>
-        SidecarListing.ReadAsync(Spec.Name, Paths, podman, cancellationToken);
+    /// <summary>What <c>podwake status</c> shows: ready while a key's container runs, dormant otherwise, and the keys.</summary>
+    public ServiceStatus Status()
+    {
+        var keys = _keys;
+        return new ServiceStatus
+        {
+            Name = Spec.Name,
+            State = keys.Any(k => k.State == "running") ? ServiceState.Ready : ServiceState.Dormant,
+            Image = Spec.Image,
+            ImageDigest = ImageDigest,
+            Sidecars = keys,
+        };
+    }
 
     /// <summary>Stops the passes, then removes every container of the service's keys.</summary>
     public async ValueTask DisposeAsync()

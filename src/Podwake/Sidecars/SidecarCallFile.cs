@@ -49,6 +49,11 @@ internal static partial class SidecarCallFile
         for (var i = 1; i < lines.Length && !ended; i++)
         {
             var line = lines[i];
+            if (line.Length == 0 && i == lines.Length - 1)
+            {
+                break;
+            }
+
             var fields = line.Split(' ');
             var ok = fields[0] switch
             {

@@ -41,6 +41,9 @@ internal sealed class SidecarRunner : IDisposable
         _timestamp.EnableRaisingEvents = true;
     }
 
+    /// <summary>Runs after each pass (serve refreshes what status shows).</summary>
+    public Func<CancellationToken, Task>? AfterPass { get; init; }
+
     /// <summary>Asks for a pass (a podman event about one of the service's containers, say).</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
@@ -68,6 +71,11 @@ internal sealed class SidecarRunner : IDisposable
 
                 SidecarLog.PassFailed(_logger, _sync.Spec.Name, ex.Message);
                 foreground = [];
+            }
+
+            if (AfterPass is { } afterPass)
+            {
+                await afterPass(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             foreach (var done in waits.Where(w => w.Value.IsCompleted || !foreground.Contains(w.Key, StringComparer.Ordinal)).Select(w => w.Key).ToList())

@@ -218,6 +218,10 @@ public sealed class ServeSidecarTests : IDisposable
         var service = await NewAsync("env:AGENT_KEY");
         await using var serve = await ServeProcess.StartServingAsync(service.File);
         Assert.Equal(0, (await service.CallAsync(Env("k"), null, "8080", "a")).ExitCode);
+        var status = await serve.ServiceStatusAsync(service.Name);
+        Assert.Equal("ready", status.GetProperty("state").GetString());
+        Assert.Equal("k", status.GetProperty("sidecars")[0].GetProperty("key").GetString());
+        Assert.Equal(service.Container("k"), status.GetProperty("sidecars")[0].GetProperty("container").GetString());
 
         var remove = await PodwakeCli.RunAsync("sidecar", "remove", service.Name, "k");
 
@@ -225,6 +229,9 @@ public sealed class ServeSidecarTests : IDisposable
         Assert.False(await _podman.Client.ContainerExistsAsync(service.Container("k"), CancellationToken.None));
         Assert.Empty((await service.ListAsync()).EnumerateArray());
         Assert.Equal(1, (await PodwakeCli.RunAsync("sidecar", "remove", service.Name, "k")).ExitCode);
+        await Eventually.TrueAsync(async () => (await serve.ServiceStatusAsync(service.Name)).GetProperty("state").GetString() == "dormant", TimeSpan.FromSeconds(5));
+        var table = await PodwakeCli.RunAsync("status", service.Name);
+        Assert.Contains($"{service.Name}: sidecar, 0 key(s)", table.Stdout, StringComparison.Ordinal);
     }
 
     private async Task<TestSidecarService> NewAsync(string key, string extra = "", string command = "[/bin/sh, /agent.sh]")

@@ -143,7 +143,7 @@ public sealed class DeployPlannerTests : IDisposable
     {
         var wrapper = Path.Combine(_dir.Path, "dnsmasq-wrapper");
         var spec = Tests.Units.SidecarTestSpecs.Dnsmasq(wrapper: wrapper);
-        var paths = Sidecars.SidecarPaths.For(spec.Name, root: false, _dir.Path);
+        var paths = Podwake.Sidecars.SidecarPaths.For(spec.Name, root: false, _dir.Path);
 
         var (created, none) = SidecarServicePlanner.Install(spec, paths);
         Assert.Equal((FileChange.Create, false, (Diagnostic?)null), (created.WrapperChange, created.StateExists, none));
