@@ -53,9 +53,21 @@ public sealed class DeployedSidecarTests : IDisposable
             running = await PodwakeCli.RunProgramAsync("podman", "container", "inspect", "--format", "{{.State.Running}}", service.Container("net-1"));
             Assert.Equal("true", running.Stdout.Trim());
 
+            var invocation = await PropertyAsync(syncUnit, "InvocationID");
             var again = await PodwakeCli.RunAsync("deploy", service.File);
             Assert.True(again.ExitCode == 0, again.ToString());
             Assert.Contains($"{service.Name}: unchanged", again.Stdout, StringComparison.Ordinal);
+
+            // A changed service (restart: here) runs the sync once more; the unchanged one above did not.
+            Assert.Equal(invocation, await PropertyAsync(syncUnit, "InvocationID"));
+            File.WriteAllText(service.File, File.ReadAllText(service.File).Replace("restart: on-failure", "restart: always", StringComparison.Ordinal));
+            var changed = await PodwakeCli.RunAsync("deploy", service.File);
+            Assert.True(changed.ExitCode == 0, changed.ToString());
+            Assert.Contains($"{service.Name}: deployed into", changed.Stdout, StringComparison.Ordinal);
+            await Eventually.TrueAsync(
+                async () => await PropertyAsync(syncUnit, "InvocationID") != invocation && await DeployedService.ActiveStateAsync(syncUnit) == "inactive",
+                TimeSpan.FromSeconds(30),
+                () => $"{syncUnit} did not run again after a changed deploy");
 
             var undeploy = await PodwakeCli.RunAsync("undeploy", service.Name);
             undeployed = undeploy.ExitCode == 0;
@@ -77,6 +89,9 @@ public sealed class DeployedSidecarTests : IDisposable
             }
         }
     }
+
+    private static async Task<string> PropertyAsync(string unit, string property) =>
+        (await DeployedService.SystemctlAsync("show", $"--property={property}", "--value", unit)).Stdout.Trim();
 
     private static async Task<string> SyncLogAsync(string unit) =>
         (await PodwakeCli.RunProgramAsync("journalctl", "--user", "--no-pager", "-n", "30", "-u", unit)).ToString();

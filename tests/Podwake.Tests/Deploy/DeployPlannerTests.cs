@@ -182,4 +182,27 @@ public sealed class DeployPlannerTests : IDisposable
         Assert.Contains("run           podwake-dnsmasq-sidecar.service once", text, StringComparison.Ordinal);
         Assert.DoesNotContain("container     ", text, StringComparison.Ordinal);
     }
+
+    /// <summary>A name deployed as the other kind of service (ports: or sidecar:) is a problem: undeploy it first.</summary>
+    [Fact]
+    public void KindProblem_NameDeployedAsTheOtherKind_SaysToUndeployFirst()
+    {
+        var sidecar = Tests.Units.SidecarTestSpecs.Dnsmasq();
+        var listener = sidecar with { Sidecar = null };
+        var home = _dir.CreateDirectory("home");
+        var target = new DeployTarget(new SystemdManager(false, null, home, _dir.CreateDirectory("run")), null, false, Rootless: true);
+        Assert.Null(SidecarServicePlanner.KindProblem(sidecar, target));
+        Assert.Null(SidecarServicePlanner.KindProblem(listener, target));
+
+        _dir.Write(Path.GetRelativePath(_dir.Path, Path.Combine(target.Manager.UnitDirectory, "podwake-dnsmasq.socket")), "[Socket]\n");
+        var problem = SidecarServicePlanner.KindProblem(sidecar, target);
+        Assert.NotNull(problem);
+        Assert.Contains("podwake undeploy dnsmasq", problem.Message, StringComparison.Ordinal);
+        Assert.Null(SidecarServicePlanner.KindProblem(listener, target));
+
+        File.Delete(Path.Combine(target.Manager.UnitDirectory, "podwake-dnsmasq.socket"));
+        _dir.Write(Path.GetRelativePath(_dir.Path, Path.Combine(target.Manager.UnitDirectory, "podwake-dnsmasq-sidecar.path")), "[Path]\n");
+        Assert.NotNull(SidecarServicePlanner.KindProblem(listener, target));
+        Assert.Null(SidecarServicePlanner.KindProblem(sidecar, target));
+    }
 }
