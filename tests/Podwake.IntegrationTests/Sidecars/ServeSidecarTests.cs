@@ -66,12 +66,12 @@ public sealed class ServeSidecarTests : IDisposable
             var container = containers.Single(c => c.Name == service.Container(key));
             Assert.Equal(entry.GetProperty("call").GetString(), container.Labels![ContainerLabels.SidecarCall]);
             Assert.Equal(["/bin/sh", "/agent.sh", .. arguments], await CommandAsync(container.Name));
-            var page = await TestNetns.ExecAsync(key, "wget", "-qO-", "-T", "5", $"http://127.0.0.1:{port}/");
+            var page = await TestNetns.ExecAsync(key, "curl", "-fsS", "--max-time", "5", $"http://127.0.0.1:{port}/");
             Assert.True(page.ExitCode == 0 && page.Stdout.Trim() == word, $"in {key}: {page}");
         }
 
         // Not on the host's loopback: each listens inside its namespace only.
-        var host = await PodwakeCli.RunProgramAsync("wget", "-qO-", "-T", "2", $"http://127.0.0.1:{port}/");
+        var host = await PodwakeCli.RunProgramAsync("curl", "-fsS", "--max-time", "2", $"http://127.0.0.1:{port}/");
         Assert.NotEqual(0, host.ExitCode);
     }
 
@@ -91,7 +91,7 @@ public sealed class ServeSidecarTests : IDisposable
             "/bin/sh", "-c", $"! command -v podman && ! command -v podwake && /usr/local/bin/agent {port} from-a-container");
 
         Assert.True(caller.ExitCode == 0, $"{caller}\n{serve.Stderr}");
-        var page = await TestNetns.ExecAsync(netns.Names[0], "wget", "-qO-", "-T", "5", $"http://127.0.0.1:{port}/");
+        var page = await TestNetns.ExecAsync(netns.Names[0], "curl", "-fsS", "--max-time", "5", $"http://127.0.0.1:{port}/");
         Assert.Equal("from-a-container", page.Stdout.Trim());
         Assert.Single(await SidecarContainersAsync(service));
     }
