@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Podwake.IntegrationTests.Infrastructure;
-using Podwake.Podman;
 using Xunit;
 
 namespace Podwake.IntegrationTests.Sidecars;
@@ -36,43 +34,7 @@ public sealed class ServeSidecarTests : IDisposable
         using var netns = TestNetns.Create(5);
         var service = await NewAsync("netns");
         await using var serve = await ServeProcess.StartServingAsync(service.File);
-        var port = FreePorts.Next();
-
-        // Four calls per namespace, all at once; each says which call it is in its page.
-        var calls = Enumerable.Range(0, 20)
-            .Select(i => (Netns: netns.Names[i % 5], Word: $"call-{i}"))
-            .Select(c => (c.Netns, c.Word, Task: service.CallAsync(null, c.Netns, port.ToString(), c.Word)))
-            .ToList();
-        await Task.WhenAll(calls.Select(c => c.Task));
-
-        foreach (var call in calls)
-        {
-            Assert.True(call.Task.Result.ExitCode == 0, $"{call.Word} in {call.Netns}: {call.Task.Result}\n{serve.Stderr}");
-        }
-
-        var list = (await service.ListAsync()).EnumerateArray().ToList();
-        Assert.Equal(netns.Names.Order(StringComparer.Ordinal), list.Select(k => k.GetProperty("key").GetString()!));
-        var containers = await SidecarContainersAsync(service);
-        Assert.Equal(5, containers.Count);
-        foreach (var entry in list)
-        {
-            var key = entry.GetProperty("key").GetString()!;
-            Assert.Equal("running", entry.GetProperty("state").GetString());
-            var arguments = entry.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!).ToList();
-            var word = arguments[1];
-            Assert.Contains(calls, c => c.Netns == key && c.Word == word);
-
-            // The container runs the listed call, and serves in its namespace what that call said.
-            var container = containers.Single(c => c.Name == service.Container(key));
-            Assert.Equal(entry.GetProperty("call").GetString(), container.Labels![ContainerLabels.SidecarCall]);
-            Assert.Equal(["/bin/sh", "/agent.sh", .. arguments], await CommandAsync(container.Name));
-            var page = await TestNetns.ExecAsync(key, "curl", "-fsS", "--max-time", "5", $"http://127.0.0.1:{port}/");
-            Assert.True(page.ExitCode == 0 && page.Stdout.Trim() == word, $"in {key}: {page}");
-        }
-
-        // Not on the host's loopback: each listens inside its namespace only.
-        var host = await PodwakeCli.RunProgramAsync("curl", "-fsS", "--max-time", "2", $"http://127.0.0.1:{port}/");
-        Assert.NotEqual(0, host.ExitCode);
+        await SidecarAcceptance.TwentyCallsOverFiveNamespacesAsync(service, netns, _podman.Client, () => serve.Stderr);
     }
 
     [PodmanFact(RunsAs.Root)]
@@ -93,7 +55,7 @@ public sealed class ServeSidecarTests : IDisposable
         Assert.True(caller.ExitCode == 0, $"{caller}\n{serve.Stderr}");
         var page = await TestNetns.ExecAsync(netns.Names[0], "curl", "-fsS", "--max-time", "5", $"http://127.0.0.1:{port}/");
         Assert.Equal("from-a-container", page.Stdout.Trim());
-        Assert.Single(await SidecarContainersAsync(service));
+        Assert.Single(await service.ContainersAsync(_podman.Client));
     }
 
     [PodmanFact]
@@ -117,8 +79,8 @@ public sealed class ServeSidecarTests : IDisposable
     {
         var service = await NewAsync("env:AGENT_KEY");
         await using var serve = await ServeProcess.StartServingAsync(service.File);
-        Assert.Equal(0, (await service.CallAsync(Env("gone"), null, "8080", "a")).ExitCode);
-        Assert.Equal(0, (await service.CallAsync(Env("stays"), null, "8080", "b")).ExitCode);
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("gone"), null, "8080", "a")).ExitCode);
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("stays"), null, "8080", "b")).ExitCode);
 
         File.Delete(Path.Combine(service.Paths.Keys, "gone.call"));
         var touched = Stopwatch.StartNew();
@@ -135,16 +97,16 @@ public sealed class ServeSidecarTests : IDisposable
     {
         var service = await NewAsync("env:AGENT_KEY");
         await using var serve = await ServeProcess.StartServingAsync(service.File);
-        Assert.Equal(0, (await service.CallAsync(Env("one"), null, "8080", "a")).ExitCode);
-        Assert.Equal(0, (await service.CallAsync(Env("two"), null, "8080", "b")).ExitCode);
-        await Eventually.TrueAsync(async () => (await LogsAsync(service.Container("one"))).Contains("starting", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("one"), null, "8080", "a")).ExitCode);
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("two"), null, "8080", "b")).ExitCode);
+        await Eventually.TrueAsync(async () => (await SidecarAcceptance.LogsAsync(_podman.Client, service.Container("one"))).Contains("starting", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
         var kill = await PodwakeCli.RunAsync("sidecar", "kill", service.Name, "one", "HUP");
 
         Assert.True(kill.ExitCode == 0, kill.ToString());
-        await Eventually.TrueAsync(async () => (await LogsAsync(service.Container("one"))).Contains("got HUP", StringComparison.Ordinal), TimeSpan.FromSeconds(10),
+        await Eventually.TrueAsync(async () => (await SidecarAcceptance.LogsAsync(_podman.Client, service.Container("one"))).Contains("got HUP", StringComparison.Ordinal), TimeSpan.FromSeconds(10),
             () => $"the agent of key one did not see SIGHUP");
-        Assert.DoesNotContain("got HUP", await LogsAsync(service.Container("two")), StringComparison.Ordinal);
+        Assert.DoesNotContain("got HUP", await SidecarAcceptance.LogsAsync(_podman.Client, service.Container("two")), StringComparison.Ordinal);
         Assert.True((await _podman.Client.InspectContainerAsync(service.Container("one"), CancellationToken.None)).State.Running);
 
         var unknown = await PodwakeCli.RunAsync("sidecar", "kill", service.Name, "three", "HUP");
@@ -162,7 +124,7 @@ public sealed class ServeSidecarTests : IDisposable
         Assert.Equal(7, call.ExitCode);
         Assert.Equal("out --net=n1 two words\n", call.Stdout);
         Assert.Equal("err --net=n1\n", call.Stderr);
-        Assert.Empty(await SidecarContainersAsync(service));
+        Assert.Empty(await service.ContainersAsync(_podman.Client));
         Assert.Empty((await service.ListAsync()).EnumerateArray());
         Assert.Empty(Directory.EnumerateFileSystemEntries(service.Paths.Status));
     }
@@ -172,15 +134,15 @@ public sealed class ServeSidecarTests : IDisposable
     {
         var service = await NewAsync("env:AGENT_KEY");
         await using var serve = await ServeProcess.StartServingAsync(service.File);
-        Assert.Equal(0, (await service.CallAsync(Env("k"), null, "8080", "first")).ExitCode);
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("k"), null, "8080", "first")).ExitCode);
         var first = await _podman.Client.InspectContainerAsync(service.Container("k"), CancellationToken.None);
 
-        Assert.Equal(0, (await service.CallAsync(Env("k"), null, "8080", "second")).ExitCode);
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("k"), null, "8080", "second")).ExitCode);
 
         var second = await _podman.Client.InspectContainerAsync(service.Container("k"), CancellationToken.None);
         Assert.NotEqual(first.Id, second.Id);
-        Assert.Equal(["/bin/sh", "/agent.sh", "8080", "second"], await CommandAsync(service.Container("k")));
-        Assert.Single(await SidecarContainersAsync(service));
+        Assert.Equal(["/bin/sh", "/agent.sh", "8080", "second"], await SidecarAcceptance.CommandAsync(service.Container("k")));
+        Assert.Single(await service.ContainersAsync(_podman.Client));
     }
 
     [PodmanFact]
@@ -189,7 +151,7 @@ public sealed class ServeSidecarTests : IDisposable
         var service = await NewAsync("env:AGENT_KEY");
         await using (var serve = await ServeProcess.StartServingAsync(service.File))
         {
-            Assert.Equal(0, (await service.CallAsync(Env("k"), null, "8080", "a")).ExitCode);
+            Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("k"), null, "8080", "a")).ExitCode);
             var before = await _podman.Client.InspectContainerAsync(service.Container("k"), CancellationToken.None);
 
             await _podman.Client.KillContainerAsync(service.Container("k"), "KILL", CancellationToken.None);
@@ -204,11 +166,11 @@ public sealed class ServeSidecarTests : IDisposable
             Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
 
-        Assert.Empty(await SidecarContainersAsync(service));
+        Assert.Empty(await service.ContainersAsync(_podman.Client));
         Assert.Single((await service.ListAsync()).EnumerateArray());
 
         await using var again = await ServeProcess.StartServingAsync(service.File);
-        await Eventually.TrueAsync(async () => (await SidecarContainersAsync(service)).Any(c => c.State == "running"), TimeSpan.FromSeconds(15),
+        await Eventually.TrueAsync(async () => (await service.ContainersAsync(_podman.Client)).Any(c => c.State == "running"), TimeSpan.FromSeconds(15),
             () => $"the listed key was not run again\n{again.Stderr}");
     }
 
@@ -217,7 +179,7 @@ public sealed class ServeSidecarTests : IDisposable
     {
         var service = await NewAsync("env:AGENT_KEY");
         await using var serve = await ServeProcess.StartServingAsync(service.File);
-        Assert.Equal(0, (await service.CallAsync(Env("k"), null, "8080", "a")).ExitCode);
+        Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("k"), null, "8080", "a")).ExitCode);
         var status = await serve.ServiceStatusAsync(service.Name);
         Assert.Equal("ready", status.GetProperty("state").GetString());
         Assert.Equal("k", status.GetProperty("sidecars")[0].GetProperty("key").GetString());
@@ -240,21 +202,4 @@ public sealed class ServeSidecarTests : IDisposable
         _services.Add(service);
         return service;
     }
-
-    private static Dictionary<string, string> Env(string key) => new() { ["AGENT_KEY"] = key };
-
-    private async Task<List<ContainerSummary>> SidecarContainersAsync(TestSidecarService service) =>
-        [.. (await _podman.Client.ListContainersAsync($"{ContainerLabels.Service}={service.Name}", CancellationToken.None))
-            .Where(c => c.Labels?.ContainsKey(ContainerLabels.SidecarKey) == true)];
-
-    /// <summary>What the container runs (its Config.Cmd), as podman inspect shows it.</summary>
-    private static async Task<List<string>> CommandAsync(string container)
-    {
-        var inspect = await PodwakeCli.RunProgramAsync("podman", "inspect", "--format", "{{json .Config.Cmd}}", container);
-        Assert.True(inspect.ExitCode == 0, inspect.ToString());
-        return JsonSerializer.Deserialize<List<string>>(inspect.Stdout)!;
-    }
-
-    private async Task<string> LogsAsync(string container) =>
-        string.Join('\n', await _podman.Client.TailLogsAsync(container, 100, null, CancellationToken.None));
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Podwake.IntegrationTests.Infrastructure;
-using Podwake.Podman;
 using Xunit;
 
 namespace Podwake.IntegrationTests.Sidecars;
@@ -31,8 +30,8 @@ public sealed class SystemdSidecarTests : IDisposable
         using var service = await TestSidecarService.CreateAsync(_dir.Path, "env:AGENT_KEY", command: Command);
         await DeployAsync(service, async () =>
         {
-            Assert.Equal(0, (await service.CallAsync(Env("one"), null, "8080", "a")).ExitCode);
-            var two = await service.CallAsync(Env("two"), null, "8080", "b");
+            Assert.Equal(0, (await service.CallAsync(SidecarAcceptance.Key("one"), null, "8080", "a")).ExitCode);
+            var two = await service.CallAsync(SidecarAcceptance.Key("two"), null, "8080", "b");
             Assert.True(two.ExitCode == 0, two.ToString());
 
             File.Delete(Path.Combine(service.Paths.Keys, "one.call"));
@@ -42,10 +41,10 @@ public sealed class SystemdSidecarTests : IDisposable
                 () => $"{service.Container("one")} still exists {touched.ElapsedMilliseconds} ms after the touch\n{Journal(service)}");
             Assert.True((await _podman.Client.InspectContainerAsync(service.Container("two"), CancellationToken.None)).State.Running);
 
-            await Eventually.TrueAsync(async () => (await LogsAsync(service.Container("two"))).Contains("starting", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            await Eventually.TrueAsync(async () => (await SidecarAcceptance.LogsAsync(_podman.Client, service.Container("two"))).Contains("starting", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
             var kill = await PodwakeCli.RunAsync("sidecar", "kill", service.Name, "two", "HUP");
             Assert.True(kill.ExitCode == 0, kill.ToString());
-            await Eventually.TrueAsync(async () => (await LogsAsync(service.Container("two"))).Contains("got HUP", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+            await Eventually.TrueAsync(async () => (await SidecarAcceptance.LogsAsync(_podman.Client, service.Container("two"))).Contains("got HUP", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
             var foreground = await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "three", ["PODWAKE_FOREGROUND"] = "1" }, null, "once", "hello");
             Assert.True(foreground.ExitCode == 7, $"{foreground}\n{Journal(service)}");
@@ -64,59 +63,13 @@ public sealed class SystemdSidecarTests : IDisposable
         using var service = await TestSidecarService.CreateAsync(_dir.Path, "netns");
         await DeployAsync(service, async () =>
         {
-            var port = FreePorts.Next();
-            var calls = Enumerable.Range(0, 20)
-                .Select(i => (Netns: netns.Names[i % 5], Word: $"call-{i}"))
-                .Select(c => (c.Netns, c.Word, Task: service.CallAsync(null, c.Netns, port.ToString(), c.Word)))
-                .ToList();
-            await Task.WhenAll(calls.Select(c => c.Task));
-            foreach (var call in calls)
-            {
-                Assert.True(call.Task.Result.ExitCode == 0, $"{call.Word} in {call.Netns}: {call.Task.Result}\n{Journal(service)}");
-            }
-
-            var list = (await service.ListAsync()).EnumerateArray().ToList();
-            Assert.Equal(netns.Names.Order(StringComparer.Ordinal), list.Select(k => k.GetProperty("key").GetString()!));
-            var containers = (await _podman.Client.ListContainersAsync($"{ContainerLabels.Service}={service.Name}", CancellationToken.None))
-                .Where(c => c.Labels?.ContainsKey(ContainerLabels.SidecarKey) == true).ToList();
-            Assert.Equal(5, containers.Count);
-            foreach (var entry in list)
-            {
-                var key = entry.GetProperty("key").GetString()!;
-                var word = entry.GetProperty("arguments")[1].GetString()!;
-                var page = await TestNetns.ExecAsync(key, "curl", "-fsS", "--max-time", "5", $"http://127.0.0.1:{port}/");
-                Assert.True(page.ExitCode == 0 && page.Stdout.Trim() == word, $"in {key}: {page}");
-            }
-
-            Assert.NotEqual(0, (await PodwakeCli.RunProgramAsync("curl", "-fsS", "--max-time", "2", $"http://127.0.0.1:{port}/")).ExitCode);
+            await SidecarAcceptance.TwentyCallsOverFiveNamespacesAsync(service, netns, _podman.Client, () => Journal(service));
         });
-    }
-
-    /// <summary>
-    /// The binary the units run: scripts/setup's NativeAOT publish of this tree when there is one (what a user runs;
-    /// scripts/test publishes it first), else the test build's. Each pass is a process start: the JIT build's ~0.5 s
-    /// start-up alone is a quarter of the 2 s the issue allows for a removal, the published one's ~25 ms is not.
-    /// </summary>
-    private static string DeployBinary
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                var published = Path.Combine(directory.FullName, "artifacts", "publish", "podwake");
-                if (File.Exists(Path.Combine(directory.FullName, "podwake.slnx")))
-                {
-                    return File.Exists(published) ? published : ServeProcess.PodwakePath;
-                }
-            }
-
-            return ServeProcess.PodwakePath;
-        }
     }
 
     private static async Task DeployAsync(TestSidecarService service, Func<Task> body)
     {
-        var deploy = await PodwakeCli.RunProgramAsync(DeployBinary, "deploy", service.File);
+        var deploy = await PodwakeCli.RunProgramAsync(TestSidecarService.DeployBinary, "deploy", service.File);
         try
         {
             Assert.True(deploy.ExitCode == 0, deploy.ToString());
@@ -124,16 +77,18 @@ public sealed class SystemdSidecarTests : IDisposable
         }
         finally
         {
-            var undeploy = await PodwakeCli.RunProgramAsync(DeployBinary, "undeploy", service.Name);
+            var undeploy = await PodwakeCli.RunProgramAsync(TestSidecarService.DeployBinary, "undeploy", service.Name);
             Assert.True(undeploy.ExitCode == 0, undeploy.ToString());
         }
     }
 
-    private static string Journal(TestSidecarService service) =>
-        PodwakeCli.RunProgramAsync("journalctl", "--user", "--no-pager", "-n", "40", "-u", $"podwake-{service.Name}-sidecar.service").GetAwaiter().GetResult().ToString();
-
-    private static Dictionary<string, string> Env(string key) => new() { ["AGENT_KEY"] = key };
-
-    private async Task<string> LogsAsync(string container) =>
-        string.Join('\n', await _podman.Client.TailLogsAsync(container, 100, null, CancellationToken.None));
+    /// <summary>What the sync unit did last (the journal where there is one; systemctl status and the list otherwise).</summary>
+    private static string Journal(TestSidecarService service)
+    {
+        var unit = $"podwake-{service.Name}-sidecar.service";
+        var journal = PodwakeCli.RunProgramAsync("journalctl", "--user", "--no-pager", "-n", "40", "-u", unit).GetAwaiter().GetResult();
+        var status = DeployedService.SystemctlAsync("status", "--no-pager", unit, $"podwake-{service.Name}-sidecar.path").GetAwaiter().GetResult();
+        var keys = Directory.Exists(service.Paths.Keys) ? string.Join(' ', Directory.EnumerateFiles(service.Paths.Keys).Select(Path.GetFileName)) : "(none)";
+        return $"{journal}\n{status}\nkeys: {keys}";
+    }
 }
