@@ -1,0 +1,98 @@
+using Podwake.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Podwake.FaultTests.Sidecars;
+
+/// <summary>
+/// A side-car service's state folder is writable by whoever calls the wrapper (an agent's container has it
+/// bind-mounted): something planted there (a directory, a FIFO or a link where podwake expects a file) is never
+/// followed, never hangs serve, and never stops it from answering the other calls.
+/// </summary>
+[Collection(PodmanCollection.Name)]
+public sealed class SidecarStateFolderTests : IDisposable
+{
+    private const string PlantedId = "0123abcd";
+
+    private readonly PodmanFixture _podman;
+    private readonly TempDirectory _dir = new();
+    private readonly List<TestSidecarService> _services = [];
+
+    public SidecarStateFolderTests(PodmanFixture podman)
+    {
+        _podman = podman;
+    }
+
+    public void Dispose()
+    {
+        _services.ForEach(s => s.Dispose());
+        _dir.Dispose();
+    }
+
+    [PodmanTheory]
+    [InlineData("calls/" + PlantedId + ".call", "directory")]
+    [InlineData("calls/" + PlantedId + ".call", "fifo")]
+    [InlineData("calls/" + PlantedId + ".call", "link")]
+    [InlineData("keys/planted.call", "directory")]
+    [InlineData("keys/planted.call", "fifo")]
+    [InlineData("keys/k.call", "link")]
+    [InlineData("status/" + PlantedId, "directory")]
+    [InlineData("status/" + PlantedId, "link")]
+    [InlineData("lock", "directory")]
+    [InlineData("lock", "fifo")]
+    [InlineData("lock", "link")]
+    [InlineData("timestamp", "directory")]
+    [InlineData("timestamp", "fifo")]
+    public async Task SomethingPlantedInTheStateFolder_IsNotFollowed_ServeKeepsAnsweringCalls(string where, string what)
+    {
+        var service = await NewAsync();
+        var target = Path.Combine(_dir.Path, "precious");
+        File.WriteAllText(target, "precious\n");
+        foreach (var folder in new[] { "calls", "keys", "status" })
+        {
+            Directory.CreateDirectory(Path.Combine(service.Paths.Directory, folder));
+        }
+
+        if (where.StartsWith("status/", StringComparison.Ordinal))
+        {
+            // A call of the planted ID that sync must answer (a malformed one: its answer is "failed").
+            File.WriteAllText(Path.Combine(service.Paths.Calls, PlantedId + ".call"), "garbage\n");
+        }
+
+        await PlantAsync(Path.Combine(service.Paths.Directory, where), what, target);
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+
+        var call = await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "k" }, null, "8080", "after-the-plant");
+
+        Assert.True(call.ExitCode == 0, $"{where} as a {what}: the call got {call}\n{serve.Stderr}");
+        Assert.True((await _podman.Client.InspectContainerAsync(service.Container("k"), CancellationToken.None)).State.Running);
+        Assert.False(serve.HasExited, serve.Stderr);
+        Assert.Equal("precious\n", File.ReadAllText(target));
+        var list = await PodwakeCli.RunAsync("sidecar", "list", service.Name);
+        Assert.True(list.ExitCode == 0 && list.Stdout.Contains("after-the-plant", StringComparison.Ordinal), list.ToString());
+    }
+
+    private static async Task PlantAsync(string path, string what, string linkTarget)
+    {
+        switch (what)
+        {
+            case "directory":
+                Directory.CreateDirectory(Path.Combine(path, "inside"));
+                break;
+            case "fifo":
+                var mkfifo = await PodwakeCli.RunProgramAsync("mkfifo", path);
+                Assert.True(mkfifo.ExitCode == 0, mkfifo.ToString());
+                break;
+            default:
+                // A call file that is a link to /dev/zero would never end; elsewhere a root-owned file podwake must not write.
+                File.CreateSymbolicLink(path, path.Contains("/calls/", StringComparison.Ordinal) ? "/dev/zero" : linkTarget);
+                break;
+        }
+    }
+
+    private async Task<TestSidecarService> NewAsync()
+    {
+        var service = await TestSidecarService.CreateAsync(_dir.Path, "env:AGENT_KEY", extra: "  timeout: 20s");
+        _services.Add(service);
+        return service;
+    }
+}
