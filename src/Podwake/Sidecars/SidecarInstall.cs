@@ -73,7 +73,6 @@ internal static class SidecarInstall
                 }
 
                 root.Delete(SidecarPaths.TimestampFile);
-                root.Delete(SidecarPaths.LockFile);
             }
 
             parent.RemoveEmptyDirectory(Path.GetFileName(paths.Directory));

@@ -25,6 +25,9 @@ internal static partial class SidecarLog
     [LoggerMessage(507, LogLevel.Information, "{Service}: key {Key}'s container had exited (code {Code}): started it again (restart: {Policy})")]
     public static partial void Restarted(ILogger logger, string service, string key, int code, string policy);
 
+    [LoggerMessage(508, LogLevel.Warning, "{Service}: call {Call} could not be answered: {Message}")]
+    public static partial void AnswerFailed(ILogger logger, string service, string call, string message);
+
     [LoggerMessage(509, LogLevel.Warning, "{Service}: a sync pass failed, trying again at the next call: {Message}")]
     public static partial void PassFailed(ILogger logger, string service, string message);
 }

@@ -62,36 +62,43 @@ internal sealed class SidecarStore : IDisposable
     }
 
     /// <summary>Waits for and takes the folder's lock: one sync pass (or list change) at a time.</summary>
+    /// <remarks>
+    /// The lock is the folder itself (flock on a descriptor of it), not a file in it: a caller can write in the folder,
+    /// and a FIFO, a directory or a link it put at a lock file's name made every pass fail, so no call was answered.
+    /// </remarks>
     public SafeFileHandle Lock()
     {
-        var file = _root.OpenOrCreateFile(SidecarPaths.LockFile);
-        while (NativeFiles.Flock(file, NativeFiles.LockEx) != 0)
+        var folder = _root.OpenSelf();
+        while (NativeFiles.Flock(folder, NativeFiles.LockEx) != 0)
         {
             if (NativeFiles.LastError != NativeFiles.EINTR)
             {
                 var error = NativeFiles.Describe(NativeFiles.LastError);
-                file.Dispose();
-                throw new IOException($"Failed to lock {Path.Join(Paths.Directory, SidecarPaths.LockFile)}: {error}");
+                folder.Dispose();
+                throw new IOException($"Failed to lock {Paths.Directory}: {error}");
             }
         }
 
-        return file;
+        return folder;
     }
 
     /// <summary>The IDs of the calls waiting in <c>calls/</c> (the wrapper's temporary files, starting with '.', are not).</summary>
+    /// <remarks>A directory is no call and is left alone: it cannot be unlinked, and failing on it failed every pass.</remarks>
     public IReadOnlyList<string> PendingCallIds() =>
-        [.. _calls.Names().Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && SidecarCallFile.IdPattern().IsMatch(n[..^CallSuffix.Length])).Select(n => n[..^CallSuffix.Length])];
+        [.. _calls.Names()
+            .Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && SidecarCallFile.IdPattern().IsMatch(n[..^CallSuffix.Length]) && !IsDirectory(_calls, n))
+            .Select(n => n[..^CallSuffix.Length])];
 
     /// <summary>A waiting call's text; null when it went meanwhile.</summary>
     public string? ReadCall(string id) => _calls.ReadText(id + CallSuffix, SidecarCallFile.MaxBytes);
 
     public void DeleteCall(string id) => _calls.Delete(id + CallSuffix);
 
-    /// <summary>Every entry of the list: the file's stem and text (a file that cannot be read is left out and reported).</summary>
+    /// <summary>Every entry of the list: the file's stem and text (a file that cannot be read is left out and reported; a directory is no entry).</summary>
     public IReadOnlyList<(string Stem, string? Text, string? Problem)> Entries()
     {
         var entries = new List<(string, string?, string?)>();
-        foreach (var name in _keys.Names().Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && !n.StartsWith('.')))
+        foreach (var name in _keys.Names().Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && !n.StartsWith('.') && !IsDirectory(_keys, n)))
         {
             try
             {
@@ -148,6 +155,8 @@ internal sealed class SidecarStore : IDisposable
 
     /// <summary>Touches the timestamp: what the wrapper does after a call, so the .path unit or serve's watch runs a pass.</summary>
     public void Touch() => _root.WriteText(SidecarPaths.TimestampFile, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+
+    private static bool IsDirectory(ConfinedDirectory directory, string name) => directory.Stat(name) is { IsDirectory: true };
 
     public void Dispose()
     {

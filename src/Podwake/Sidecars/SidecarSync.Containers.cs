@@ -93,7 +93,7 @@ internal sealed partial class SidecarSync
             stderr = System.Text.Encoding.UTF8.GetBytes($"podwake: the output of {container.Name} could not be read: {ex.Message}\n");
         }
 
-        store.WriteStatus(entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
+        WriteAnswer(store, entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
         SidecarLog.ForegroundExited(_logger, _spec.Name, entry.Key!, container.ExitCode);
         store.DeleteEntry(stem);
         await _podman.RemoveContainerAsync(container.Name, force: true, cancellationToken).ConfigureAwait(false);
@@ -107,7 +107,7 @@ internal sealed partial class SidecarSync
             && container.Labels.GetValueOrDefault(ContainerLabels.SidecarCall) is { } call
             && SidecarCallFile.IdPattern().IsMatch(call))
         {
-            store.WriteStatus(call, SidecarAnswer.Failed($"{container.Name} was removed before it exited: {why}"));
+            WriteAnswer(store, call, SidecarAnswer.Failed($"{container.Name} was removed before it exited: {why}"));
         }
     }
 
@@ -119,11 +119,11 @@ internal sealed partial class SidecarSync
         _ => false,
     };
 
-    private static void AnswerAll(SidecarStore store, List<string> ids, SidecarAnswer answer)
+    private void AnswerAll(SidecarStore store, List<string> ids, SidecarAnswer answer)
     {
         foreach (var id in ids)
         {
-            store.WriteStatus(id, answer);
+            WriteAnswer(store, id, answer);
         }
     }
 }

@@ -135,7 +135,18 @@ internal sealed partial class SidecarSync
             }
 
             var stem = SidecarNames.Stem(key);
-            store.WriteEntry(stem, call with { Key = key });
+            try
+            {
+                store.WriteEntry(stem, call with { Key = key });
+            }
+            catch (IOException ex)
+            {
+                // Whoever can call can write in keys/ (a directory at the entry's name): this call fails, not the pass.
+                Answer(store, call.Id, SidecarAnswer.Failed($"the call could not be listed: {ex.Message}"));
+                store.DeleteCall(call.Id);
+                continue;
+            }
+
             store.DeleteCall(call.Id);
             if (!waiting.TryGetValue(stem, out var ids))
             {
@@ -189,6 +200,19 @@ internal sealed partial class SidecarSync
             SidecarLog.CallFailed(_logger, _spec.Name, id, answer.Message!);
         }
 
-        store.WriteStatus(id, answer);
+        WriteAnswer(store, id, answer);
+    }
+
+    /// <summary>Gives call <paramref name="id"/> its answer; one that cannot be written (a directory planted at its name) fails that call only, not the pass.</summary>
+    private void WriteAnswer(SidecarStore store, string id, SidecarAnswer answer)
+    {
+        try
+        {
+            store.WriteStatus(id, answer);
+        }
+        catch (IOException ex)
+        {
+            SidecarLog.AnswerFailed(_logger, _spec.Name, id, ex.Message);
+        }
     }
 }

@@ -71,6 +71,23 @@ public sealed class SidecarStateFolderTests : IDisposable
         Assert.True(list.ExitCode == 0 && list.Stdout.Contains("after-the-plant", StringComparison.Ordinal), list.ToString());
     }
 
+    [PodmanFact]
+    public async Task ADirectoryAtAKeysEntry_FailsThatKeysCallsWithAClearMessage_OtherKeysRun()
+    {
+        var service = await NewAsync();
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+        Directory.CreateDirectory(Path.Combine(service.Paths.Keys, "k.call", "inside"));
+
+        var blocked = await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "k" }, null, "8080", "blocked");
+        var other = await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "k2" }, null, "8080", "other");
+
+        Assert.True(blocked.ExitCode == 125 && blocked.Stderr.Contains("could not be listed", StringComparison.Ordinal), $"{blocked}\n{serve.Stderr}");
+        Assert.Contains("keys/k.call", blocked.Stderr, StringComparison.Ordinal);
+        Assert.True(other.ExitCode == 0, $"{other}\n{serve.Stderr}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(service.Paths.Calls));
+        Assert.False(serve.HasExited);
+    }
+
     private static async Task PlantAsync(string path, string what, string linkTarget)
     {
         switch (what)
