@@ -11,6 +11,9 @@ namespace Podwake.Sidecars;
 /// </summary>
 internal sealed class SidecarRunner : IDisposable
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+
     private readonly SidecarSync _sync;
     private readonly PodmanClient _podman;
     private readonly ILogger _logger;
@@ -48,6 +51,7 @@ internal sealed class SidecarRunner : IDisposable
     public async Task RunAsync(bool untilIdle, CancellationToken cancellationToken)
     {
         var waits = new Dictionary<string, Task>(StringComparer.Ordinal);
+        TimeSpan? retry = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // A wake from here on (during the pass too) asks for the next pass.
@@ -58,15 +62,20 @@ internal sealed class SidecarRunner : IDisposable
             try
             {
                 foreground = await _sync.PassAsync(cancellationToken).ConfigureAwait(false);
+                retry = null;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is PodmanException or IOException or InvalidDataException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+                && ex is PodmanException or PodmanUnavailableException or IOException or InvalidDataException or UnauthorizedAccessException)
             {
+                // podman's API gone (serve restarts its own) used to end the passes for good: the next call found nobody.
                 if (untilIdle)
                 {
                     throw;
                 }
 
-                SidecarLog.PassFailed(_logger, _sync.Spec.Name, ex.Message);
+                // Calls taken by the failed pass wait for an answer: try again soon (backing off), not only at the next call.
+                retry = retry is { } last ? TimeSpan.FromTicks(Math.Min(last.Ticks * 2, MaxRetry.Ticks)) : FirstRetry;
+                SidecarLog.PassFailed(_logger, _sync.Spec.Name, retry.Value.TotalSeconds, ex.Message);
                 foreground = [];
             }
 
@@ -86,7 +95,8 @@ internal sealed class SidecarRunner : IDisposable
             }
 
             // A foreground run's exit ends the wait too: the pass that collects it comes next.
-            await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values]).ConfigureAwait(false);
+            Task[] again = retry is { } delay ? [Task.Delay(delay, _time, cancellationToken)] : [];
+            await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values, .. again]).ConfigureAwait(false);
         }
     }
 
@@ -98,7 +108,7 @@ internal sealed class SidecarRunner : IDisposable
         {
             await _podman.WaitAsync(container, Podman.ContainerWaitCondition.Exited, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PodmanException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException or HttpRequestException or IOException)
         {
             // Gone or podman restarting: the next pass looks, after a pause so a failing wait does not spin.
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -37,7 +37,7 @@ internal sealed partial class SidecarSync
                 await _podman.StartContainerAsync(existing.Name, cancellationToken).ConfigureAwait(false);
                 SidecarLog.Restarted(_logger, _spec.Name, key, existing.ExitCode, _spec.Restart.ToText());
             }
-            catch (PodmanException ex)
+            catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException)
             {
                 SidecarLog.RestartFailed(_logger, _spec.Name, key, ex.Message);
             }
@@ -45,20 +45,21 @@ internal sealed partial class SidecarSync
             return false;
         }
 
-        if (existing is not null)
-        {
-            // An earlier call's container (or one podman left half-made): the entry's call replaces it.
-            await RemoveAsync(store, existing, "a later call for its key replaced it", cancellationToken).ConfigureAwait(false);
-        }
-
         var create = SidecarContainer.For(_spec, entry, key, _manager);
         try
         {
+            if (existing is not null)
+            {
+                // An earlier call's container (or one podman left half-made): the entry's call replaces it.
+                await RemoveAsync(store, existing, "a later call for its key replaced it", cancellationToken).ConfigureAwait(false);
+            }
+
             await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
             await _podman.StartContainerAsync(create.Name, cancellationToken).ConfigureAwait(false);
         }
-        catch (PodmanException ex)
+        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException)
         {
+            // Also podman's API gone mid-pass: the calls this pass took get their answer, not a wait until their timeout.
             await _podman.RemoveContainerAsync(create.Name, force: true, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var message = $"podman could not run {create.Name} for key {key}: {ex.Message}";
             if (answers.Count > 0)

@@ -48,11 +48,13 @@ internal sealed partial class SidecarSync
         using var store = SidecarStore.Open(_paths, create: true)!;
         // flock blocks its thread: another pass (the .path unit's, a `podwake sidecar sync`) is short.
         using var held = await Task.Run(store.Lock, cancellationToken).ConfigureAwait(false);
-        var waiting = TakeCalls(store);
-        var entries = ReadEntries(store);
+        // podman first: a pass that cannot reach it leaves the calls waiting in calls/ (for the next pass, or for their
+        // callers to withdraw), instead of taking calls it then never answers.
         var containers = (await _podman.ListContainersAsync($"{ContainerLabels.Service}={_spec.Name}", cancellationToken).ConfigureAwait(false))
             .Where(c => c.Labels?.ContainsKey(ContainerLabels.SidecarKey) == true)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var waiting = TakeCalls(store);
+        var entries = ReadEntries(store);
 
         var foreground = new List<string>();
         foreach (var (stem, entry) in entries)
