@@ -88,6 +88,34 @@ public sealed class SidecarStateFolderTests : IDisposable
         Assert.False(serve.HasExited);
     }
 
+    [PodmanTheory]
+    [InlineData("calls", false)]
+    [InlineData("calls", true)]
+    [InlineData("keys", true)]
+    [InlineData("status", true)]
+    public async Task AFolderOfTheStateFolderRemovedOrReplacedByALink_WhileServeRuns_IsMadeAgain_CallsAnswered(string folder, bool link)
+    {
+        var service = await NewAsync();
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+        Assert.Equal(0, (await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "k" }, null, "8080", "before")).ExitCode);
+        var elsewhere = Path.Combine(_dir.Path, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        var path = Path.Combine(service.Paths.Directory, folder);
+
+        Directory.Delete(path, recursive: true);
+        if (link)
+        {
+            File.CreateSymbolicLink(path, elsewhere);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(new DirectoryInfo(path) is { Exists: true, LinkTarget: null }), TimeSpan.FromSeconds(10),
+            () => $"{path} was not made again\n{serve.Stderr}");
+        var call = await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "k2" }, null, "8080", "after");
+        Assert.True(call.ExitCode == 0, $"{call}\n{serve.Stderr}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
+        Assert.False(serve.HasExited);
+    }
+
     private static async Task PlantAsync(string path, string what, string linkTarget)
     {
         switch (what)
