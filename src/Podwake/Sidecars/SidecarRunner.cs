@@ -34,13 +34,16 @@ internal sealed class SidecarRunner : IDisposable
         _calls.Created += (_, _) => Wake();
         _calls.Renamed += (_, _) => Wake();
         _calls.EnableRaisingEvents = true;
-        _timestamp = new FileSystemWatcher(paths.Directory, SidecarPaths.TimestampFile)
+        // The whole folder, not only the timestamp: a caller may remove calls/, keys/ or status/ or put a link in their
+        // place, and the wrapper fails at once without calls/ (it never touches the timestamp): a pass makes them again.
+        _timestamp = new FileSystemWatcher(paths.Directory)
         {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Attributes,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Attributes,
         };
-        _timestamp.Changed += (_, _) => Wake();
-        _timestamp.Created += (_, _) => Wake();
-        _timestamp.Renamed += (_, _) => Wake();
+        _timestamp.Changed += (_, e) => WakeOn(e.Name);
+        _timestamp.Created += (_, e) => WakeOn(e.Name);
+        _timestamp.Deleted += (_, e) => WakeOn(e.Name);
+        _timestamp.Renamed += (_, e) => WakeOn(e.Name);
         _timestamp.EnableRaisingEvents = true;
     }
 
@@ -97,6 +100,15 @@ internal sealed class SidecarRunner : IDisposable
             // A foreground run's exit ends the wait too: the pass that collects it comes next.
             Task[] again = retry is { } delay ? [Task.Delay(delay, _time, cancellationToken)] : [];
             await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values, .. again]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Wakes for the timestamp and the folders; not for the temporary files of podwake's own writes in the folder.</summary>
+    private void WakeOn(string? name)
+    {
+        if (name is SidecarPaths.TimestampFile or SidecarPaths.CallsFolder or SidecarPaths.KeysFolder or SidecarPaths.StatusFolder)
+        {
+            Wake();
         }
     }
 

@@ -43,7 +43,7 @@ internal sealed class SidecarStore : IDisposable
         {
             foreach (var folder in new[] { SidecarPaths.CallsFolder, SidecarPaths.KeysFolder, SidecarPaths.StatusFolder })
             {
-                opened.Add(root.Open(folder, create) ?? throw new DirectoryNotFoundException($"{Path.Join(paths.Directory, folder)} is missing: run podwake deploy (or serve) again"));
+                opened.Add(OpenFolder(root, folder, create) ?? throw new DirectoryNotFoundException($"{Path.Join(paths.Directory, folder)} is missing: run podwake deploy (or serve) again"));
             }
 
             if (create && root.Stat(SidecarPaths.TimestampFile) is null)
@@ -58,6 +58,23 @@ internal sealed class SidecarStore : IDisposable
             opened.ForEach(d => d.Dispose());
             root.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A folder of the state folder; when <paramref name="create"/>, a link, file or FIFO a caller put in its place goes
+    /// (the entry itself, never what a link points at) and the folder is made again: refusing it failed every pass.
+    /// </summary>
+    private static ConfinedDirectory? OpenFolder(ConfinedDirectory root, string folder, bool create)
+    {
+        try
+        {
+            return root.Open(folder, create);
+        }
+        catch (UnsafePathException) when (create && root.Stat(folder) is { IsDirectory: false })
+        {
+            root.Delete(folder);
+            return root.Open(folder, create);
         }
     }
 

@@ -103,9 +103,18 @@ public sealed class SidecarStateFolderTests : IDisposable
         var path = Path.Combine(service.Paths.Directory, folder);
 
         Directory.Delete(path, recursive: true);
-        if (link)
+        for (var tries = 0; link; tries++)
         {
-            File.CreateSymbolicLink(path, elsewhere);
+            try
+            {
+                File.CreateSymbolicLink(path, elsewhere);
+                break;
+            }
+            catch (IOException) when (tries < 20)
+            {
+                // serve made the folder again between the two steps: remove it again.
+                Directory.Delete(path, recursive: true);
+            }
         }
 
         await Eventually.TrueAsync(() => Task.FromResult(new DirectoryInfo(path) is { Exists: true, LinkTarget: null }), TimeSpan.FromSeconds(10),
