@@ -125,6 +125,44 @@ public sealed class SidecarStateFolderTests : IDisposable
         Assert.False(serve.HasExited);
     }
 
+    [PodmanFact]
+    public async Task ADirectoryAtTheTimestamp_SidecarRemoveStillRemovesTheKeysContainer_SidecarSyncStillWakesServe()
+    {
+        var service = await NewAsync();
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+        Assert.Equal(0, (await service.CallAsync(new Dictionary<string, string> { ["AGENT_KEY"] = "k" }, null, "8080", "a")).ExitCode);
+        PlantDirectory(service.Paths.Timestamp);
+
+        var remove = await PodwakeCli.RunAsync("sidecar", "remove", service.Name, "k");
+        Assert.True(remove.ExitCode == 0, remove.ToString());
+        Assert.False(await _podman.Client.ContainerExistsAsync(service.Container("k"), CancellationToken.None));
+
+        PlantDirectory(service.Paths.Timestamp);
+        Directory.CreateDirectory(Path.Combine(service.Paths.Timestamp, "inside"));
+        File.WriteAllText(Path.Combine(service.Paths.Keys, "gone.call"), "not a call\n");
+        var sync = await PodwakeCli.RunAsync("sidecar", "sync", service.Name);
+        Assert.True(sync.ExitCode == 0, sync.ToString());
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(service.Paths.Keys, "gone.call"))), TimeSpan.FromSeconds(5),
+            () => $"the touch did not wake serve\n{serve.Stderr}");
+    }
+
+    /// <summary>A directory in place of the file <paramref name="path"/> (serve may make the file again between the two steps: its watch sees it go).</summary>
+    private static void PlantDirectory(string path)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                File.Delete(path);
+                Directory.CreateDirectory(path);
+                return;
+            }
+            catch (IOException) when (tries < 20)
+            {
+            }
+        }
+    }
+
     private static async Task PlantAsync(string path, string what, string linkTarget)
     {
         switch (what)
