@@ -171,7 +171,19 @@ internal sealed class SidecarStore : IDisposable
     }
 
     /// <summary>Touches the timestamp: what the wrapper does after a call, so the .path unit or serve's watch runs a pass.</summary>
-    public void Touch() => _root.WriteText(SidecarPaths.TimestampFile, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+    /// <remarks>
+    /// A directory a caller put there cannot be replaced by a file (and made <c>podwake sidecar remove</c> and
+    /// <c>sync</c> fail): it is moved aside, as a hidden name, whole and unread.
+    /// </remarks>
+    public void Touch()
+    {
+        if (IsDirectory(_root, SidecarPaths.TimestampFile))
+        {
+            _root.Rename(SidecarPaths.TimestampFile, $".{SidecarPaths.TimestampFile}.planted-{Guid.NewGuid():N}");
+        }
+
+        _root.WriteText(SidecarPaths.TimestampFile, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+    }
 
     private static bool IsDirectory(ConfinedDirectory directory, string name) => directory.Stat(name) is { IsDirectory: true };
 
