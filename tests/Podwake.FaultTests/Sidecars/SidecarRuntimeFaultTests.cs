@@ -116,6 +116,23 @@ public sealed class SidecarRuntimeFaultTests : IAsyncLifetime
     }
 
     [PodmanFact]
+    public async Task AnotherServiceWithTheSameWrapperPath_IsRefused_TheWrapperStaysTheFirstServices()
+    {
+        var service = await NewAsync();
+        var other = await NewAsync();
+        File.WriteAllText(other.File, File.ReadAllText(other.File).Replace(other.Wrapper, service.Wrapper, StringComparison.Ordinal));
+        await using var first = await ServeProcess.StartServingAsync(service.File);
+
+        await using var second = ServeProcess.Start("serve", other.File);
+        Assert.Equal(2, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains($"side-car wrapper of service {service.Name}", second.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"for service {service.Name};", File.ReadAllText(service.Wrapper), StringComparison.Ordinal);
+        Assert.Equal(0, (await service.CallAsync(Env("k"), null, "a")).ExitCode);
+        Assert.Single(await ContainersAsync(service));
+    }
+
+    [PodmanFact]
     public async Task PodmansApiServiceKilled_ServeGoesOnAnsweringCalls()
     {
         var service = await NewAsync();
