@@ -69,6 +69,13 @@ public sealed class SidecarStateFolderTests : IDisposable
         Assert.Equal("precious\n", File.ReadAllText(target));
         var list = await PodwakeCli.RunAsync("sidecar", "list", service.Name);
         Assert.True(list.ExitCode == 0 && list.Stdout.Contains("after-the-plant", StringComparison.Ordinal), list.ToString());
+        if (where.StartsWith("calls/", StringComparison.Ordinal) && what != "directory")
+        {
+            // Its caller is told what is wrong with its call, not deploy's advice.
+            var answer = File.ReadAllText(Path.Combine(service.Paths.Status, PlantedId));
+            Assert.StartsWith("failed\n", answer, StringComparison.Ordinal);
+            Assert.DoesNotContain("deploy", answer, StringComparison.Ordinal);
+        }
     }
 
     [PodmanFact]
