@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Specs;
 
@@ -112,7 +113,7 @@ internal sealed partial class SidecarSync
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
-                (call, problem) = (null, ex.Message);
+                (call, problem) = (null, Describe(ex));
             }
 
             if (call is null)
@@ -194,6 +195,10 @@ internal sealed partial class SidecarSync
 
         return entries;
     }
+
+    /// <summary>Why a file of the state folder could not be read, for its caller (an <see cref="UnsafePathException"/>'s own text is deploy's advice).</summary>
+    private static string Describe(Exception ex) =>
+        ex is UnsafePathException unsafePath ? $"{unsafePath.PathName} is not a call podwake reads: {unsafePath.Problem}" : ex.Message;
 
     private void Answer(SidecarStore store, string id, SidecarAnswer answer)
     {
