@@ -116,6 +116,25 @@ public sealed class SidecarRuntimeFaultTests : IAsyncLifetime
     }
 
     [PodmanFact]
+    public async Task ACallAPassTookButNeverAnswered_ServeKilledMidPass_IsAnsweredByTheNextPass()
+    {
+        var service = await NewAsync();
+        await using var serve = await ServeProcess.StartServingAsync(service.File);
+
+        // What a pass killed between taking a call and running it leaves: the list entry, no container, no answer.
+        var id = "c0ffee00";
+        var key = Convert.ToHexStringLower("k"u8);
+        File.WriteAllText(Path.Combine(service.Paths.Keys, "k.call"),
+            $"podwake-sidecar-call 1\nid {id}\ntime {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\nnetns \nforeground 0\narg 61\nenv AGENT_KEY {key}\nkey {key}\nend\n");
+        File.SetLastWriteTimeUtc(service.Paths.Timestamp, DateTime.UtcNow);
+
+        var answer = Path.Combine(service.Paths.Status, id);
+        await Eventually.TrueAsync(() => Task.FromResult(File.Exists(answer)), TimeSpan.FromSeconds(15), () => $"no answer for {id}\n{serve.Stderr}");
+        Assert.Equal("running\n", File.ReadAllText(answer));
+        Assert.Single(await ContainersAsync(service));
+    }
+
+    [PodmanFact]
     public async Task AnotherServiceWithTheSameWrapperPath_IsRefused_TheWrapperStaysTheFirstServices()
     {
         var service = await NewAsync();
