@@ -13,6 +13,12 @@ internal sealed partial class SidecarSync
     {
         var key = entry.Key!;
         var current = existing?.Labels?.GetValueOrDefault(ContainerLabels.SidecarCall) == entry.Id;
+        if (!current && !answers.Contains(entry.Id, StringComparer.Ordinal) && MayStillWait(entry))
+        {
+            // A call a pass took into the list but never ran nor answered (serve killed mid-pass): its caller may still wait.
+            answers.Add(entry.Id);
+        }
+
         if (current && existing!.State == "running")
         {
             AnswerAll(store, answers, SidecarAnswer.Running);
@@ -111,6 +117,10 @@ internal sealed partial class SidecarSync
             WriteAnswer(store, call, SidecarAnswer.Failed($"{container.Name} was removed before it exited: {why}"));
         }
     }
+
+    /// <summary>The call was made less than the wrapper's timeout ago (whole seconds, as the wrapper counts).</summary>
+    private bool MayStillWait(SidecarCall call) =>
+        _time.GetUtcNow().ToUnixTimeSeconds() - call.Time <= (long)Math.Ceiling(_spec.Sidecar!.Timeout.TotalSeconds) + 1;
 
     /// <summary>As the container unit's Restart= (README): 0 and 143 (a stop's SIGTERM) are clean exits.</summary>
     private bool ShouldRestart(int exitCode) => _spec.Restart switch
