@@ -144,6 +144,9 @@ internal sealed partial class ConfinedDirectory
         return errno == NativeFiles.ENOENT ? false : throw new IOException($"Failed to remove {Child(name)}: {NativeFiles.Describe(errno)}");
     }
 
+    /// <summary>Renames the entry <paramref name="name"/> (whatever it is, a link itself) to <paramref name="newName"/> within this directory.</summary>
+    public void Rename(string name, string newName) => Check(NativeFiles.RenameAt(_handle, name, _handle, newName), $"rename {Child(name)} to", Child(newName));
+
     /// <summary>Removes the directory entry <paramref name="name"/> if it is an empty directory (never a link's target); false otherwise.</summary>
     public bool RemoveEmptyDirectory(string name) => NativeFiles.UnlinkAt(_handle, name, NativeFiles.AtRemoveDir) == 0;
 

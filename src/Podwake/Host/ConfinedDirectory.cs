@@ -155,12 +155,18 @@ internal sealed partial class ConfinedDirectory : IDisposable
         }
     }
 
-    private ConfinedDirectory Reopen()
+    /// <summary>
+    /// A new descriptor of this directory itself, e.g. to flock(2) it: unlike a lock file inside, nobody who can only
+    /// write inside can replace it or plant a FIFO or a link in its place.
+    /// </summary>
+    public SafeFileHandle OpenSelf()
     {
         var fd = NativeFiles.OpenAt(_handle, ".", DirectoryFlags | NativeFiles.ODirectory, 0);
         Check(fd, "open", Path);
-        return new ConfinedDirectory(new SafeFileHandle(fd, ownsHandle: true), Path, _display, _owner, _ownedByOwner);
+        return new SafeFileHandle(fd, ownsHandle: true);
     }
+
+    private ConfinedDirectory Reopen() => new(OpenSelf(), Path, _display, _owner, _ownedByOwner);
 
     private void GiveToOwner(SafeFileHandle handle, string path)
     {

@@ -69,7 +69,14 @@ internal static partial class SidecarCallFile
             };
             if (!ok)
             {
-                problem = $"line {i + 1} of the call is malformed: \"{Shorten(line)}\"";
+                // A program may well pass bytes that are not text (the wrapper records them faithfully): say so, not "malformed".
+                problem = fields switch
+                {
+                    ["arg", var hex] when IsHex(hex) => $"argument {arguments.Count + 1} is not UTF-8 text (or holds a NUL): podman runs a command of text only",
+                    ["env", var name, var hex] when NamePattern().IsMatch(name) && !environment.ContainsKey(name) && IsHex(hex) =>
+                        $"the value of {name} is not UTF-8 text (or holds a NUL): podman passes text only",
+                    _ => $"line {i + 1} of the call is malformed: \"{Shorten(line)}\"",
+                };
                 return null;
             }
         }
@@ -146,6 +153,8 @@ internal static partial class SidecarCallFile
         list.Add(value);
         return true;
     }
+
+    private static bool IsHex(string text) => text.Length % 2 == 0 && text.All(char.IsAsciiHexDigit);
 
     private static string Shorten(string line) => line.Length <= 60 ? line : line[..60] + "...";
 

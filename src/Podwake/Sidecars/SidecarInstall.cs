@@ -13,7 +13,7 @@ internal static class SidecarInstall
     public static void Install(ServiceSpec spec, SidecarPaths paths)
     {
         var sidecar = spec.Sidecar ?? throw new ArgumentException($"service {spec.Name} has no sidecar: section", nameof(spec));
-        CheckWrapperPath(sidecar.Wrapper);
+        CheckWrapperPath(sidecar.Wrapper, spec.Name);
         using (SidecarStore.Open(paths, create: true))
         {
         }
@@ -22,20 +22,32 @@ internal static class SidecarInstall
         directory.WriteText(Path.GetFileName(sidecar.Wrapper), WrapperScript.Render(spec, paths), Executable);
     }
 
-    /// <summary>Refuses (exit 2) a wrapper path that holds anything but a podwake wrapper: it may be the very program the wrapper stands for.</summary>
-    public static void CheckWrapperPath(string wrapper)
+    /// <summary>
+    /// Refuses (exit 2) a wrapper path that holds anything but a podwake wrapper (it may be the very program the wrapper
+    /// stands for) or, given <paramref name="service"/>, another service's wrapper: replacing it sent that service's
+    /// callers to this one's image and state folder.
+    /// </summary>
+    public static void CheckWrapperPath(string wrapper, string? service = null)
     {
-        if (IsOurs(wrapper) is false)
+        var ours = IsOurs(wrapper, out var owner);
+        if (ours is false)
         {
             throw new EnvironmentException(
                 $"{wrapper} exists and is not a podwake side-car wrapper (its second line is not \"{WrapperScript.Marker} ...\"); podwake does not replace it: choose another sidecar.wrapper, or move the file away");
+        }
+
+        if (ours is true && service is not null && owner is not null && owner != service)
+        {
+            throw new EnvironmentException(
+                $"{wrapper} is the side-car wrapper of service {owner}; a wrapper calls one service, so podwake does not replace it: choose another sidecar.wrapper for {service}, or undeploy (or stop serving) {owner} and remove the file");
         }
     }
 
     /// <summary>Removes the wrapper (only if it is podwake's) and the state folder with the list and every answer.</summary>
     public static void Uninstall(string wrapper, SidecarPaths paths)
     {
-        if (IsOurs(wrapper) is true)
+        // Another service's wrapper at the path (that service's now) stays.
+        if (IsOurs(wrapper, out var owner) is true && (owner is null || owner == Path.GetFileName(paths.Directory)))
         {
             using var directory = HostFiles.OpenDirectory(Path.GetDirectoryName(wrapper)!, owner: null, create: false);
             directory?.Delete(Path.GetFileName(wrapper));
@@ -73,16 +85,16 @@ internal static class SidecarInstall
                 }
 
                 root.Delete(SidecarPaths.TimestampFile);
-                root.Delete(SidecarPaths.LockFile);
             }
 
             parent.RemoveEmptyDirectory(Path.GetFileName(paths.Directory));
         }
     }
 
-    /// <summary>True: a podwake wrapper is there; false: something else; null: nothing.</summary>
-    private static bool? IsOurs(string wrapper)
+    /// <summary>True: a podwake wrapper is there (of service <paramref name="owner"/>, when its line names one); false: something else; null: nothing.</summary>
+    private static bool? IsOurs(string wrapper, out string? owner)
     {
+        owner = null;
         using var directory = HostFiles.OpenDirectory(Path.GetDirectoryName(wrapper)!, owner: null, create: false);
         if (directory?.Stat(Path.GetFileName(wrapper)) is not { } stat)
         {
@@ -98,7 +110,20 @@ internal static class SidecarInstall
         {
             var head = directory.ReadText(Path.GetFileName(wrapper), 1024 * 1024);
             var lines = head?.Split('\n', 3);
-            return lines is { Length: >= 2 } && lines[1].StartsWith(WrapperScript.Marker, StringComparison.Ordinal);
+            if (lines is not { Length: >= 2 } || !lines[1].StartsWith(WrapperScript.Marker, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            // "# podwake side-car wrapper for service NAME; ..." (WrapperScript.Render).
+            var named = lines[1][WrapperScript.Marker.Length..];
+            const string For = " for service ";
+            if (named.StartsWith(For, StringComparison.Ordinal) && named.IndexOf(';', StringComparison.Ordinal) is var end and > 0)
+            {
+                owner = named[For.Length..end];
+            }
+
+            return true;
         }
         catch (InvalidDataException)
         {

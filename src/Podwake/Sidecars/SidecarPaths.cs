@@ -2,8 +2,9 @@ namespace Podwake.Sidecars;
 
 /// <summary>
 /// A side-car service's state folder: the calls the wrapper records, the list of keys in effect, the answers sync
-/// gives each call, the timestamp the wrapper touches and sync's lock. Callers see it at the same path (a container
-/// that calls the wrapper has it bind-mounted there), so its location depends on the account only:
+/// gives each call, the timestamp the wrapper touches; a sync pass holds an flock(2) on the folder itself, so two
+/// passes never run at once (never two containers for one key). Callers see it at the same path (a container that
+/// calls the wrapper has it bind-mounted there), so its location depends on the account only:
 /// <c>/var/lib/podwake/sidecars/NAME</c> for root, <c>~/.local/state/podwake/sidecars/NAME</c> for anyone else
 /// (<c>XDG_STATE_HOME</c> is not read: a systemd unit and a login shell would disagree on it).
 /// </summary>
@@ -23,9 +24,6 @@ internal sealed record SidecarPaths(string Directory)
 
     /// <summary>Touched by the wrapper after each call (and by <c>podwake sidecar remove</c>): what the .path unit and serve's watch react to.</summary>
     public const string TimestampFile = "timestamp";
-
-    /// <summary>Held (flock) by a sync pass, so two passes never run at once (never two containers for one key).</summary>
-    public const string LockFile = "lock";
 
     public string Calls => Path.Join(Directory, CallsFolder);
 

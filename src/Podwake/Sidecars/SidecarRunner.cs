@@ -14,6 +14,9 @@ internal sealed class SidecarRunner : IDisposable
     /// <summary>How long the oneshot unit's last pass waits for one more touch before it ends.</summary>
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(1);
 
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+
     private readonly SidecarSync _sync;
     private readonly SidecarPaths _paths;
     private readonly PodmanClient _podman;
@@ -36,13 +39,16 @@ internal sealed class SidecarRunner : IDisposable
         _calls.Created += (_, _) => Wake();
         _calls.Renamed += (_, _) => Wake();
         _calls.EnableRaisingEvents = true;
-        _timestamp = new FileSystemWatcher(paths.Directory, SidecarPaths.TimestampFile)
+        // The whole folder, not only the timestamp: a caller may remove calls/, keys/ or status/ or put a link in their
+        // place, and the wrapper fails at once without calls/ (it never touches the timestamp): a pass makes them again.
+        _timestamp = new FileSystemWatcher(paths.Directory)
         {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Attributes,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Attributes,
         };
-        _timestamp.Changed += (_, _) => Wake();
-        _timestamp.Created += (_, _) => Wake();
-        _timestamp.Renamed += (_, _) => Wake();
+        _timestamp.Changed += (_, e) => WakeOn(e.Name);
+        _timestamp.Created += (_, e) => WakeOn(e.Name);
+        _timestamp.Deleted += (_, e) => WakeOn(e.Name);
+        _timestamp.Renamed += (_, e) => WakeOn(e.Name);
         _timestamp.EnableRaisingEvents = true;
     }
 
@@ -59,6 +65,7 @@ internal sealed class SidecarRunner : IDisposable
     public async Task RunAsync(bool untilIdle, CancellationToken cancellationToken)
     {
         var waits = new Dictionary<string, Task>(StringComparer.Ordinal);
+        TimeSpan? retry = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // A wake from here on (during the pass too) asks for the next pass.
@@ -70,15 +77,20 @@ internal sealed class SidecarRunner : IDisposable
             try
             {
                 foreground = await _sync.PassAsync(cancellationToken).ConfigureAwait(false);
+                retry = null;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is PodmanException or IOException or InvalidDataException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+                && ex is PodmanException or PodmanUnavailableException or IOException or InvalidDataException or UnauthorizedAccessException)
             {
+                // podman's API gone (serve restarts its own) used to end the passes for good: the next call found nobody.
                 if (untilIdle)
                 {
                     throw;
                 }
 
-                SidecarLog.PassFailed(_logger, _sync.Spec.Name, ex.Message);
+                // Calls taken by the failed pass wait for an answer: try again soon (backing off), not only at the next call.
+                retry = retry is { } last ? TimeSpan.FromTicks(Math.Min(last.Ticks * 2, MaxRetry.Ticks)) : FirstRetry;
+                SidecarLog.PassFailed(_logger, _sync.Spec.Name, retry.Value.TotalSeconds, ex.Message);
                 foreground = [];
             }
 
@@ -113,7 +125,17 @@ internal sealed class SidecarRunner : IDisposable
             }
 
             // A foreground run's exit ends the wait too: the pass that collects it comes next.
-            await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values]).ConfigureAwait(false);
+            Task[] again = retry is { } delay ? [Task.Delay(delay, _time, cancellationToken)] : [];
+            await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values, .. again]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Wakes for the timestamp and the folders; not for the temporary files of podwake's own writes in the folder.</summary>
+    private void WakeOn(string? name)
+    {
+        if (name is SidecarPaths.TimestampFile or SidecarPaths.CallsFolder or SidecarPaths.KeysFolder or SidecarPaths.StatusFolder)
+        {
+            Wake();
         }
     }
 
@@ -153,7 +175,7 @@ internal sealed class SidecarRunner : IDisposable
         {
             await _podman.WaitAsync(container, Podman.ContainerWaitCondition.Exited, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PodmanException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException or HttpRequestException or IOException)
         {
             // Gone or podman restarting: the next pass looks, after a pause so a failing wait does not spin.
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

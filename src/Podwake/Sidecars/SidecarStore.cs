@@ -43,7 +43,7 @@ internal sealed class SidecarStore : IDisposable
         {
             foreach (var folder in new[] { SidecarPaths.CallsFolder, SidecarPaths.KeysFolder, SidecarPaths.StatusFolder })
             {
-                opened.Add(root.Open(folder, create) ?? throw new DirectoryNotFoundException($"{Path.Join(paths.Directory, folder)} is missing: run podwake deploy (or serve) again"));
+                opened.Add(OpenFolder(root, folder, create) ?? throw new DirectoryNotFoundException($"{Path.Join(paths.Directory, folder)} is missing: run podwake deploy (or serve) again"));
             }
 
             if (create && root.Stat(SidecarPaths.TimestampFile) is null)
@@ -61,37 +61,61 @@ internal sealed class SidecarStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A folder of the state folder; when <paramref name="create"/>, a link, file or FIFO a caller put in its place goes
+    /// (the entry itself, never what a link points at) and the folder is made again: refusing it failed every pass.
+    /// </summary>
+    private static ConfinedDirectory? OpenFolder(ConfinedDirectory root, string folder, bool create)
+    {
+        try
+        {
+            return root.Open(folder, create);
+        }
+        catch (UnsafePathException) when (create && root.Stat(folder) is { IsDirectory: false })
+        {
+            root.Delete(folder);
+            return root.Open(folder, create);
+        }
+    }
+
     /// <summary>Waits for and takes the folder's lock: one sync pass (or list change) at a time.</summary>
+    /// <remarks>
+    /// The lock is the folder itself (flock on a descriptor of it), not a file in it: a caller can write in the folder,
+    /// and a FIFO, a directory or a link it put at a lock file's name made every pass fail, so no call was answered.
+    /// </remarks>
     public SafeFileHandle Lock()
     {
-        var file = _root.OpenOrCreateFile(SidecarPaths.LockFile);
-        while (NativeFiles.Flock(file, NativeFiles.LockEx) != 0)
+        var folder = _root.OpenSelf();
+        while (NativeFiles.Flock(folder, NativeFiles.LockEx) != 0)
         {
             if (NativeFiles.LastError != NativeFiles.EINTR)
             {
                 var error = NativeFiles.Describe(NativeFiles.LastError);
-                file.Dispose();
-                throw new IOException($"Failed to lock {Path.Join(Paths.Directory, SidecarPaths.LockFile)}: {error}");
+                folder.Dispose();
+                throw new IOException($"Failed to lock {Paths.Directory}: {error}");
             }
         }
 
-        return file;
+        return folder;
     }
 
     /// <summary>The IDs of the calls waiting in <c>calls/</c> (the wrapper's temporary files, starting with '.', are not).</summary>
+    /// <remarks>A directory is no call and is left alone: it cannot be unlinked, and failing on it failed every pass.</remarks>
     public IReadOnlyList<string> PendingCallIds() =>
-        [.. _calls.Names().Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && SidecarCallFile.IdPattern().IsMatch(n[..^CallSuffix.Length])).Select(n => n[..^CallSuffix.Length])];
+        [.. _calls.Names()
+            .Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && SidecarCallFile.IdPattern().IsMatch(n[..^CallSuffix.Length]) && !IsDirectory(_calls, n))
+            .Select(n => n[..^CallSuffix.Length])];
 
     /// <summary>A waiting call's text; null when it went meanwhile.</summary>
     public string? ReadCall(string id) => _calls.ReadText(id + CallSuffix, SidecarCallFile.MaxBytes);
 
     public void DeleteCall(string id) => _calls.Delete(id + CallSuffix);
 
-    /// <summary>Every entry of the list: the file's stem and text (a file that cannot be read is left out and reported).</summary>
+    /// <summary>Every entry of the list: the file's stem and text (a file that cannot be read is left out and reported; a directory is no entry).</summary>
     public IReadOnlyList<(string Stem, string? Text, string? Problem)> Entries()
     {
         var entries = new List<(string, string?, string?)>();
-        foreach (var name in _keys.Names().Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && !n.StartsWith('.')))
+        foreach (var name in _keys.Names().Where(n => n.EndsWith(CallSuffix, StringComparison.Ordinal) && !n.StartsWith('.') && !IsDirectory(_keys, n)))
         {
             try
             {
@@ -147,7 +171,21 @@ internal sealed class SidecarStore : IDisposable
     }
 
     /// <summary>Touches the timestamp: what the wrapper does after a call, so the .path unit or serve's watch runs a pass.</summary>
-    public void Touch() => _root.WriteText(SidecarPaths.TimestampFile, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+    /// <remarks>
+    /// A directory a caller put there cannot be replaced by a file (and made <c>podwake sidecar remove</c> and
+    /// <c>sync</c> fail): it is moved aside, as a hidden name, whole and unread.
+    /// </remarks>
+    public void Touch()
+    {
+        if (IsDirectory(_root, SidecarPaths.TimestampFile))
+        {
+            _root.Rename(SidecarPaths.TimestampFile, $".{SidecarPaths.TimestampFile}.planted-{Guid.NewGuid():N}");
+        }
+
+        _root.WriteText(SidecarPaths.TimestampFile, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+    }
+
+    private static bool IsDirectory(ConfinedDirectory directory, string name) => directory.Stat(name) is { IsDirectory: true };
 
     public void Dispose()
     {

@@ -13,6 +13,12 @@ internal sealed partial class SidecarSync
     {
         var key = entry.Key!;
         var current = existing?.Labels?.GetValueOrDefault(ContainerLabels.SidecarCall) == entry.Id;
+        if (!current && !answers.Contains(entry.Id, StringComparer.Ordinal) && MayStillWait(entry))
+        {
+            // A call a pass took into the list but never ran nor answered (serve killed mid-pass): its caller may still wait.
+            answers.Add(entry.Id);
+        }
+
         if (current && existing!.State == "running")
         {
             AnswerAll(store, answers, SidecarAnswer.Running);
@@ -37,7 +43,7 @@ internal sealed partial class SidecarSync
                 await _podman.StartContainerAsync(existing.Name, cancellationToken).ConfigureAwait(false);
                 SidecarLog.Restarted(_logger, _spec.Name, key, existing.ExitCode, _spec.Restart.ToText());
             }
-            catch (PodmanException ex)
+            catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException)
             {
                 SidecarLog.RestartFailed(_logger, _spec.Name, key, ex.Message);
             }
@@ -45,20 +51,21 @@ internal sealed partial class SidecarSync
             return false;
         }
 
-        if (existing is not null)
-        {
-            // An earlier call's container (or one podman left half-made): the entry's call replaces it.
-            await RemoveAsync(store, existing, "a later call for its key replaced it", cancellationToken).ConfigureAwait(false);
-        }
-
         var create = SidecarContainer.For(_spec, entry, key, _manager);
         try
         {
+            if (existing is not null)
+            {
+                // An earlier call's container (or one podman left half-made): the entry's call replaces it.
+                await RemoveAsync(store, existing, "a later call for its key replaced it", cancellationToken).ConfigureAwait(false);
+            }
+
             await _podman.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
             await _podman.StartContainerAsync(create.Name, cancellationToken).ConfigureAwait(false);
         }
-        catch (PodmanException ex)
+        catch (Exception ex) when (ex is PodmanException or PodmanUnavailableException)
         {
+            // Also podman's API gone mid-pass: the calls this pass took get their answer, not a wait until their timeout.
             await _podman.RemoveContainerAsync(create.Name, force: true, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var message = $"podman could not run {create.Name} for key {key}: {ex.Message}";
             if (answers.Count > 0)
@@ -96,7 +103,7 @@ internal sealed partial class SidecarSync
         // Gone before the caller hears of it: a caller that calls again at once finds the key free.
         store.DeleteEntry(stem);
         await _podman.RemoveContainerAsync(container.Name, force: true, cancellationToken).ConfigureAwait(false);
-        store.WriteStatus(entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
+        WriteAnswer(store, entry.Id, SidecarAnswer.Exited(container.ExitCode, stdout, stderr));
         SidecarLog.ForegroundExited(_logger, _spec.Name, entry.Key!, container.ExitCode);
     }
 
@@ -108,9 +115,13 @@ internal sealed partial class SidecarSync
             && container.Labels.GetValueOrDefault(ContainerLabels.SidecarCall) is { } call
             && SidecarCallFile.IdPattern().IsMatch(call))
         {
-            store.WriteStatus(call, SidecarAnswer.Failed($"{container.Name} was removed before it exited: {why}"));
+            WriteAnswer(store, call, SidecarAnswer.Failed($"{container.Name} was removed before it exited: {why}"));
         }
     }
+
+    /// <summary>The call was made less than the wrapper's timeout ago (whole seconds, as the wrapper counts).</summary>
+    private bool MayStillWait(SidecarCall call) =>
+        _time.GetUtcNow().ToUnixTimeSeconds() - call.Time <= (long)Math.Ceiling(_spec.Sidecar!.Timeout.TotalSeconds) + 1;
 
     /// <summary>As the container unit's Restart= (README): 0 and 143 (a stop's SIGTERM) are clean exits.</summary>
     private bool ShouldRestart(int exitCode) => _spec.Restart switch
@@ -120,11 +131,11 @@ internal sealed partial class SidecarSync
         _ => false,
     };
 
-    private static void AnswerAll(SidecarStore store, List<string> ids, SidecarAnswer answer)
+    private void AnswerAll(SidecarStore store, List<string> ids, SidecarAnswer answer)
     {
         foreach (var id in ids)
         {
-            store.WriteStatus(id, answer);
+            WriteAnswer(store, id, answer);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Podwake.Host;
 using Podwake.Podman;
 using Podwake.Specs;
 
@@ -48,11 +49,13 @@ internal sealed partial class SidecarSync
         using var store = SidecarStore.Open(_paths, create: true)!;
         // flock blocks its thread: another pass (the .path unit's, a `podwake sidecar sync`) is short.
         using var held = await Task.Run(store.Lock, cancellationToken).ConfigureAwait(false);
-        var waiting = TakeCalls(store);
-        var entries = ReadEntries(store);
+        // podman first: a pass that cannot reach it leaves the calls waiting in calls/ (for the next pass, or for their
+        // callers to withdraw), instead of taking calls it then never answers.
         var containers = (await _podman.ListContainersAsync($"{ContainerLabels.Service}={_spec.Name}", cancellationToken).ConfigureAwait(false))
             .Where(c => c.Labels?.ContainsKey(ContainerLabels.SidecarKey) == true)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var waiting = TakeCalls(store);
+        var entries = ReadEntries(store);
 
         var foreground = new List<string>();
         foreach (var (stem, entry) in entries)
@@ -110,7 +113,7 @@ internal sealed partial class SidecarSync
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
-                (call, problem) = (null, ex.Message);
+                (call, problem) = (null, Describe(ex));
             }
 
             if (call is null)
@@ -135,7 +138,18 @@ internal sealed partial class SidecarSync
             }
 
             var stem = SidecarNames.Stem(key);
-            store.WriteEntry(stem, call with { Key = key });
+            try
+            {
+                store.WriteEntry(stem, call with { Key = key });
+            }
+            catch (IOException ex)
+            {
+                // Whoever can call can write in keys/ (a directory at the entry's name): this call fails, not the pass.
+                Answer(store, call.Id, SidecarAnswer.Failed($"the call could not be listed: {ex.Message}"));
+                store.DeleteCall(call.Id);
+                continue;
+            }
+
             store.DeleteCall(call.Id);
             if (!waiting.TryGetValue(stem, out var ids))
             {
@@ -182,6 +196,10 @@ internal sealed partial class SidecarSync
         return entries;
     }
 
+    /// <summary>Why a file of the state folder could not be read, for its caller (an <see cref="UnsafePathException"/>'s own text is deploy's advice).</summary>
+    private static string Describe(Exception ex) =>
+        ex is UnsafePathException unsafePath ? $"{unsafePath.PathName} is not a call podwake reads: {unsafePath.Problem}" : ex.Message;
+
     private void Answer(SidecarStore store, string id, SidecarAnswer answer)
     {
         if (answer.Word == "failed")
@@ -189,6 +207,19 @@ internal sealed partial class SidecarSync
             SidecarLog.CallFailed(_logger, _spec.Name, id, answer.Message!);
         }
 
-        store.WriteStatus(id, answer);
+        WriteAnswer(store, id, answer);
+    }
+
+    /// <summary>Gives call <paramref name="id"/> its answer; one that cannot be written (a directory planted at its name) fails that call only, not the pass.</summary>
+    private void WriteAnswer(SidecarStore store, string id, SidecarAnswer answer)
+    {
+        try
+        {
+            store.WriteStatus(id, answer);
+        }
+        catch (IOException ex)
+        {
+            SidecarLog.AnswerFailed(_logger, _spec.Name, id, ex.Message);
+        }
     }
 }

@@ -78,7 +78,8 @@ internal static class WrapperScript
             touch "$state/timestamp" 2>/dev/null
 
             status="$state/status/$id"
-            deadline=$(( $(date +%s) + timeout ))
+            # Whole seconds: one more, so a call waits at least its timeout (it gave up up to 1 s early).
+            deadline=$(( $(date +%s) + timeout + 1 ))
             while :; do
               if [ -f "$status" ]; then
                 word=; code=
