@@ -2,6 +2,8 @@ using System.Text.Json;
 using Podwake.Activation;
 using Podwake.Control;
 using Podwake.Host;
+using Podwake.Podman;
+using Podwake.Sidecars;
 using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
@@ -49,6 +51,11 @@ internal static class DeployedStatus
     {
         var last = ReadLastState(paths, name);
         var spec = SpecLoader.Load([file]).Services.FirstOrDefault();
+        if (spec?.Sidecar is not null)
+        {
+            return await SidecarDocumentAsync(systemctl, spec, cancellationToken).ConfigureAwait(false);
+        }
+
         var listen = spec?.Ports.Select(p => p.ListenDisplay).ToList() ?? [];
         var socket = UnitGenerator.SocketUnitName(name);
         var state = await systemctl.ActiveStateAsync(socket, cancellationToken).ConfigureAwait(false);
@@ -68,6 +75,28 @@ internal static class DeployedStatus
             Pod = spec?.Kube is null ? last?.Pod : spec.ContainerName,
             ImageDigest = spec?.Image is null ? null : await DeployedContainer.RunningDigestAsync(new TargetPodman(null), spec, cancellationToken).ConfigureAwait(false),
             LastUpdate = LastUpdateRecord.Read(paths, name) ?? last?.LastUpdate,
+        };
+        return new StatusDocument { Pid = null, Runtime = StatusDocument.RuntimeSystemd, StartedAt = null, Services = [status] };
+    }
+
+    /// <summary>A deployed <c>sidecar:</c> service: its keys; ready while one's container runs, failed when its path unit does not watch.</summary>
+    private static async Task<StatusDocument> SidecarDocumentAsync(Systemctl systemctl, ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        var pathUnit = UnitGenerator.SidecarPathUnitName(spec.Name);
+        var state = await systemctl.ActiveStateAsync(pathUnit, cancellationToken).ConfigureAwait(false);
+        var podman = new TargetPodman(null);
+        var keys = await SidecarListing.ReadAsync(spec.Name, SidecarPaths.ForCurrentUser(spec.Name), async () =>
+        {
+            var ps = await podman.RunAsync(["ps", "--all", "--filter", $"label={ContainerLabels.Service}={spec.Name}", "--format", "json"], cancellationToken).ConfigureAwait(false);
+            return ps.ExitCode == 0 ? JsonSerializer.Deserialize(ps.Stdout, PodmanJsonContext.Default.IReadOnlyListContainerSummary) ?? [] : [];
+        }).ConfigureAwait(false);
+        var status = new ServiceStatus
+        {
+            Name = spec.Name,
+            State = state != "active" ? ServiceState.Failed : keys.Any(k => k.State == "running") ? ServiceState.Ready : ServiceState.Dormant,
+            LastError = state == "active" ? null : $"{pathUnit} is {state}, so no call is taken: systemctl {systemctl.Manager.ScopeFlag} start {pathUnit}",
+            Image = spec.Image,
+            Sidecars = keys,
         };
         return new StatusDocument { Pid = null, Runtime = StatusDocument.RuntimeSystemd, StartedAt = null, Services = [status] };
     }

@@ -5,7 +5,11 @@ namespace Podwake.Sidecars;
 /// <summary>The keys in a side-car service's list with their containers' states, read without taking the lock (a reader never changes anything).</summary>
 internal static class SidecarListing
 {
-    public static async Task<IReadOnlyList<SidecarKeyStatus>> ReadAsync(string service, SidecarPaths paths, PodmanClient podman, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<SidecarKeyStatus>> ReadAsync(string service, SidecarPaths paths, PodmanClient podman, CancellationToken cancellationToken) =>
+        ReadAsync(service, paths, () => podman.ListContainersAsync($"{ContainerLabels.Service}={service}", cancellationToken));
+
+    /// <param name="list">The service's containers (those labelled <c>io.podwake.service=NAME</c>), however podman is reached.</param>
+    public static async Task<IReadOnlyList<SidecarKeyStatus>> ReadAsync(string service, SidecarPaths paths, Func<Task<IReadOnlyList<ContainerSummary>>> list)
     {
         using var store = SidecarStore.Open(paths, create: false);
         if (store is null)
@@ -13,7 +17,7 @@ internal static class SidecarListing
             return [];
         }
 
-        var containers = (await podman.ListContainersAsync($"{ContainerLabels.Service}={service}", cancellationToken).ConfigureAwait(false))
+        var containers = (await list().ConfigureAwait(false))
             .Where(c => c.Labels?.ContainsKey(ContainerLabels.SidecarKey) == true)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
         var keys = new List<SidecarKeyStatus>();

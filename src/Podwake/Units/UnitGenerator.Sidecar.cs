@@ -58,14 +58,11 @@ internal static partial class UnitGenerator
         // would refuse, failing the path unit for good.
         unit.Add(UnitSections.Unit, UnitKeys.StartLimitIntervalSec, "0");
 
-        // podman's own socket-activated API service (podman.socket, shipped with podman for the system and user managers):
-        // started on the first pass, it stays for podman's idle time, so a burst of calls is a burst of REST calls, not a
-        // podman service started and stopped per pass (0.7 to 1.4 s per call measured that way). Without podman.socket
-        // the socket is missing and the pass starts podman's service itself.
-        unit.Add(UnitSections.Unit, UnitKeys.Wants, "podman.socket");
-        unit.Add(UnitSections.Unit, UnitKeys.After, "podman.socket");
+        // Each pass starts podman's API service of its own (as serve does) and stops it: ~0.1 s with the published
+        // binary. Not podman.socket: started in the account's manager, it makes every podman API client of the account
+        // (podwake serve included) use podman 4.3's socket-activated service, which exits after 5 s idle; a request to
+        // it went unanswered for 30 s in the rootless test run.
         unit.Add(UnitSections.Service, UnitKeys.Type, "oneshot");
-        unit.Add(UnitSections.Service, UnitKeys.Environment, "CONTAINER_HOST=unix://%t/podman/podman.sock");
 
         // The spec path is written with its %E specifier on purpose, hence not through ExecLine; the name is [a-z0-9-].
         var command = SystemdQuoting.ExecLine([options.PodwakePath, "sidecar", "sync", spec.Name]);
@@ -74,9 +71,8 @@ internal static partial class UnitGenerator
         // A foreground call keeps the pass waiting for its container's exit, however long that takes.
         unit.Add(UnitSections.Service, UnitKeys.TimeoutStartSec, "infinity");
 
-        // The containers a pass starts outlive it: started through podman.service their conmon is in that unit's cgroup
-        // (Delegate=, KillMode=process); started by a podman service of the pass's own, it stays in this unit's cgroup
-        // (podman's cgroupfs manager moves it nowhere), and the default KillMode=control-group would kill it when the pass ends (seen here: systemd
+        // The containers a pass starts outlive it: their conmon stays in this unit's cgroup (podman's cgroupfs manager
+        // moves it nowhere), and the default KillMode=control-group would kill it when the pass ends (seen here: systemd
         // sent it SIGTERM, waited 90 s and failed the unit with "timeout").
         unit.Add(UnitSections.Service, UnitKeys.KillMode, "process");
         return unit;

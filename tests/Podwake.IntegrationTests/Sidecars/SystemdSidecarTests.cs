@@ -52,6 +52,15 @@ public sealed class SystemdSidecarTests : IDisposable
             Assert.Equal("err hello\n", foreground.Stderr);
             Assert.False(await _podman.Client.ContainerExistsAsync(service.Container("three"), CancellationToken.None));
             Assert.Equal(["two"], (await service.ListAsync()).EnumerateArray().Select(k => k.GetProperty("key").GetString()));
+
+            // status names the deployed service's keys (not its absent socket unit).
+            var status = await PodwakeCli.RunAsync("status", service.Name, "--json");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            using var document = System.Text.Json.JsonDocument.Parse(status.Stdout);
+            var shown = document.RootElement[0].GetProperty("services")[0];
+            Assert.Equal("ready", shown.GetProperty("state").GetString());
+            Assert.Equal("two", shown.GetProperty("sidecars")[0].GetProperty("key").GetString());
+            Assert.Equal("running", shown.GetProperty("sidecars")[0].GetProperty("state").GetString());
         });
     }
 
