@@ -94,12 +94,20 @@ internal sealed partial class PodWorkload : IServeWorkload
     /// Until no container of the pod is still being stopped: podman finishes a stop (its cleanup) after answering,
     /// and a start meanwhile failed with 409 "container state improper".
     /// </summary>
+    /// <remarks>
+    /// The service container too: podman stops it, asynchronously, from the cleanup of the pod's last container. A wake
+    /// that came before that cleanup had its freshly started service container stopped behind it, and with it the pod
+    /// (its containers "running" when the wake looked, then stopped: "not ready within 30s" on the first wake after
+    /// serve's start, in about one CI run in two).
+    /// </remarks>
     private async Task WaitStoppedAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var pod = await _podman.InspectPodAsync(_podName, cancellationToken).ConfigureAwait(false);
-            if (pod.Containers.All(c => c.State is "exited" or "created" or "configured"))
+            var serviceStopped = _serviceContainer is not { } service
+                || (await _podman.InspectContainerAsync(service, cancellationToken).ConfigureAwait(false)).State.Status is "exited" or "created" or "configured";
+            if (serviceStopped && pod.Containers.All(c => c.State is "exited" or "created" or "configured"))
             {
                 return;
             }
