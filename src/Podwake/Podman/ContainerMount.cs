@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Podwake.Specs;
 
 namespace Podwake.Podman;
 
@@ -17,4 +18,8 @@ internal sealed record ContainerMount
     /// <summary>e.g. <c>ro</c>, <c>z</c>, <c>rbind</c>.</summary>
     [JsonPropertyName("options")]
     public IReadOnlyList<string>? Options { get; init; }
+
+    /// <summary>The bind mounts among a service's <c>volumes:</c> (serve's container and each side-car's alike).</summary>
+    public static IReadOnlyList<ContainerMount> BindMountsOf(IEnumerable<VolumeSpec> volumes) =>
+        [.. volumes.Where(v => v.IsBindMount).Select(v => new ContainerMount { Source = v.Source, Destination = v.Target, Options = v.Options })];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Podwake.Specs;
 
 namespace Podwake.Podman;
 
@@ -13,4 +14,8 @@ internal sealed record ContainerNamedVolume
 
     [JsonPropertyName("Options")]
     public IReadOnlyList<string>? Options { get; init; }
+
+    /// <summary>The named volumes among a service's <c>volumes:</c> (serve's container and each side-car's alike).</summary>
+    public static IReadOnlyList<ContainerNamedVolume> NamedVolumesOf(IEnumerable<VolumeSpec> volumes) =>
+        [.. volumes.Where(v => !v.IsBindMount).Select(v => new ContainerNamedVolume { Name = v.Source, Destination = v.Target, Options = v.Options })];
 }

@@ -33,8 +33,8 @@ internal static class SidecarContainer
                 [ContainerLabels.SidecarCall] = call.Id,
                 [ContainerLabels.SidecarForeground] = call.Foreground ? "true" : "false",
             },
-            Mounts = [.. spec.Volumes.Where(v => v.IsBindMount).Select(v => new ContainerMount { Source = v.Source, Destination = v.Target, Options = v.Options })],
-            Volumes = [.. spec.Volumes.Where(v => !v.IsBindMount).Select(v => new ContainerNamedVolume { Name = v.Source, Destination = v.Target, Options = v.Options })],
+            Mounts = ContainerMount.BindMountsOf(spec.Volumes),
+            Volumes = ContainerNamedVolume.NamedVolumesOf(spec.Volumes),
             Init = true,
             StopTimeout = ContainerDefaults.StopTimeoutSeconds,
             // The key is a name in /run/netns (SidecarKeys found it there), so the path stays in that folder.
