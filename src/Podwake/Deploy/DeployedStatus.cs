@@ -58,7 +58,7 @@ internal static class DeployedStatus
 
         var listen = spec?.Ports.Select(p => p.ListenDisplay).ToList() ?? [];
         var socket = UnitGenerator.SocketUnitName(name);
-        var state = await systemctl.ActiveStateAsync(socket, cancellationToken).ConfigureAwait(false);
+        var (state, unreachable) = await UnitStateAsync(systemctl, socket, cancellationToken).ConfigureAwait(false);
         var listening = state == "active";
         var status = (last ?? new ServiceStatus { Name = name, State = ServiceState.Dormant }) with
         {
@@ -70,7 +70,7 @@ internal static class DeployedStatus
             LiveFlows = 0,
             HeldDatagrams = 0,
             IdleRemainingSeconds = null,
-            LastError = listening ? last?.LastError : $"{socket} is {state}, so nothing listens: systemctl {systemctl.Manager.ScopeFlag} start {socket}",
+            LastError = listening ? last?.LastError : unreachable ?? $"{socket} is {state}, so nothing listens: systemctl {systemctl.Manager.ScopeFlag} start {socket}",
             Image = spec?.Image ?? last?.Image,
             Pod = spec?.Kube is null ? last?.Pod : spec.ContainerName,
             ImageDigest = spec?.Image is null ? null : await DeployedContainer.RunningDigestAsync(new TargetPodman(null), spec, cancellationToken).ConfigureAwait(false),
@@ -83,7 +83,7 @@ internal static class DeployedStatus
     private static async Task<StatusDocument> SidecarDocumentAsync(Systemctl systemctl, ServiceSpec spec, CancellationToken cancellationToken)
     {
         var pathUnit = UnitGenerator.SidecarPathUnitName(spec.Name);
-        var state = await systemctl.ActiveStateAsync(pathUnit, cancellationToken).ConfigureAwait(false);
+        var (state, unreachable) = await UnitStateAsync(systemctl, pathUnit, cancellationToken).ConfigureAwait(false);
         var podman = new TargetPodman(null);
         var keys = await SidecarListing.ReadAsync(spec.Name, SidecarPaths.ForCurrentUser(spec.Name), async () =>
         {
@@ -94,11 +94,36 @@ internal static class DeployedStatus
         {
             Name = spec.Name,
             State = state != "active" ? ServiceState.Failed : keys.Any(k => k.State == "running") ? ServiceState.Ready : ServiceState.Dormant,
-            LastError = state == "active" ? null : $"{pathUnit} is {state}, so no call is taken: systemctl {systemctl.Manager.ScopeFlag} start {pathUnit}",
+            LastError = state == "active" ? null : unreachable ?? $"{pathUnit} is {state}, so no call is taken: systemctl {systemctl.Manager.ScopeFlag} start {pathUnit}",
             Image = spec.Image,
             Sidecars = keys,
         };
         return new StatusDocument { Pid = null, Runtime = StatusDocument.RuntimeSystemd, StartedAt = null, Services = [status] };
+    }
+
+    /// <summary>
+    /// The unit's ActiveState; when its manager cannot be reached (a user manager not started after a reboot without
+    /// linger), null and what to start: status reports every deployed service, it does not die at the first.
+    /// </summary>
+    private static async Task<(string? State, string? Unreachable)> UnitStateAsync(Systemctl systemctl, string unit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await systemctl.ActiveStateAsync(unit, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ExternalCommandException ex)
+        {
+            var why = ex.Result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit {ex.Result.ExitCode}";
+            var manager = systemctl.Manager;
+            if (manager.IsSystem)
+            {
+                return (null, $"the system manager cannot be reached ({why}), so {unit} does not run: services deployed with --system need systemd as PID 1");
+            }
+
+            var user = manager.UserName ?? Environment.UserName;
+            return (null, $"the systemd user manager of {user} cannot be reached ({why}), so {unit} does not run: "
+                + $"start it with `sudo podwake user-manager start {user}`, or `loginctl enable-linger {user}` on a host with systemd-logind");
+        }
     }
 
     private static ServiceStatus? ReadLastState(RuntimePaths paths, string name)
