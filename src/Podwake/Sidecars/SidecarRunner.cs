@@ -17,6 +17,9 @@ internal sealed class SidecarRunner : IDisposable
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often serve looks for a call no watch reported (the kernel's event queue overflowed in a flood).</summary>
+    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
+
     private readonly SidecarSync _sync;
     private readonly SidecarPaths _paths;
     private readonly PodmanClient _podman;
@@ -38,6 +41,8 @@ internal sealed class SidecarRunner : IDisposable
         _calls = new FileSystemWatcher(paths.Calls, "*.call") { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
         _calls.Created += (_, _) => Wake();
         _calls.Renamed += (_, _) => Wake();
+        // An overflow of the kernel's queue loses events (which calls arrived is unknown): a pass looks at them all.
+        _calls.Error += (_, _) => Wake();
         _calls.EnableRaisingEvents = true;
         // The whole folder, not only the timestamp: a caller may remove calls/, keys/ or status/ or put a link in their
         // place, and the wrapper fails at once without calls/ (it never touches the timestamp): a pass makes them again.
@@ -49,6 +54,7 @@ internal sealed class SidecarRunner : IDisposable
         _timestamp.Created += (_, e) => WakeOn(e.Name);
         _timestamp.Deleted += (_, e) => WakeOn(e.Name);
         _timestamp.Renamed += (_, e) => WakeOn(e.Name);
+        _timestamp.Error += (_, _) => Wake();
         _timestamp.EnableRaisingEvents = true;
     }
 
@@ -125,8 +131,44 @@ internal sealed class SidecarRunner : IDisposable
             }
 
             // A foreground run's exit ends the wait too: the pass that collects it comes next.
-            Task[] again = retry is { } delay ? [Task.Delay(delay, _time, cancellationToken)] : [];
-            await Task.WhenAny([wake.Task.WaitAsync(cancellationToken), .. waits.Values, .. again]).ConfigureAwait(false);
+            await WaitForNextPassAsync(wake, waits.Values, retry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a wake, a foreground run's exit or the retry; every <see cref="Recheck"/> it also looks whether
+    /// something asked for a pass that no watch reported (a call in <c>calls/</c>, the timestamp touched), as a flood can
+    /// overflow inotify's queue and lose events without an error the watcher sees in time.
+    /// </summary>
+    private async Task WaitForNextPassAsync(TaskCompletionSource wake, IEnumerable<Task> waits, TimeSpan? retry, CancellationToken cancellationToken)
+    {
+        Task[] again = retry is { } delay ? [Task.Delay(delay, _time, cancellationToken)] : [];
+        Task[] until = [wake.Task.WaitAsync(cancellationToken), .. waits, .. again];
+        while (true)
+        {
+            var recheck = Task.Delay(Recheck, _time, cancellationToken);
+            if (await Task.WhenAny([.. until, recheck]).ConfigureAwait(false) != recheck)
+            {
+                return;
+            }
+
+            if (cancellationToken.IsCancellationRequested || AskedAgainQuietly(_paths, TimestampAtLastPass))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary><see cref="AskedAgain"/>, or yes when the folder cannot be read (the pass then reports why).</summary>
+    private static bool AskedAgainQuietly(SidecarPaths paths, DateTime since)
+    {
+        try
+        {
+            return AskedAgain(paths, since);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return true;
         }
     }
 
