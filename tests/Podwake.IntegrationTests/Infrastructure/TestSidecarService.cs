@@ -91,8 +91,19 @@ internal sealed class TestSidecarService : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
+        // Longer than any test's side-car timeout (120 s at most; the runner's hang limit is 180 s): the wrapper gives up first and says why.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return new CliResult(-1, await stdout, await stderr + $"\n(the wrapper had not exited after 150 s: killed)");
+        }
+
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
