@@ -118,7 +118,7 @@ internal static class DeployCommand
 
     /// <summary>
     /// Takes the names (ServiceNameLock) of the services deployed into this user's own podman for the whole apply, so a
-    /// serve of one of them is refused meanwhile; for another user's (root deploying <c>user:</c>) only checks them: root
+    /// serve of one of them is refused meanwhile; for another user's (root deploying <c>run_as:</c>) only checks them: root
     /// creates nothing in that user's runtime directory.
     /// </summary>
     private static ServiceNameLock DeployNameLocks(DeployPlan plan)

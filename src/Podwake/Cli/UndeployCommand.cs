@@ -12,7 +12,7 @@ internal static class UndeployCommand
     public static Command Create()
     {
         var names = new Argument<string[]>("NAME") { Arity = ArgumentArity.OneOrMore, Description = "Names of deployed services" };
-        var purge = new Option<bool>("--purge") { Description = "Also remove the image and, for a user: service, the user's processes, the user and its home" };
+        var purge = new Option<bool>("--purge") { Description = "Also remove the image and, for a run_as: service, the user's processes, the user and its home" };
         var system = new Option<bool>("--system") { Description = "Look in the system manager (root's index knows where each service went)" };
         var command = new Command("undeploy", "Stop the sockets, activators and containers of services and remove their units and containers")
         {

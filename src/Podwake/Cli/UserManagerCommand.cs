@@ -5,7 +5,7 @@ using Podwake.Systemd;
 namespace Podwake.Cli;
 
 /// <summary>
-/// Hidden <c>podwake user-manager start|stop USER</c> (root): the user manager start deploy uses for <c>user:</c>
+/// Hidden <c>podwake user-manager start|stop USER</c> (root): the user manager start deploy uses for <c>run_as:</c>
 /// services (linger, or podwake's own start where PID 1 is not systemd), for scripts/test and for administrators.
 /// Prints <c>started</c>/<c>running</c> or <c>stopped</c>/<c>not running</c>, so a caller knows whether to undo it.
 /// </summary>

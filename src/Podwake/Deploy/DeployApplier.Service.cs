@@ -34,6 +34,8 @@ internal sealed partial class DeployApplier
         // The container's identity: its create command and the image now in the store (a build may have changed it).
         var imageId = await podman.ImageIdAsync(spec.Image!, none).ConfigureAwait(false)
             ?? throw new EnvironmentException($"Failed to find the image {spec.Image} in podman's store after building or pulling it");
+        // The secrets first: podman create copies their values into the container.
+        await PodmanSecrets.PrepareAsync(spec, (words, token) => podman.RunAsync(words, token), none).ConfigureAwait(false);
         var create = _planner.CreateCommand(spec, target);
         var hash = SpecHash.Of(create, imageId);
         var label = await podman.ContainerLabelAsync(spec.ContainerName, SpecHash.Label, none).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Podwake.Deploy;
 
 /// <summary>
 /// Works out <see cref="DeployPlan"/> by reading the host only (files, podman's store, the passwd database): nothing
-/// is written, created or started, so a bad file, a refused <c>user:</c> or <c>--dry-run</c> leave the host as it was.
+/// is written, created or started, so a bad file, a refused <c>run_as:</c> or <c>--dry-run</c> leave the host as it was.
 /// </summary>
 internal sealed class DeployPlanner
 {
@@ -70,7 +70,7 @@ internal sealed class DeployPlanner
 
     /// <summary>
     /// The generator options of each of <paramref name="specs"/> as <see cref="PlanAsync"/> works them out, for
-    /// <c>podwake generate</c>: without refusing what deploy refuses (a <c>user:</c> or <c>--system</c> for a non-root
+    /// <c>podwake generate</c>: without refusing what deploy refuses (a <c>run_as:</c> or <c>--system</c> for a non-root
     /// caller) and without reaching a manager (no XDG_RUNTIME_DIR needed to print units).
     /// </summary>
     public async Task<IReadOnlyList<UnitGeneratorOptions>> GeneratorOptionsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken = default)
@@ -109,7 +109,7 @@ internal sealed class DeployPlanner
             return false;
         }
 
-        if (spec.User is { } name && name != _me.Name)
+        if (spec.RunAs is { } name && name != _me.Name)
         {
             // Another user's manager, rootless unless that account is root (then root's own manager).
             return (await UnixUser.FindAsync(name, cancellationToken).ConfigureAwait(false))?.IsRoot != true;
@@ -125,16 +125,16 @@ internal sealed class DeployPlanner
     private async Task<(DeployTarget? Target, DeployTarget? Expose)> ResolveAsync(ServiceSpec spec, List<Diagnostic> problems, CancellationToken cancellationToken)
     {
         DeployTarget? target = null;
-        if (spec.User is { } name && name != _me.Name)
+        if (spec.RunAs is { } name && name != _me.Name)
         {
-            var at = spec.UserLocation ?? spec.Location;
+            var at = spec.RunAsLocation ?? spec.Location;
             if (_options.System)
             {
-                problems.Add(new Diagnostic(at, $"user: {name} installs the service into that user's systemd manager, which --system contradicts; drop --system, or remove user: for a system service"));
+                problems.Add(new Diagnostic(at, $"run_as: {name} installs the service into that user's systemd manager, which --system contradicts; drop --system, or remove run_as: for a system service"));
             }
             else if (!_me.IsRoot)
             {
-                problems.Add(new Diagnostic(at, $"user: {name} is another user: only root can create it and install into its manager; run podwake deploy as root (sudo), or remove user: to deploy into your own manager"));
+                problems.Add(new Diagnostic(at, $"run_as: {name} is another user: only root can create it and install into its manager; run podwake deploy as root (sudo), or remove run_as: to deploy into your own manager"));
             }
             else
             {
@@ -277,7 +277,7 @@ internal sealed class DeployPlanner
                 .Order(StringComparer.Ordinal)
             : [];
 
-    /// <param name="owner">The user whose home the file is in (root deploying a <c>user:</c> service): read without following links.</param>
+    /// <param name="owner">The user whose home the file is in (root deploying a <c>run_as:</c> service): read without following links.</param>
     internal static PlannedFile Planned(string path, string content, SystemdManager? manager, UnixUser? owner)
     {
         var existing = HostFiles.ReadOrNull(path, owner);

@@ -6,10 +6,10 @@ namespace Podwake.Deploy;
 /// <summary>Where one service goes: which manager, run by whom, and whether podman runs rootless there.</summary>
 /// <param name="Manager">The systemd manager the units go into.</param>
 /// <param name="User">
-/// The user whose manager it is and who runs podman, when that is not this process's own user (a <c>user:</c> service
+/// The user whose manager it is and who runs podman, when that is not this process's own user (a <c>run_as:</c> service
 /// deployed by root); null otherwise. For a user to be created, its planned account (UID -1 until useradd ran).
 /// </param>
-/// <param name="CreateUser">The <c>user:</c> account does not exist yet; deploy creates it.</param>
+/// <param name="CreateUser">The <c>run_as:</c> account does not exist yet; deploy creates it.</param>
 /// <param name="Rootless">podman runs as a user other than root.</param>
 internal sealed record DeployTarget(SystemdManager Manager, UnixUser? User, bool CreateUser, bool Rootless)
 {

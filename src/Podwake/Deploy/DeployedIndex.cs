@@ -2,7 +2,7 @@ namespace Podwake.Deploy;
 
 /// <summary>
 /// Root's record of what it deployed where: <c>/etc/podwake/deployed/NAME</c> holds <c>system</c> or the name of the
-/// user whose manager runs the service, so <c>podwake undeploy NAME</c> finds a <c>user:</c> service without its file.
+/// user whose manager runs the service, so <c>podwake undeploy NAME</c> finds a <c>run_as:</c> service without its file.
 /// </summary>
 /// <remarks>Only root writes it; a user's own deploys are found in that user's <c>~/.config/podwake/services</c>.</remarks>
 internal static class DeployedIndex

@@ -42,7 +42,7 @@ internal static class DeployedPod
 
     /// <summary>Plays <paramref name="playFile"/> (whose text is <paramref name="playedText"/>), dormant, replacing what was there.</summary>
     /// <param name="pidLink">The link the container unit's <c>PIDFile=</c> names (<see cref="SpecCopy.ConmonPidLinkFor"/>).</param>
-    /// <param name="owner">Owner of the link (root deploying a <c>user:</c> service); null = this process.</param>
+    /// <param name="owner">Owner of the link (root deploying a <c>run_as:</c> service); null = this process.</param>
     public static async Task PlayAsync(
         TargetPodman podman, string service, string playFile, string playedText, string pidLink, UnixUser? owner, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Podwake.Deploy;
 /// <summary>
 /// The deployed services a caller manages, found from their spec copies (what the activator reads): a user's own
 /// (<c>~/.config/podwake/services</c>); for root also the system manager's (<c>/etc/podwake/services</c>) and every
-/// <c>user:</c> service root deployed into another user's manager (<see cref="DeployedIndex"/>).
+/// <c>run_as:</c> service root deployed into another user's manager (<see cref="DeployedIndex"/>).
 /// </summary>
 internal static class DeployedServices
 {

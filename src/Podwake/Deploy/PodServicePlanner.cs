@@ -19,7 +19,7 @@ internal static class PodServicePlanner
     public static string PidLinkPath(SystemdManager manager, string service) => SpecCopy.ConmonPidLinkFor(manager.ConfigDirectory, service);
 
     /// <summary>
-    /// The spec copy (its <c>pod:</c> naming deploy's copy of the pod file, which the activator reads: a <c>user:</c>
+    /// The spec copy (its <c>pod:</c> naming deploy's copy of the pod file, which the activator reads: a <c>run_as:</c>
     /// service's user may not read the original), that copy, and the play file (a change replays the pod).
     /// </summary>
     public static IEnumerable<PlannedFile> Files(ServiceSpec spec, DeployTarget target)

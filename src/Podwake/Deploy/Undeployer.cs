@@ -2,6 +2,7 @@ using Podwake.Host;
 using Podwake.Network;
 using Podwake.Pods;
 using Podwake.Sidecars;
+using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
 
@@ -78,7 +79,7 @@ internal sealed class Undeployer
         var played = files.Contains(podFiles[1]) ? ReadOrNull(podFiles[1], owner) : null;
         var pod = userExists && (played is not null || await DeployedPod.ExistsAsync(target.Podman, name, cancellationToken).ConfigureAwait(false));
 
-        // A side-car service (never a user: one): its wrapper and image (named by the spec copy) and state folder; a state
+        // A side-car service (never a run_as: one): its wrapper and image (named by the spec copy) and state folder; a state
         // folder alone counts as there.
         var sidecarState = SidecarPaths.For(name, root: !target.Rootless, _me.Home);
         var sidecarSpec = owner is null ? DeployedSidecar.SpecOf(DeployPlanner.SpecCopyPath(manager, name)) : null;
@@ -145,6 +146,7 @@ internal sealed class Undeployer
             CandidateContainer.RemoveFiles(CandidateContainer.Files(name, manager.RuntimeDirectory), owner);
             await target.Podman.RemoveContainerAsync($"{containerName}.previous", cancellationToken).ConfigureAwait(false);
             await target.Podman.RemoveContainerAsync($"{containerName}.updated", cancellationToken).ConfigureAwait(false);
+            await RemoveOwnSecretsAsync(target.Podman, name, cancellationToken).ConfigureAwait(false);
             if (sidecar)
             {
                 // The path and sync units are stopped: no pass starts another container meanwhile.
@@ -216,6 +218,17 @@ internal sealed class Undeployer
     }
 
     /// <summary>The named volumes of the pod's PersistentVolumeClaims (kept unless <c>--purge</c>); one another container uses is kept, with a note.</summary>
+    /// <summary>The podman secrets deploy made from the service's secret files (<c>podwake-NAME.SECRET</c>); the user's own stay.</summary>
+    private static async Task RemoveOwnSecretsAsync(TargetPodman podman, string name, CancellationToken cancellationToken)
+    {
+        var list = await podman.RunAsync(["secret", "ls", "--format", "{{.Name}}"], cancellationToken).ConfigureAwait(false);
+        foreach (var secret in list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                     .Where(s => s.StartsWith(SecretSpec.OwnPrefix(name), StringComparison.Ordinal)))
+        {
+            await podman.RunAsync(["secret", "rm", secret], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task RemoveClaimsAsync(TargetPodman podman, string name, string played, CancellationToken cancellationToken)
     {
         foreach (var claim in KubePlayFile.Claims(played))

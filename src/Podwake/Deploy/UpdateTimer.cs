@@ -7,7 +7,7 @@ namespace Podwake.Deploy;
 /// <summary>
 /// Keeps <c>podwake-update.timer</c> and its service in a manager exactly while one of the manager's deployed services
 /// has <c>update:</c> set: deploy and undeploy call <see cref="SyncAsync"/> for each manager they touched. The timer
-/// runs <c>podwake update</c> as the manager's user (root: every deployed service; a user: their own, with their own
+/// runs <c>podwake update</c> as the manager's user (root: every deployed service; a run_as: service their own, with their own
 /// registry credentials).
 /// </summary>
 /// <remarks>

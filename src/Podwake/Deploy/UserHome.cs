@@ -4,7 +4,7 @@ using Podwake.Host;
 namespace Podwake.Deploy;
 
 /// <summary>
-/// The places root writes into for a <c>user:</c> service, checked before anything changes: each directory below the
+/// The places root writes into for a <c>run_as:</c> service, checked before anything changes: each directory below the
 /// home that deploy uses must be a real directory owned by the user, never a symbolic link (a link from
 /// <c>~/.config/systemd/user</c> to <c>/etc/systemd/system</c> would otherwise get the user a unit loaded by root).
 /// </summary>
@@ -26,7 +26,7 @@ internal static class UserHome
         if (!Directory.Exists(user.Home))
         {
             throw new EnvironmentException(
-                $"the home of {user.Name}, {user.Home}, does not exist, and user: services live there (~/.config/systemd/user); "
+                $"the home of {user.Name}, {user.Home}, does not exist, and run_as: services live there (~/.config/systemd/user); "
                 + $"create it (mkhomedir_helper {user.Name}) or give {user.Name} a home (usermod --home DIR --move-home {user.Name})");
         }
 

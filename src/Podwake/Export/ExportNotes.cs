@@ -42,9 +42,9 @@ internal static class ExportNotes
             notes.Add("expose: outside addresses are a NodePort, LoadBalancer or Ingress in Kubernetes");
         }
 
-        if (spec.User is { } user)
+        if (spec.RunAs is { } user)
         {
-            notes.Add($"user: {user}: a host account; give the pod a securityContext (runAsUser) instead");
+            notes.Add($"run_as: {user}: a host account; give the pod a securityContext (runAsUser) instead");
         }
 
         if (spec.Build is not null && spec.Image is { } image)

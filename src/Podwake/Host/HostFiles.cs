@@ -9,7 +9,7 @@ namespace Podwake.Host;
 /// directory, then rename(2)), so a manager reloading at any moment sees the old file or the new one, never half.
 /// </summary>
 /// <remarks>
-/// With an <c>owner</c> (root working for a <c>user:</c> service), a path below that user's home or runtime directory is
+/// With an <c>owner</c> (root working for a <c>run_as:</c> service), a path below that user's home or runtime directory is
 /// reached through <see cref="ConfinedDirectory"/>: from the home the passwd database names (followed as the
 /// administrator set it, once), nothing below is followed, every directory must be the user's, and ownership is
 /// given by descriptor. A user who links <c>~/.config/systemd/user</c> to <c>/etc/systemd/system</c> gets a refusal

@@ -76,7 +76,7 @@ internal sealed class ServiceNameLock : IDisposable
 
     /// <summary>
     /// Who holds <paramref name="name"/> in <paramref name="paths"/>, without taking it for long: for root deploying a
-    /// <c>user:</c> service, whose runtime directory belongs to that user (root must not create files in it). Null when free
+    /// <c>run_as:</c> service, whose runtime directory belongs to that user (root must not create files in it). Null when free
     /// (or when the file cannot be read at all). Throws <see cref="EnvironmentException"/> naming the path when the lock
     /// is not a regular file (a FIFO, a link, a directory: the user planted it; podwake never makes one).
     /// </summary>

@@ -51,6 +51,22 @@ internal sealed record ContainerCreateSpec
     [JsonPropertyName("netns")]
     public ContainerNamespace? NetNs { get; init; }
 
+    /// <summary>The user inside the container (<c>--user</c>); null = the image's.</summary>
+    [JsonPropertyName("user")]
+    public string? User { get; init; }
+
+    /// <summary>cgroup limits (an OCI LinuxResources); null = none.</summary>
+    [JsonPropertyName("resource_limits")]
+    public ContainerResourceLimits? ResourceLimits { get; init; }
+
+    /// <summary>Secrets mounted as files (libpod's Secret has no JSON tags: its Go field names).</summary>
+    [JsonPropertyName("secrets")]
+    public IReadOnlyList<ContainerSecretMount>? Secrets { get; init; }
+
+    /// <summary>Variable name → podman secret name.</summary>
+    [JsonPropertyName("secret_env")]
+    public IReadOnlyDictionary<string, string>? SecretEnv { get; init; }
+
     /// <summary>podman's own restart policy (<c>no</c>, <c>on-failure</c>, <c>always</c>); null = none. Side-car containers only:
     /// nothing of podwake watches them between sync passes (the systemd runtime), so conmon's cleanup restarts them.</summary>
     [JsonPropertyName("restart_policy")]

@@ -11,6 +11,12 @@ internal static class ContainerLabels
     /// <summary>A deployed container's identity (<see cref="SpecHash"/>): same hash on redeploy = the container is kept.</summary>
     public const string SpecHash = "io.podwake.spec-hash";
 
+    /// <summary>
+    /// Digests of what the container was created from beyond its command line: the <c>env_file:</c> files and the
+    /// <c>secrets:</c> files (keyed, so the label cannot be used to guess a secret); a change recreates the container.
+    /// </summary>
+    public const string Inputs = "io.podwake.inputs";
+
     /// <summary>A side-car container's key (the caller's data, as derived: a netns name, a variable's value, part of an argument).</summary>
     public const string SidecarKey = "io.podwake.sidecar.key";
 

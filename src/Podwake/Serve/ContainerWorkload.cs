@@ -111,7 +111,22 @@ internal sealed partial class ContainerWorkload : IServeWorkload
 
         var container = ServeContainer.For(_spec, _rootless, ContainerName);
         _publishedPorts = container.PublishedPorts;
-        _id = await _podman.CreateContainerAsync(container.Create, cancellationToken).ConfigureAwait(false);
+        _id = _spec.PodmanArgs.Count == 0
+            ? await _podman.CreateContainerAsync(container.Create, cancellationToken).ConfigureAwait(false)
+            : await CreateWithPodmanArgsAsync(container.Create, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>podman create</c> with the service's <c>podman_args:</c>, which the API's create request has no field for.</summary>
+    private async Task<string> CreateWithPodmanArgsAsync(ContainerCreateSpec create, CancellationToken cancellationToken)
+    {
+        var result = await PodmanSecrets.OwnPodmanAsync(ContainerCreateCommand.Of(create, _spec.PodmanArgs), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new PodmanException(
+                $"create container {create.Name} with podman_args {string.Join(' ', _spec.PodmanArgs)}", System.Net.HttpStatusCode.InternalServerError, result.Stderr.Trim(), null);
+        }
+
+        return result.Stdout.Trim();
     }
 
     public async Task<WorkloadRun> StartAsync(long generation, CancellationToken cancellationToken)

@@ -10,11 +10,11 @@ internal static class DeployOnlyKeys
 {
     public static IEnumerable<Diagnostic> Problems(ServiceSpec spec)
     {
-        if (spec.User is { } user)
+        if (spec.RunAs is { } user)
         {
             yield return new Diagnostic(
-                spec.UserLocation ?? spec.Location,
-                $"user: {user} needs podwake deploy (the service then runs in that user's systemd manager); podwake serve runs every service as you: remove user: to serve it, or use podwake deploy");
+                spec.RunAsLocation ?? spec.Location,
+                $"run_as: {user} needs podwake deploy (the service then runs in that user's systemd manager); podwake serve runs every service as you: remove run_as: to serve it, or use podwake deploy");
         }
 
         if (spec.Expose.Count > 0)

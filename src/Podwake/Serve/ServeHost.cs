@@ -119,6 +119,8 @@ internal sealed class ServeHost : IAsyncDisposable
                     .ConfigureAwait(false);
                 service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
 
+                await PodmanSecrets.PrepareAsync(service.Spec, PodmanSecrets.OwnPodmanAsync, cancellationToken).ConfigureAwait(false);
+
                 // An update's new container left by a serve that was killed mid-update.
                 await _podman.Client.RemoveContainerAsync($"{service.Spec.ContainerName}-next", force: true, cancellationToken).ConfigureAwait(false);
             }
@@ -233,6 +235,12 @@ internal sealed class ServeHost : IAsyncDisposable
         }
 
         await Task.WhenAll(_services.Select(ShutDownServiceAsync).Concat(_sidecars.Select(ShutDownSidecarAsync))).ConfigureAwait(false);
+        foreach (var service in _services.Where(s => s.Spec.Secrets.Count > 0))
+        {
+            // Made from the service's secret files at start: nothing of it outlives serve.
+            await PodmanSecrets.RemoveOwnAsync(service.Spec, PodmanSecrets.OwnPodmanAsync, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_control is not null)
         {
             await _control.DisposeAsync().ConfigureAwait(false);

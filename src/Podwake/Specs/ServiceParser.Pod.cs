@@ -11,6 +11,11 @@ internal sealed partial class ServiceParser
         (SpecKeys.Build, "build the image first (podman build -t IMAGE .) and name it in containers[].image"),
         (SpecKeys.Command, "containers[].command and args"),
         (SpecKeys.Env, "containers[].env, or a ConfigMap beside the pod"),
+        (SpecKeys.EnvFile, "containers[].envFrom with a ConfigMap beside the pod"),
+        (SpecKeys.Secrets, "containers[].env valueFrom secretKeyRef, or a Secret document podman kube play reads"),
+        (SpecKeys.User, "containers[].securityContext.runAsUser (and runAsGroup)"),
+        (SpecKeys.Resources, "containers[].resources.limits (memory, cpu)"),
+        (SpecKeys.PodmanArgs, "the pod file (podman kube play takes no podman create options)"),
         (SpecKeys.Volumes, "spec.volumes with containers[].volumeMounts (hostPath, emptyDir or a PersistentVolumeClaim)"),
         (SpecKeys.Update, "update a pod's images with podman and restart podwake (updates of pod: services are not supported)"),
     ];

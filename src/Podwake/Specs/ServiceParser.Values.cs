@@ -46,7 +46,10 @@ internal sealed partial class ServiceParser
 
             if (!allowed.Contains(name, StringComparer.Ordinal))
             {
-                Error(key, $"{prefix}unknown key \"{name}\";{KeySuggestions.DidYouMean(name, allowed)} allowed keys: {string.Join(", ", allowed)}");
+                // A compose or Quadlet spelling says which key of podwake's it is; otherwise the nearest key, if any.
+                Error(key, ForeignKeys.Counterpart(name, context) is { } counterpart
+                    ? $"{prefix}unknown key \"{name}\": {counterpart}"
+                    : $"{prefix}unknown key \"{name}\";{KeySuggestions.DidYouMean(name, allowed)} allowed keys: {string.Join(", ", allowed)}");
                 continue;
             }
 

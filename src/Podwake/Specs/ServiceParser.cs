@@ -49,6 +49,11 @@ internal sealed partial class ServiceParser
             : null;
         var env = Value(SpecKeys.Env) is { } envNode ? ReadVariables(envNode, SpecKeys.Env, "variable names to values") : null;
         var volumes = Value(SpecKeys.Volumes) is { } volumesNode ? ParseVolumes(volumesNode) : null;
+        var envFiles = Value(SpecKeys.EnvFile) is { } envFileNode ? ParseEnvFiles(envFileNode) : [];
+        var secrets = Value(SpecKeys.Secrets) is { } secretsNode ? ParseSecrets(secretsNode) : [];
+        var containerUser = Value(SpecKeys.User) is { } containerUserNode ? ParseContainerUser(containerUserNode, Key(SpecKeys.RunAs) is not null) : null;
+        var resources = Value(SpecKeys.Resources) is { } resourcesNode ? ParseResources(resourcesNode) : new ResourceSpec();
+        var podmanArgs = Value(SpecKeys.PodmanArgs) is { } podmanArgsNode ? ParsePodmanArgs(podmanArgsNode) : [];
         var ports = isSidecar ? ([], true) : ParsePorts(Key(SpecKeys.Ports), Value(SpecKeys.Ports), map);
         // On a bad value these return null (idle: "never"), which is harmless: no spec is built then. A side-car's
         // containers are never stopped for being idle: null.
@@ -63,13 +68,13 @@ internal sealed partial class ServiceParser
 
         var restart = Value(SpecKeys.Restart) is { } restartNode ? ParseRestart(restartNode) : RestartPolicy.OnFailure;
         var update = Value(SpecKeys.Update) is { } updateNode ? ParseUpdate(updateNode) : UpdatePolicy.None;
-        var user = Key(SpecKeys.User) is { } userKey ? ParseUser(userKey, Value(SpecKeys.User)!) : null;
+        var user = Key(SpecKeys.RunAs) is { } userKey ? ParseRunAs(userKey, Value(SpecKeys.RunAs)!) : null;
         var expose = Key(SpecKeys.Expose) is { } exposeKey ? ParseExpose(exposeKey, Value(SpecKeys.Expose)!, ports) : [];
         var hold = Value(SpecKeys.Hold) is { } holdNode ? ParseHold(holdNode) : ServiceSpec.DefaultHold;
         var udp = Key(SpecKeys.Udp) is { } udpKey ? ParseUdp(udpKey, Value(SpecKeys.Udp)!, ports) : new UdpSpec();
 
         var nameLocation = Value(SpecKeys.Name) is { } nameNode ? At(nameNode) : At(map);
-        if (_diagnostics.Count > 0 || name is null || ready is null || udp is null)
+        if (_diagnostics.Count > 0 || name is null || ready is null || udp is null || envFiles is null || secrets is null || resources is null || podmanArgs is null)
         {
             return new ParsedService(null, name, nameLocation, _claims, _diagnostics);
         }
@@ -82,13 +87,18 @@ internal sealed partial class ServiceParser
             Command = command,
             Env = env ?? new Dictionary<string, string>(),
             Volumes = volumes ?? [],
+            EnvFiles = envFiles,
+            Secrets = secrets,
+            Resources = resources,
+            PodmanArgs = podmanArgs,
             Ports = ports.Ports,
             Idle = idle,
             Ready = ready,
             Restart = restart ?? RestartPolicy.OnFailure,
             Update = update ?? UpdatePolicy.None,
-            User = user,
-            UserLocation = Key(SpecKeys.User) is { } userKeyNode ? At(userKeyNode) : null,
+            RunAs = user,
+            RunAsLocation = Key(SpecKeys.RunAs) is { } userKeyNode ? At(userKeyNode) : null,
+            User = containerUser,
             Expose = expose,
             Pod = pod?.Path,
             Kube = pod,
@@ -197,19 +207,6 @@ internal sealed partial class ServiceParser
         }
 
         return policy;
-    }
-
-    private string? ParseUser(YamlNode key, YamlNode node)
-    {
-        var user = ReadString(node, SpecKeys.User, "a user name like web");
-        if (user is not null && !UserPattern().IsMatch(user))
-        {
-            Error(node, $"user: \"{user}\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'");
-            user = null;
-        }
-
-        ReportIfNotSupported(SpecFeature.User, key);
-        return user;
     }
 
     /// <summary>

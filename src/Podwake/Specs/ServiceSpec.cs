@@ -18,7 +18,17 @@ internal sealed record ServiceSpec
 
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><c>env_file:</c>, in order; <see cref="Env"/> wins over them, as in compose and podman.</summary>
+    public IReadOnlyList<EnvFileSpec> EnvFiles { get; init; } = [];
+
+    public IReadOnlyList<SecretSpec> Secrets { get; init; } = [];
+
     public IReadOnlyList<VolumeSpec> Volumes { get; init; } = [];
+
+    public ResourceSpec Resources { get; init; } = new();
+
+    /// <summary><c>podman_args:</c>, added to <c>podman create</c> before the image (none of the options podwake sets).</summary>
+    public IReadOnlyList<string> PodmanArgs { get; init; } = [];
 
     public IReadOnlyList<PortSpec> Ports { get; init; } = [];
 
@@ -36,10 +46,14 @@ internal sealed record ServiceSpec
 
     public UpdatePolicy Update { get; init; } = UpdatePolicy.None;
 
-    public string? User { get; init; }
+    /// <summary>The host account that runs the service rootless (<c>run_as:</c>), created by deploy as root; null = whoever deploys.</summary>
+    public string? RunAs { get; init; }
 
-    /// <summary>Where <c>user:</c> was written, for messages of commands that cannot honour it (serve).</summary>
-    public SourceLocation? UserLocation { get; init; }
+    /// <summary>Where <c>run_as:</c> was written, for messages of commands that cannot honour it (serve).</summary>
+    public SourceLocation? RunAsLocation { get; init; }
+
+    /// <summary>The user inside the container (<c>user:</c>, podman's <c>--user</c>): NAME, UID, NAME:GROUP or UID:GID; null = the image's.</summary>
+    public string? User { get; init; }
 
     public IReadOnlyList<ExposeSpec> Expose { get; init; } = [];
 
@@ -52,7 +66,7 @@ internal sealed record ServiceSpec
     /// <summary>
     /// A command-activated side-car service (<c>sidecar:</c>): a container per key, started by calls of a wrapper. Such a
     /// service has no <see cref="Ports"/>, <see cref="Expose"/>, <see cref="Command"/> (the container runs
-    /// <see cref="SidecarSpec.Command"/>), <see cref="User"/> or <see cref="Pod"/>, and <see cref="Update"/> is none.
+    /// <see cref="SidecarSpec.Command"/>), <see cref="RunAs"/> or <see cref="Pod"/>, and <see cref="Update"/> is none.
     /// </summary>
     public SidecarSpec? Sidecar { get; init; }
 

@@ -4,7 +4,7 @@ namespace Podwake.Specs;
 internal static class SpecFeatureText
 {
     public static EnumText<SpecFeature> Table { get; } = new(
-        (SpecFeature.User, SpecKeys.User),
+        (SpecFeature.RunAs, SpecKeys.RunAs),
         (SpecFeature.Expose, SpecKeys.Expose),
         (SpecFeature.Pod, SpecKeys.Pod),
         (SpecFeature.RegistryUpdates, $"{SpecKeys.Update}: {UpdatePolicy.Registry.ToText()}"),

@@ -16,11 +16,23 @@ internal static class SpecKeys
     public const string Restart = "restart";
     public const string Update = "update";
     public const string User = "user";
+    public const string RunAs = "run_as";
     public const string Expose = "expose";
     public const string Pod = "pod";
     public const string Hold = "hold";
     public const string Udp = "udp";
     public const string Sidecar = "sidecar";
+    public const string EnvFile = "env_file";
+    public const string Secrets = "secrets";
+    public const string Resources = "resources";
+    public const string PodmanArgs = "podman_args";
+
+    public const string Memory = "memory";
+    public const string Cpus = "cpus";
+    public const string Pids = "pids";
+
+    public const string File = "file";
+    public const string Target = "target";
 
     public const string Listen = "listen";
     public const string Container = "container";
@@ -49,7 +61,11 @@ internal static class SpecKeys
     public const string Foreground = "foreground";
 
     public static readonly IReadOnlyList<string> Service =
-        [Name, Image, Build, Command, Env, Volumes, Ports, Idle, Ready, Restart, Update, User, Expose, Pod, Hold, Udp, Sidecar];
+        [Name, Image, Build, Command, Env, EnvFile, Secrets, Volumes, User, Resources, PodmanArgs, Ports, Idle, Ready, Restart, Update, RunAs, Expose, Pod, Hold, Udp, Sidecar];
+
+    public static readonly IReadOnlyList<string> ResourcesMapping = [Memory, Cpus, Pids];
+
+    public static readonly IReadOnlyList<string> SecretItem = [Name, File, Env, Target];
 
     public static readonly IReadOnlyList<string> PortItem = [Listen, Container, Protocol];
 

@@ -54,9 +54,34 @@ internal static class SpecWriter
             Add(root, SpecKeys.Env, Variables(spec.Env));
         }
 
+        if (spec.EnvFiles.Count > 0)
+        {
+            Add(root, SpecKeys.EnvFile, List(spec.EnvFiles.Select(f => f.Path)));
+        }
+
+        if (spec.Secrets.Count > 0)
+        {
+            Add(root, SpecKeys.Secrets, Secrets(spec.Secrets));
+        }
+
         if (spec.Volumes.Count > 0)
         {
             Add(root, SpecKeys.Volumes, List(spec.Volumes.Select(Volume)));
+        }
+
+        if (spec.User is { } containerUser)
+        {
+            Add(root, SpecKeys.User, Text(containerUser));
+        }
+
+        if (!spec.Resources.IsEmpty)
+        {
+            Add(root, SpecKeys.Resources, Resources(spec.Resources));
+        }
+
+        if (spec.PodmanArgs.Count > 0)
+        {
+            Add(root, SpecKeys.PodmanArgs, List(spec.PodmanArgs));
         }
 
         if (spec.Sidecar is { } sidecar)
@@ -87,9 +112,9 @@ internal static class SpecWriter
             // The loader refuses update: on a pod: service (its images are the pod file's).
             Add(root, SpecKeys.Update, Text(spec.Update.ToText()));
         }
-        if (spec.User is { } user)
+        if (spec.RunAs is { } user)
         {
-            Add(root, SpecKeys.User, Text(user));
+            Add(root, SpecKeys.RunAs, Text(user));
         }
 
         if (spec.Expose.Count > 0)
@@ -182,6 +207,46 @@ internal static class SpecWriter
 
     private static string Volume(VolumeSpec volume) =>
         volume.Options.Count == 0 ? $"{volume.Source}:{volume.Target}" : $"{volume.Source}:{volume.Target}:{string.Join(',', volume.Options)}";
+
+    private static YamlSequenceNode Secrets(IEnumerable<SecretSpec> secrets)
+    {
+        var list = new YamlSequenceNode();
+        foreach (var secret in secrets)
+        {
+            var node = new YamlMappingNode();
+            Add(node, SpecKeys.Name, Text(secret.Name));
+            if (secret.File is { } file)
+            {
+                Add(node, SpecKeys.File, Text(file));
+            }
+
+            Add(node, secret.Env is null ? SpecKeys.Target : SpecKeys.Env, Text(secret.Env ?? secret.Target!));
+            list.Add(node);
+        }
+
+        return list;
+    }
+
+    private static YamlMappingNode Resources(ResourceSpec resources)
+    {
+        var node = new YamlMappingNode();
+        if (resources.MemoryBytes is { } memory)
+        {
+            Add(node, SpecKeys.Memory, Text(memory.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (resources.Cpus is { } cpus)
+        {
+            Add(node, SpecKeys.Cpus, Text(cpus.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (resources.Pids is { } pids)
+        {
+            Add(node, SpecKeys.Pids, Text(pids.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return node;
+    }
 
     private static YamlMappingNode Variables(IReadOnlyDictionary<string, string> variables)
     {

@@ -17,7 +17,7 @@ internal static class SpecCopy
 
     /// <summary>
     /// A <c>pod:</c> service's pod file as deploy read it, which the spec copy's <c>pod:</c> names (the activator may not
-    /// read the original: a <c>user:</c> service's file is root's). <c>.yml</c>, not <c>.yaml</c>: every <c>*.yaml</c>
+    /// read the original: a <c>run_as:</c> service's file is root's). <c>.yml</c>, not <c>.yaml</c>: every <c>*.yaml</c>
     /// there is a spec copy.
     /// </summary>
     public static string PodFileFor(string configDirectory, string service) => Path.Combine(Directory(configDirectory), $"{service}.pod.yml");

@@ -102,10 +102,33 @@ internal static partial class UnitGenerator
             create.AddRange(["--label", $"{AutoUpdateLabel}={spec.Update.ToText()}"]);
         }
 
+        if (ContainerInputs.Of(spec) is { } inputs)
+        {
+            create.AddRange(["--label", $"{ContainerLabels.Inputs}={inputs}"]);
+        }
+
+        // podman applies --env after --env-file: env: wins, as in compose.
+        foreach (var file in spec.EnvFiles)
+        {
+            create.AddRange(["--env-file", file.Path]);
+        }
+
         foreach (var (name, value) in spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             create.AddRange(["-e", $"{name}={value}"]);
         }
+
+        foreach (var secret in spec.Secrets)
+        {
+            create.AddRange(["--secret", secret.CreateOption(spec.Name)]);
+        }
+
+        if (spec.User is { } user)
+        {
+            create.AddRange(["--user", user]);
+        }
+
+        create.AddRange(spec.Resources.CreateOptions());
 
         foreach (var volume in spec.Volumes)
         {
@@ -127,6 +150,8 @@ internal static partial class UnitGenerator
             }
         }
 
+        // Last before the image: the user's own options (none that podwake sets, the parser made sure).
+        create.AddRange(spec.PodmanArgs);
         create.Add(spec.Image!);
         if (spec.Command is { } command)
         {

@@ -25,7 +25,7 @@ internal sealed class ServiceUser : IAsyncDisposable
         var port = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
         System.IO.File.WriteAllText(
             File,
-            $"name: {Service}\nimage: localhost/{Service}:1\nbuild: .\nuser: {name}\n"
+            $"name: {Service}\nimage: localhost/{Service}:1\nbuild: .\nrun_as: {name}\n"
             + $"ports: [{{listen: \"127.0.0.1:{port}\", container: 8080}}]\nready: {{tcp: 8080, timeout: 30s}}\n");
     }
 

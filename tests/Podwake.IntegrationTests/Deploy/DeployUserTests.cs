@@ -21,7 +21,7 @@ public sealed class DeployUserTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{refused.File}:", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"user: {user} is another user", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"run_as: {user} is another user", result.Stderr, StringComparison.Ordinal);
         Assert.False(await UserExistsAsync(user));
     }
 

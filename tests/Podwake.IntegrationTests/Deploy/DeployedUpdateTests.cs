@@ -266,7 +266,7 @@ public sealed class DeployedUpdateTests : IAsyncDisposable
         var user = "pwit" + Guid.NewGuid().ToString("N")[..8];
         await using var service = new DeployedService(user);
         var tag = $"localhost/{service.Name}:1";
-        var body = $"user: {user}\nimage: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 20s}}\n";
+        var body = $"run_as: {user}\nimage: {tag}\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: 1s\nready: {{tcp: 8080, timeout: 20s}}\n";
 
         // The first deploy creates the user and builds the image in their store; then the file says update: local.
         service.WriteYaml(body + "build: .\n");

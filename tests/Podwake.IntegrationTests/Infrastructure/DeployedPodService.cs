@@ -55,7 +55,7 @@ internal sealed record DeployedPodService(DeployedService Service, string Token)
               - name: share
                 emptyDir: {}
             """);
-        var user = service.User is { } name ? $"\nuser: {name}" : "";
+        var user = service.User is { } name ? $"\nrun_as: {name}" : "";
         service.WriteYaml($"pod: ./pod.yaml\nports: [{{listen: \"127.0.0.1:PORT\", container: 8080}}]\nidle: {idle}{user}");
         return new DeployedPodService(service, token);
     }

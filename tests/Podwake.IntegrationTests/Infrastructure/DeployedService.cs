@@ -48,7 +48,7 @@ internal sealed class DeployedService : IAsyncDisposable
         text.Append($"image: {(User is null ? TestImages.Busybox : $"localhost/{Name}:1")}\n");
         if (User is not null)
         {
-            text.Append($"build: .\nuser: {User}\n");
+            text.Append($"build: .\nrun_as: {User}\n");
         }
 
         text.Append($"ports: [{{listen: \"127.0.0.1:{Port}\", container: 8080}}]\n");

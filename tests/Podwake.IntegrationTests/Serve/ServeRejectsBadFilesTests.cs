@@ -23,7 +23,7 @@ public sealed class ServeRejectsBadFilesTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [PodmanTheory]
-    [InlineData("unknown-key", "name: m1\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nimgae: foo", "4:1: error: unknown key \"imgae\"; did you mean \"image\"? allowed keys: name, image, build, command, env, volumes, ports, idle, ready, restart, update, user, expose, pod, hold, udp, sidecar")]
+    [InlineData("unknown-key", "name: m1\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nimgae: foo", "4:1: error: unknown key \"imgae\"; did you mean \"image\"? allowed keys: name, image, build, command, env, env_file, secrets, volumes, user, resources, podman_args, ports, idle, ready, restart, update, run_as, expose, pod, hold, udp, sidecar")]
     [InlineData("bad-name", "name: My_App\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]", "1:7: error: name: \"My_App\" is not a valid name; use 1 to 48 lowercase letters, digits and '-', starting with a letter or digit (e.g. hello)")]
     [InlineData("no-image", "name: m3\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]", "1:1: error: image is required; add e.g. image: localhost/hello:1 or docker.io/library/nginx:1.27 (or pod: for a Kubernetes pod file)")]
     [InlineData("bad-duration", "name: m4\nimage: localhost/x:1\nports: [{listen: \"127.0.0.1:PORT\", container: 8080}]\nidle: 5 minutes", "4:7: error: idle: \"5 minutes\" is not a duration; use a number with ms, s, m or h (e.g. 30s, 1m30s) or \"never\"")]

@@ -20,12 +20,12 @@ public sealed class NotSupportedYetTests : IDisposable
             name: web
             image: web
             ports: [{listen: 8080, container: 80}]
-            user: 1web
+            run_as: 1web
             """);
 
         Assert.Equal(
             [
-                $"{_spec.Path}:4:7: error: user: \"1web\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'",
+                $"{_spec.Path}:4:9: error: run_as: \"1web\" is not a valid account name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'",
             ],
             errors);
     }
@@ -90,7 +90,7 @@ public sealed class NotSupportedYetTests : IDisposable
         // user: and expose: landed with podwake deploy, update: registry and local with podwake update; their checks
         // above stay, as validation tests.
         // pod: landed with pods run by podman kube play (PodSpecTests).
-        SpecFeature[] landed = [SpecFeature.User, SpecFeature.Expose, SpecFeature.RegistryUpdates, SpecFeature.LocalUpdates, SpecFeature.Pod];
+        SpecFeature[] landed = [SpecFeature.RunAs, SpecFeature.Expose, SpecFeature.RegistryUpdates, SpecFeature.LocalUpdates, SpecFeature.Pod];
         Assert.All(Enum.GetValues<SpecFeature>().Except(landed), feature => Assert.False(SupportedFeatures.IsSupported(feature)));
         Assert.All(landed, feature => Assert.True(SupportedFeatures.IsSupported(feature)));
     }

@@ -87,7 +87,7 @@ public sealed class SidecarSpecTests : IDisposable
             expose: [{listen: 0.0.0.0:80, to: 8080}]
             pod: ./pod.yaml
             update: registry
-            user: web
+            run_as: web
             sidecar: {wrapper: /usr/local/bin/dnsmasq-wrapper, command: [/usr/sbin/dnsmasq], key: netns}
             """);
 
@@ -102,7 +102,7 @@ public sealed class SidecarSpecTests : IDisposable
                 $"{_spec.Path}:9:1: error: expose: a sidecar: service has no listeners to forward to; remove expose:",
                 $"{_spec.Path}:10:1: error: pod: a sidecar: service runs its image in one container per key, not a pod; use image: instead",
                 $"{_spec.Path}:11:1: error: update: updates of sidecar: services are not supported yet; remove update:, and to run a new image, change image: and deploy (or serve) the service again",
-                $"{_spec.Path}:12:1: error: user: deploying a sidecar: service for another account is not supported yet; remove user: and run podwake deploy as that user",
+                $"{_spec.Path}:12:1: error: run_as: deploying a sidecar: service for another account is not supported yet; remove run_as: and run podwake deploy as that user",
             ],
             errors);
     }
@@ -142,7 +142,7 @@ public sealed class SidecarSpecTests : IDisposable
 
         Assert.Equal(
             [
-                $"{_spec.Path}:2:1: error: unknown key \"sidecr\"; did you mean \"sidecar\"? allowed keys: name, image, build, command, env, volumes, ports, idle, ready, restart, update, user, expose, pod, hold, udp, sidecar",
+                $"{_spec.Path}:2:1: error: unknown key \"sidecr\"; did you mean \"sidecar\"? allowed keys: name, image, build, command, env, env_file, secrets, volumes, user, resources, podman_args, ports, idle, ready, restart, update, run_as, expose, pod, hold, udp, sidecar",
                 $"{_spec.Path}:8:3: error: sidecar: unknown key \"pass-env\"; did you mean \"pass_env\"? allowed keys: wrapper, command, key, pass_env, foreground, timeout",
             ],
             errors);

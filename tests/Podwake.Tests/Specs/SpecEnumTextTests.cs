@@ -20,7 +20,7 @@ public sealed class SpecEnumTextTests
 
     [Fact]
     public void SpecFeatureText_RoundTrips() =>
-        AssertRoundTrips(SpecFeatureText.Table, "user", "expose", "pod", "update: registry", "update: local");
+        AssertRoundTrips(SpecFeatureText.Table, "run_as", "expose", "pod", "update: registry", "update: local");
 
     [Fact]
     public void Choices_AreTheWordsTheParserOffers()

@@ -21,7 +21,7 @@ public sealed class SpecValidationTests : IDisposable
         Assert.Equal(
             [
                 $"{_spec.Path}:1:1: error: image is required; add e.g. image: localhost/hello:1 or docker.io/library/nginx:1.27 (or pod: for a Kubernetes pod file)",
-                $"{_spec.Path}:2:1: error: unknown key \"imgae\"; did you mean \"image\"? allowed keys: name, image, build, command, env, volumes, ports, idle, ready, restart, update, user, expose, pod, hold, udp, sidecar",
+                $"{_spec.Path}:2:1: error: unknown key \"imgae\"; did you mean \"image\"? allowed keys: name, image, build, command, env, env_file, secrets, volumes, user, resources, podman_args, ports, idle, ready, restart, update, run_as, expose, pod, hold, udp, sidecar",
             ],
             errors);
     }

@@ -15,7 +15,7 @@ public sealed class ValidationGapTests : IDisposable
 
     [Theory]
     [InlineData("name: \"web\\n\"", "1:7: error: name: \"web\\n\" is not a valid name; use 1 to 48 lowercase letters, digits and '-', starting with a letter or digit (e.g. hello)")]
-    [InlineData("user: \"web\\n\"", "1:7: error: user: \"web\\n\" is not a valid user name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'")]
+    [InlineData("run_as: \"web\\n\"", "1:9: error: run_as: \"web\\n\" is not a valid account name; use up to 32 lowercase letters, digits, '_' and '-', starting with a letter or '_'")]
     [InlineData("env: {\"A\\n\": x}", "1:7: error: env: \"A\\n\" is not a valid variable name; use letters, digits and '_', not starting with a digit (e.g. GREETING)")]
     [InlineData("volumes: [\"data\\n:/data\"]", "1:11: error: volumes[0]: \"data\\n\" is not a valid volume name; use letters, digits, '_', '.' and '-' (or start a host path with ./ or /)")]
     [InlineData("image: \"busybox\\n\"", "1:8: error: image: \"busybox\\n\" is not a valid image reference")]
