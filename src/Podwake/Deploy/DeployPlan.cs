@@ -50,6 +50,12 @@ internal sealed record DeployPlan(IReadOnlyList<ServicePlan> Services)
                 ContainerAction.Keep when service.Image == ImageAction.Build => " (recreated if the build changes the image)\n",
                 _ => "\n",
             });
+            if (service.CreateCommand is { } create && service.Container != ContainerAction.Keep)
+            {
+                // What will run, to read before it does (secrets by name: their values never pass through a command line).
+                text.Append($"  create        {Units.ShellWords.Join(create)}\n");
+            }
+
             if (service.RestartsRunning)
             {
                 text.Append("  restart       the activator and container if they run (the socket keeps listening)\n");

@@ -213,7 +213,10 @@ internal sealed class DeployPlanner
         var container = label is null
             ? ContainerAction.Create
             : label == SpecHash.Of(CreateCommand(spec, target), imageId) ? ContainerAction.Keep : ContainerAction.Recreate;
-        return new ServicePlan(spec, target, expose, files, image, imageId, container, socketListenChanged, exposeListenChanged);
+        return new ServicePlan(spec, target, expose, files, image, imageId, container, socketListenChanged, exposeListenChanged)
+        {
+            CreateCommand = CreateCommand(spec, target),
+        };
     }
 
     /// <summary>

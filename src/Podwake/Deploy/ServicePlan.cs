@@ -24,6 +24,9 @@ internal sealed record ServicePlan(
         || Files.Any(f => f.Change == FileChange.Update && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
                           && !Path.GetFileName(f.Path).Contains("-expose", StringComparison.Ordinal));
 
+    /// <summary>The <c>podman create</c> command line of the service's container (not of a pod's or a side-car's).</summary>
+    public IReadOnlyList<string>? CreateCommand { get; init; }
+
     /// <summary>A <c>sidecar:</c> service's wrapper and state folder; null for any other service.</summary>
     public SidecarInstallPlan? Sidecar { get; init; }
 

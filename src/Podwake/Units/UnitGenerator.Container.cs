@@ -61,6 +61,8 @@ internal static partial class UnitGenerator
         unit.Add(UnitSections.Service, UnitKeys.SuccessExitStatus, SigtermExitStatus);
         unit.Add(UnitSections.Service, UnitKeys.TimeoutStopSec, TimeoutStopSec.ToString(CultureInfo.InvariantCulture));
         unit.AddComment(UnitSections.Service, "The container is created by podwake deploy; a wake starts it, it never creates or pulls.");
+        // What deploy runs, to read (secrets by name only: their values are in podman's secret store, never here).
+        unit.AddComment(UnitSections.Service, "podwake deploy creates it with: " + ShellWords.Join(CreateCommand(spec, options, "%t")));
         unit.Add(UnitSections.Service, UnitKeys.RuntimeDirectory, ContainerRunFiles.DirectoryName(spec.Name));
         unit.Add(UnitSections.Service, UnitKeys.ExecStart, SystemdQuoting.ExecLine([options.PodmanPath, "start", spec.ContainerName]));
         var timeout = ContainerDefaults.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture);

@@ -59,6 +59,15 @@ public sealed class ContainerSettingsTests : IDisposable
     {
         await using var service = new DeployedService();
         service.Write(extra: Settings(service.Directory, "deploy") + "\n");
+        await TestImages.BusyboxAsync();
+        var plan = await PodwakeCli.RunAsync("deploy", "--dry-run", service.File);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains($"create        /usr/bin/podman create --name {service.ContainerName} ", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"--secret podwake-{service.Name}.pass,type=mount,target=/etc/app/pass", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--user 1000:1000", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--hostname=pw-args-host", plan.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(FileSecret, plan.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(EnvSecret, plan.Stdout, StringComparison.Ordinal);
         await service.DeployOrFailAsync();
         Assert.Equal(200, (await RawHttp.GetAsync(service.Endpoint)).Status);
 
@@ -73,6 +82,7 @@ public sealed class ContainerSettingsTests : IDisposable
         }
 
         var generated = await PodwakeCli.RunAsync("generate", service.File);
+        Assert.Contains($"# podwake deploy creates it with: /usr/bin/podman create --name {service.ContainerName} ", generated.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(FileSecret, generated.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(EnvSecret, generated.Stdout, StringComparison.Ordinal);
 

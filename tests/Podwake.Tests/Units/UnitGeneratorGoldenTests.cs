@@ -44,9 +44,9 @@ public sealed class UnitGeneratorGoldenTests
         {
             var actual = Render(unit);
             var path = Path.Join(directory, unit.Name);
-            if (Updating && !File.Exists(path))
+            if (Updating)
             {
-                File.WriteAllText(path, actual);
+                File.WriteAllText(path, File.Exists(path) ? KeepAssertions(File.ReadAllText(path), actual) : actual);
             }
 
             var expected = File.ReadAllText(path);
@@ -129,6 +129,44 @@ public sealed class UnitGeneratorGoldenTests
 
     internal static string StripAssertions(string text) =>
         string.Concat(text.Split('\n').Select((line, i) => (line, i)).Where(l => !l.line.StartsWith("## ", StringComparison.Ordinal)).Select(l => l.i == 0 ? l.line : "\n" + l.line)).TrimStart('\n');
+
+    /// <summary>
+    /// <paramref name="actual"/> with the <c>## </c> assertion lines of <paramref name="expected"/> kept, each before the
+    /// line it stood before (a changed unit's golden file is rewritten without losing its hand-written assertions).
+    /// </summary>
+    private static string KeepAssertions(string expected, string actual)
+    {
+        var pending = new List<(string Anchor, List<string> Assertions)>();
+        var assertions = new List<string>();
+        foreach (var line in expected.Split('\n'))
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                assertions.Add(line);
+            }
+            else if (assertions.Count > 0)
+            {
+                pending.Add((line, assertions));
+                assertions = [];
+            }
+        }
+
+        var output = new List<string>();
+        foreach (var line in actual.Split('\n'))
+        {
+            // Blank lines are no anchor (there are many): such assertions go to the end, to be placed by hand.
+            var match = line.Length == 0 ? -1 : pending.FindIndex(p => p.Anchor == line);
+            if (match >= 0)
+            {
+                output.AddRange(pending[match].Assertions);
+                pending.RemoveAt(match);
+            }
+
+            output.Add(line);
+        }
+
+        return string.Join('\n', output.Concat(pending.SelectMany(p => p.Assertions)).Concat(assertions));
+    }
 
     private static bool Updating => Environment.GetEnvironmentVariable("PODWAKE_UPDATE_GOLDEN") == "1";
 
