@@ -13,6 +13,7 @@ internal static class ExportCommand
     {
         var format = new Argument<string>("FORMAT")
         {
+            HelpName = "kube|knative",
             Description = "kube (Deployment, Service, ConfigMap, PersistentVolumeClaim) or knative (a scale-to-zero Knative Service where Knative can serve it)",
         };
         format.AcceptOnlyFromAmong("kube", "knative");
