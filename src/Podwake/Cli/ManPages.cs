@@ -105,7 +105,7 @@ internal static class ManPages
             ?? throw new InvalidOperationException($"the {ServiceFileResource} resource is missing from the podwake binary");
         using var reader = new StreamReader(stream);
         return ".TH PODWAKE.YAML 5 \"\" podwake \"File Formats\"\n"
-            + ".SH NAME\npodwake.yaml \\- podwake's service file\n"
+            + ".SH NAME\npodwake.yaml \\- podwake's service file\n.SH DESCRIPTION\n"
             + MarkdownManPage.Body(reader.ReadToEnd());
     }
 
