@@ -7,7 +7,7 @@ using Podwake.Specs;
 
 namespace Podwake.Cli;
 
-/// <summary><c>podwake deploy PATH... [--system] [--dry-run]</c>: install services into systemd (README, "podwake deploy").</summary>
+/// <summary><c>podwake deploy PATH... [--system] [--dry-run]</c>: install services into systemd (docs/systemd.md).</summary>
 internal static class DeployCommand
 {
     public static Command Create()

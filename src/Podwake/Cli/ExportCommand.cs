@@ -5,7 +5,7 @@ namespace Podwake.Cli;
 
 /// <summary>
 /// <c>podwake export kube|knative PATH...</c>: the services as Kubernetes (or Knative Serving) YAML on stdout, a
-/// <c>---</c> between documents; same files, same bytes (README, "Exporting to Kubernetes and Knative").
+/// <c>---</c> between documents; same files, same bytes (docs/export.md).
 /// </summary>
 internal static class ExportCommand
 {
