@@ -15,7 +15,7 @@ internal static class ActivateCommand
     public static Command Create()
     {
         var name = new Argument<string>("NAME") { Description = "The deployed service" };
-        var spec = new Option<string>("--spec") { Description = "The service file deploy installed", Required = true };
+        var spec = new Option<string>("--spec") { HelpName = "FILE", Description = "The service file deploy installed", Required = true };
         var system = new Option<bool>("--system") { Description = "Run under the system manager rather than a user's" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection" };
         var command = new Command("activate", "Internal: run by a deployed service's socket unit; adopts its sockets and wakes its container")

@@ -7,7 +7,7 @@ using Podwake.Specs;
 
 namespace Podwake.Cli;
 
-/// <summary><c>podwake deploy PATH... [--system] [--dry-run]</c>: install services into systemd (README, "podwake deploy").</summary>
+/// <summary><c>podwake deploy PATH... [--system] [--dry-run]</c>: install services into systemd (docs/systemd.md).</summary>
 internal static class DeployCommand
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class DeployCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would change and change nothing" };
         var updateInterval = new Option<string?>("--update-interval")
         {
+            HelpName = "DURATION",
             Description = "How often podwake-update.timer runs podwake update for services with update: set (e.g. 6h; at most 24h; default daily)",
         };
         var command = new Command("deploy", "Build or pull the images, install the units into systemd and start the sockets; unchanged services are left alone")

@@ -1,6 +1,6 @@
 namespace Podwake.Cli;
 
-/// <summary>The exit codes (README, "Commands available now"): 0 success, 1 user error, 2 environment error, 3 an update rolled back.</summary>
+/// <summary>The exit codes (docs/commands.md): 0 success, 1 user error, 2 environment error, 3 an update rolled back.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;

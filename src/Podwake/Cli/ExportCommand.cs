@@ -5,7 +5,7 @@ namespace Podwake.Cli;
 
 /// <summary>
 /// <c>podwake export kube|knative PATH...</c>: the services as Kubernetes (or Knative Serving) YAML on stdout, a
-/// <c>---</c> between documents; same files, same bytes (README, "Exporting to Kubernetes and Knative").
+/// <c>---</c> between documents; same files, same bytes (docs/export.md).
 /// </summary>
 internal static class ExportCommand
 {
@@ -13,6 +13,7 @@ internal static class ExportCommand
     {
         var format = new Argument<string>("FORMAT")
         {
+            HelpName = "kube|knative",
             Description = "kube (Deployment, Service, ConfigMap, PersistentVolumeClaim) or knative (a scale-to-zero Knative Service where Knative can serve it)",
         };
         format.AcceptOnlyFromAmong("kube", "knative");

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Help;
 
 namespace Podwake.Cli;
 
@@ -13,6 +15,17 @@ internal static class PodwakeCommand
             root.Subcommands.Add(command);
         }
 
+        // The tree parses a completion line that starts with "podwake" (CompletionScripts) whatever the binary is called
+        // (the tests run it as testhost).
+        if (root.Name != "podwake")
+        {
+            root.Aliases.Add("podwake");
+        }
+
+        root.Options.OfType<HelpOption>().Single().Action = new PodwakeHelpAction();
+        var suggest = root.Directives.OfType<SuggestDirective>().Single();
+        suggest.Action = new SuggestAction(suggest);
+        ShellCompletion.Attach(root);
         return root;
     }
 
@@ -30,5 +43,7 @@ internal static class PodwakeCommand
         yield return UserManagerCommand.Create();
         yield return NetworkCommand.Create();
         yield return SidecarCommand.Create();
+        yield return CompletionCommand.Create();
+        yield return ManCommand.Create();
     }
 }

@@ -13,7 +13,7 @@ internal static class SidecarSyncCommand
     public static Command Create()
     {
         var name = new Argument<string>("NAME") { Description = "The sidecar: service" };
-        var spec = new Option<string?>("--spec") { Description = "The service file (deploy's spec copy); by default the deployed one" };
+        var spec = new Option<string?>("--spec") { HelpName = "FILE", Description = "The service file (deploy's spec copy); by default the deployed one" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log podman's API" };
         var command = new Command("sync", "Start what the list has and is not running, remove containers whose key left the list") { name, spec, verbose };
         command.SetAction(async (result, cancellationToken) =>
