@@ -13,6 +13,8 @@ internal static class PodwakeCommand
             root.Subcommands.Add(command);
         }
 
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
+
         return root;
     }
 
