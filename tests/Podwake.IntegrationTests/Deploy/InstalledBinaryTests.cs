@@ -21,6 +21,8 @@ public sealed class InstalledBinaryTests
         var installed = Path.Join(prefix, "lib", "podwake", "podwake");
         await InstallOrFailAsync(Path.Join(checkout, "scripts", "install-podwake"), Path.Join(checkout, "artifacts", "publish", "podwake"), prefix);
         Assert.Equal("../lib/podwake/podwake", new FileInfo(Path.Join(prefix, "bin", "podwake")).LinkTarget);
+        var version = await PodwakeCli.RunProgramAsync(Path.Join(prefix, "bin", "podwake"), "--version");
+        Assert.Matches(@"^podwake \d+\.\d+\.\d+ \(commit ([0-9a-f]{7,}, \d{4}-\d{2}-\d{2}|unknown)\)\n$", version.Stdout);
 
         await using var service = new DeployedService();
         service.Write(idle: "2s");
