@@ -8,6 +8,20 @@ HTTPD_CMD=(/bin/busybox httpd -f -p 8080 -h /www)
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
 
+# need_tools TOOL...: each on PATH (or an executable path); when one is missing, scripts/setup-dev
+# (the tests' and the bench's tools: wrk, socat, nginx, docker-registry, gcc, ...) runs once first.
+# podman and podwake itself are scripts/setup's.
+need_tools() {
+  local tool missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "missing ${missing[*]}: running scripts/setup-dev"
+  "$ROOT/scripts/setup-dev" >&2 || die "scripts/setup-dev failed"
+  for tool in "${missing[@]}"; do
+    command -v "$tool" >/dev/null || die "$tool is missing: run scripts/setup (podman, podwake) and scripts/setup-dev (the bench's tools)"
+  done
+}
+
 stats() { # FILE [DECIMALS]: its numbers -> "median min max" (default 1 decimal), or "n/a n/a n/a"
   [ -s "$1" ] || { echo "n/a n/a n/a"; return; }
   sort -g "$1" | awk -v d="${2:-1}" '{ v[NR] = $1 } END {

@@ -88,6 +88,11 @@ internal static class DeployCommand
                 return ExitCodes.UserError;
             }
 
+            if (PodwakeBinary.SourceTreeWarning(options.PodwakePath) is { } warning)
+            {
+                await error.WriteLineAsync(warning).ConfigureAwait(false);
+            }
+
             if (dryRun)
             {
                 await output.WriteAsync(plan.Describe()).ConfigureAwait(false);

@@ -26,6 +26,8 @@ internal static class PodwakeCommand
         var suggest = root.Directives.OfType<SuggestDirective>().Single();
         suggest.Action = new SuggestAction(suggest);
         ShellCompletion.Attach(root);
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
+
         return root;
     }
 

@@ -285,6 +285,6 @@ internal sealed class DeployPlanner
     {
         var existing = HostFiles.ReadOrNull(path, owner);
         var change = existing is null ? FileChange.Create : existing == content ? FileChange.Unchanged : FileChange.Update;
-        return new PlannedFile(path, content, change, manager);
+        return new PlannedFile(path, content, change, manager) { OnlyPodwakePath = change == FileChange.Update && PodwakePathChange.IsOnly(existing!, content) };
     }
 }

@@ -9,5 +9,8 @@ internal sealed record PlannedFile(string Path, string? Content, FileChange Chan
 {
     public bool Changes => Change != FileChange.Unchanged;
 
+    /// <summary>An update of a unit that changes only the path of the podwake binary it runs (<see cref="PodwakePathChange"/>).</summary>
+    public bool OnlyPodwakePath { get; init; }
+
     public bool IsUnit => Manager is not null && System.IO.Path.GetExtension(Path) is ".service" or ".socket" or ".path";
 }

@@ -18,10 +18,13 @@ internal sealed record ServicePlan(
     bool SocketListenChanged,
     bool ExposeListenChanged)
 {
-    /// <summary>The activator or container would run something stale: restart them if they run.</summary>
+    /// <summary>
+    /// The activator or container would run something stale: restart them if they run. A unit that only names another
+    /// podwake binary (an upgrade to an installed copy) restarts nothing: the next wake runs the new one.
+    /// </summary>
     public bool RestartsRunning =>
         Container == ContainerAction.Recreate
-        || Files.Any(f => f.Change == FileChange.Update && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
+        || Files.Any(f => f is { Change: FileChange.Update, OnlyPodwakePath: false } && f.Manager is not null && !f.Path.EndsWith(".socket", StringComparison.Ordinal)
                           && !Path.GetFileName(f.Path).Contains("-expose", StringComparison.Ordinal));
 
     /// <summary>The <c>podman create</c> command line of the service's container (not of a pod's or a side-car's).</summary>

@@ -5,7 +5,7 @@ namespace Podwake.Deploy;
 
 /// <summary>
 /// Creating and removing the account of a <c>run_as:</c> service (root only), set up for rootless podman the way
-/// scripts/setup sets up its test user: a home, subordinate UID/GID ranges, <c>/run/user/UID</c>, overlay storage.
+/// scripts/setup-dev sets up its test user: a home, subordinate UID/GID ranges, <c>/run/user/UID</c>, overlay storage.
 /// </summary>
 internal static class ServiceUsers
 {

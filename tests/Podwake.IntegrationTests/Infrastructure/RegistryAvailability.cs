@@ -18,11 +18,11 @@ internal static class RegistryAvailability
         var path = Environment.GetEnvironmentVariable("PATH");
         if (Podwake.Podman.PodmanEnvironment.FindOnPath(TestRegistry.Program, path) is null)
         {
-            return "docker-registry is not installed (apt-get install docker-registry, or run scripts/setup)";
+            return "docker-registry is not installed (apt-get install docker-registry, or run scripts/setup-dev)";
         }
 
         return Podwake.Podman.PodmanEnvironment.FindOnPath("htpasswd", path) is null
-            ? "htpasswd is not installed (apt-get install apache2-utils, or run scripts/setup)"
+            ? "htpasswd is not installed (apt-get install apache2-utils, or run scripts/setup-dev)"
             : null;
     }
 }

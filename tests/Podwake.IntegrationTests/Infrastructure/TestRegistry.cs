@@ -8,7 +8,7 @@ namespace Podwake.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real registry for one test: Debian's <c>docker-registry serve</c> on a loopback port of its own, storing into its
-/// own temp folder, optionally behind basic auth (an htpasswd file, bcrypt). Plain HTTP: scripts/setup marks the ports
+/// own temp folder, optionally behind basic auth (an htpasswd file, bcrypt). Plain HTTP: scripts/setup-dev marks the ports
 /// <see cref="FirstPort"/>..<see cref="LastPort"/> insecure in /etc/containers/registries.conf.d/podwake-tests.conf, so
 /// podman (and podwake, which reads registries.conf as podman does) talk to it without <c>--tls-verify=false</c>.
 /// Disposing kills it and deletes its storage. Runs as whoever runs the tests (root or the rootless test user).
@@ -17,7 +17,7 @@ internal sealed class TestRegistry : IAsyncDisposable
 {
     public const string Program = "docker-registry";
 
-    /// <summary>The loopback ports scripts/setup lists as insecure registries; keep both in sync.</summary>
+    /// <summary>The loopback ports scripts/setup-dev lists as insecure registries; keep both in sync.</summary>
     public const int FirstPort = 5601;
 
     public const int LastPort = 5616;

@@ -8,7 +8,7 @@ namespace Podwake.IntegrationTests.Podman;
 
 /// <summary>
 /// The real registry the update tests rely on (<see cref="TestRegistry"/>): podman pushes to it and pulls from it as
-/// whoever runs the tests, plain HTTP through scripts/setup's registries.conf.d drop-in, with and without basic auth.
+/// whoever runs the tests, plain HTTP through scripts/setup-dev's registries.conf.d drop-in, with and without basic auth.
 /// </summary>
 [Collection(PodmanCollection.Name)]
 public sealed class RegistryTests : IAsyncLifetime

@@ -12,7 +12,7 @@ namespace Podwake.IntegrationTests.Updates;
 
 /// <summary>
 /// The registry check against Debian's real docker-registry (<see cref="TestRegistry"/>), plain HTTP on loopback: found
-/// insecure only through this host's registries.conf.d drop-in (scripts/setup), read as podwake reads it for the user
+/// insecure only through this host's registries.conf.d drop-in (scripts/setup-dev), read as podwake reads it for the user
 /// the tests run as. Every digest is compared with what podman itself pushed or pulled.
 /// </summary>
 [Collection(PodmanCollection.Name)]
