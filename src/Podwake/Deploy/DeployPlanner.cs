@@ -177,6 +177,11 @@ internal sealed class DeployPlanner
             target = new DeployTarget(SystemdManager.CurrentUser(), null, false, Rootless: true);
         }
 
+        if (target is not null && CgroupLimits.RootlessProblem(target.Rootless, !spec.Resources.IsEmpty, "deploy it as root (without run_as:)") is { } limits)
+        {
+            problems.Add(new Diagnostic(spec.Location, limits));
+        }
+
         DeployTarget? expose = null;
         if (spec.Expose.Count > 0)
         {

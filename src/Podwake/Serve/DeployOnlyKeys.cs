@@ -1,3 +1,4 @@
+using Podwake.Host;
 using Podwake.Specs;
 
 namespace Podwake.Serve;
@@ -15,6 +16,11 @@ internal static class DeployOnlyKeys
             yield return new Diagnostic(
                 spec.RunAsLocation ?? spec.Location,
                 $"run_as: {user} needs podwake deploy (the service then runs in that user's systemd manager); podwake serve runs every service as you: remove run_as: to serve it, or use podwake deploy");
+        }
+
+        if (CgroupLimits.RootlessProblem(!Environment.IsPrivilegedProcess, !spec.Resources.IsEmpty, "serve it as root") is { } limits)
+        {
+            yield return new Diagnostic(spec.Location, limits);
         }
 
         if (spec.Expose.Count > 0)

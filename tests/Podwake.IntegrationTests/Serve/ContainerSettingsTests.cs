@@ -109,6 +109,27 @@ public sealed class ContainerSettingsTests : IDisposable
         Assert.Equal("64", pids.Trim());
     }
 
+    [PodmanFact(RunsAs.Rootless)]
+    [Trait("runs-as", "rootless")]
+    public async Task Serve_RootlessResources_AreRefusedWhereRootlessPodmanWouldIgnoreThem_AppliedWhereItCan()
+    {
+        var svc = TestServiceFile.Create(_dir.Path, extra: "resources: {memory: 96m}");
+        if (File.Exists("/sys/fs/cgroup/cgroup.controllers"))
+        {
+            // cgroups v2: rootless podman applies the limit.
+            await using var serve = await ServeProcess.StartServingAsync(svc.File);
+            Assert.Equal(200, (await RawHttp.GetAsync(svc.Endpoint)).Status);
+            Assert.Equal((96L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), (await ExecAsync(svc.Container, "/bin/busybox", "cat", "/sys/fs/cgroup/memory.max")).Trim());
+            return;
+        }
+
+        await using var refused = ServeProcess.Start("serve", svc.File);
+        Assert.Equal(1, await refused.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"{svc.File}:1:1: error: resources: rootless podman cannot apply limits on this host", refused.Stderr, StringComparison.Ordinal);
+        var containers = await PodwakeCli.RunProgramAsync("podman", "ps", "-a", "--format", "{{.Names}}");
+        Assert.DoesNotContain(svc.Container, containers.Stdout, StringComparison.Ordinal);
+    }
+
     private static async Task AssertInsideAsync(string container, Func<string> log)
     {
         Assert.Equal("1000", (await ExecAsync(container, "/bin/busybox", "id", "-u")).Trim());
