@@ -164,7 +164,7 @@ public sealed class ContainerSettingsTests : IDisposable
 
         File.WriteAllText(_spec.Path, Head + "user: web\n");
         var parser = new ServiceParser(_spec.Path, _spec.Directory.Path) { HostAccount = name => name == "web" ? (1001, ServiceParser.ServiceAccountComment) : null };
-        var parsed = parser.Parse(new YamlDotNet.RepresentationModel.YamlStream().Let(s => s.Load(new StringReader(File.ReadAllText(_spec.Path)))).Documents[0].RootNode);
+        var parsed = parser.Parse(Document(File.ReadAllText(_spec.Path)));
 
         Assert.Null(parsed.Spec);
         Assert.Equal(
@@ -172,12 +172,17 @@ public sealed class ContainerSettingsTests : IDisposable
             Assert.Single(parsed.Diagnostics).ToString());
 
         var withRunAs = new ServiceParser(_spec.Path, _spec.Directory.Path) { HostAccount = _ => (1001, ServiceParser.ServiceAccountComment) };
-        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
-        yaml.Load(new StringReader(Head + "user: web\nrun_as: web\n"));
-        var both = withRunAs.Parse(yaml.Documents[0].RootNode);
+        var both = withRunAs.Parse(Document(Head + "user: web\nrun_as: web\n"));
         Assert.True(both.Spec is not null, string.Join('\n', both.Diagnostics));
         Assert.Equal("web", both.Spec.User);
         Assert.Equal("web", both.Spec.RunAs);
+    }
+
+    private static YamlDotNet.RepresentationModel.YamlNode Document(string yaml)
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents[0].RootNode;
     }
 
     [Theory]
@@ -227,14 +232,5 @@ public sealed class ContainerSettingsTests : IDisposable
         Assert.Equal(["--cpu-quota", "150000", "--cpu-period", "100000"], words.Skip(words.IndexOf("--cpu-quota")).Take(4));
         Assert.Single(words, w => w.StartsWith("127.0.0.1:", StringComparison.Ordinal) && w.EndsWith(":80/tcp", StringComparison.Ordinal));
         Assert.Equal(["--cap-drop=ALL", "localhost/web:1"], words[^2..]);
-    }
-}
-
-internal static class LetExtensions
-{
-    public static T Let<T>(this T value, Action<T> action)
-    {
-        action(value);
-        return value;
     }
 }
