@@ -30,7 +30,7 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
             Name = name ?? spec.ContainerName,
             Image = spec.Image ?? throw new InvalidOperationException("a pod service has no single container"),
             Command = spec.Command,
-            Env = EnvOf(spec),
+            Env = ContainerEnv.Of(spec),
             User = spec.User,
             ResourceLimits = ContainerResourceLimits.Of(spec.Resources),
             Secrets = spec.Secrets.Where(s => s.Env is null).Select(s => new ContainerSecretMount { Source = s.PodmanName(spec.Name), Target = s.Target! }).ToList() is { Count: > 0 } mounts ? mounts : null,
@@ -43,23 +43,6 @@ internal sealed record ServeContainer(ContainerCreateSpec Create, IReadOnlyDicti
             StopTimeout = ContainerDefaults.StopTimeoutSeconds,
         };
         return new ServeContainer(create, publishedPorts);
-    }
-
-    /// <summary>The container's variables: the env files' in order, then env: (which wins, as with podman's --env-file and --env).</summary>
-    public static IReadOnlyDictionary<string, string> EnvOf(ServiceSpec spec)
-    {
-        if (spec.EnvFiles.Count == 0)
-        {
-            return spec.Env;
-        }
-
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in spec.EnvFiles.SelectMany(f => f.Variables).Concat(spec.Env))
-        {
-            env[name] = value;
-        }
-
-        return env;
     }
 
     /// <summary>Rootless: one free loopback port per container port of the service (new ones each time), free for both protocols.</summary>

@@ -10,7 +10,7 @@ internal static class SidecarContainer
     public static ContainerCreateSpec For(ServiceSpec spec, SidecarCall call, string key, string manager)
     {
         var sidecar = spec.Sidecar ?? throw new ArgumentException($"service {spec.Name} has no sidecar: section", nameof(spec));
-        var env = new Dictionary<string, string>(spec.Env, StringComparer.Ordinal);
+        var env = new Dictionary<string, string>(ContainerEnv.Of(spec), StringComparer.Ordinal);
         foreach (var name in sidecar.PassEnv)
         {
             if (call.Environment.TryGetValue(name, out var value))
@@ -25,6 +25,8 @@ internal static class SidecarContainer
             Image = spec.Image ?? throw new ArgumentException($"service {spec.Name} has no image", nameof(spec)),
             Command = [.. sidecar.Command, .. call.Arguments],
             Env = env,
+            User = spec.User,
+            ResourceLimits = ContainerResourceLimits.Of(spec.Resources),
             Labels = new Dictionary<string, string>
             {
                 [ContainerLabels.Service] = spec.Name,
