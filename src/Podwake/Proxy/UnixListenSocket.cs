@@ -28,7 +28,7 @@ internal static partial class UnixListenSocket
         if (unix.IsAbstract)
         {
             // .NET writes an endpoint that starts with NUL as an abstract address (no file, no trailing NUL).
-            return (Listen(unix.Path, new UnixDomainSocketEndPoint("\0" + unix.Path[1..])), null);
+            return (Listen(unix.Path, unix.Path[1..], isAbstract: true), null);
         }
 
         var parent = Path.GetDirectoryName(unix.Path)!;
@@ -43,7 +43,7 @@ internal static partial class UnixListenSocket
         }
 
         RemoveIfStale(unix.Path);
-        var socket = Listen(unix.Path, new UnixDomainSocketEndPoint(unix.Path));
+        var socket = Listen(unix.Path, unix.Path, isAbstract: false);
         try
         {
             var inode = SetPermissions(unix, uid, gid);
@@ -56,18 +56,36 @@ internal static partial class UnixListenSocket
         }
     }
 
-    private static Socket Listen(string display, UnixDomainSocketEndPoint endpoint)
+    /// <summary>
+    /// socket(2), bind(2) and listen(2) by hand, then adopted as systemd's sockets are (<see cref="Socket(SafeSocketHandle)"/>):
+    /// a socket .NET bound to a path itself unlinks that path when disposed, whatever is there by then; serve removes
+    /// its socket file itself, and only while it is still that socket (<see cref="UnixSocketFile"/>).
+    /// </summary>
+    private static Socket Listen(string display, string name, bool isAbstract)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var handle = new SafeSocketHandle(SocketRaw(AfUnix, SockStream | SockCloexec, 0), ownsHandle: true);
         try
         {
-            socket.Bind(endpoint);
-            socket.Listen(ListenDefaults.Backlog);
-            return socket;
+            if (handle.IsInvalid)
+            {
+                throw new SocketException(Marshal.GetLastPInvokeError());
+            }
+
+            // struct sockaddr_un: sa_family_t (AF_UNIX), then the path with its NUL, or NUL and the abstract name.
+            var path = System.Text.Encoding.UTF8.GetBytes(name);
+            var address = new byte[2 + (isAbstract ? 1 : 0) + path.Length + (isAbstract ? 0 : 1)];
+            address[0] = AfUnix;
+            path.CopyTo(address, isAbstract ? 3 : 2);
+            if (BindRaw(handle, address, address.Length) != 0 || ListenRaw(handle, ListenDefaults.Backlog) != 0)
+            {
+                throw new SocketException(Marshal.GetLastPInvokeError());
+            }
+
+            return new Socket(handle);
         }
         catch (SocketException ex)
         {
-            socket.Dispose();
+            handle.Dispose();
             throw new EnvironmentException(ex.SocketErrorCode switch
             {
                 SocketError.AddressAlreadyInUse => $"Failed to listen on {display}: the address is already in use; find the owner with `ss -xlp 'src {display}'` and stop it, or choose another listen: path",
@@ -147,6 +165,19 @@ internal static partial class UnixListenSocket
 
         return stat.Inode;
     }
+
+    private const byte AfUnix = 1;
+    private const int SockStream = 1;
+    private const int SockCloexec = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int SocketRaw(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)]
+    private static partial int ListenRaw(SafeSocketHandle socket, int backlog);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    private static partial int BindRaw(SafeSocketHandle socket, byte[] address, int length);
 
     [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Chmod(string path, int mode);
