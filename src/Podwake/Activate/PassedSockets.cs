@@ -22,7 +22,7 @@ internal static class PassedSockets
         foreach (var port in spec.Ports)
         {
             var type = port.Protocol == Protocol.Udp ? SocketType.Dgram : SocketType.Stream;
-            var fd = unused.FirstOrDefault(f => f.Socket.SocketType == type && Equals(f.Socket.LocalEndPoint as IPEndPoint, port.Listen));
+            var fd = unused.FirstOrDefault(f => f.Socket.SocketType == type && IsBoundTo(f.Socket, port));
             if (fd is null)
             {
                 problems.Add($"no passed socket listens on {port.ListenDisplay}");
@@ -45,4 +45,13 @@ internal static class PassedSockets
 
         return pairs;
     }
+
+    /// <summary>
+    /// The passed socket is bound to the port's address: the IP address and port, or for a unix listener the path
+    /// (abstract names read back as <c>@NAME</c>), since a unix socket has no port to match.
+    /// </summary>
+    private static bool IsBoundTo(Socket socket, PortSpec port) =>
+        port.Unix is { } unix
+            ? socket.AddressFamily == AddressFamily.Unix && socket.LocalEndPoint?.ToString() == unix.Path
+            : socket.AddressFamily != AddressFamily.Unix && Equals(socket.LocalEndPoint as IPEndPoint, port.Listen);
 }

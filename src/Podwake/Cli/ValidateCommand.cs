@@ -44,7 +44,7 @@ internal static class ValidateCommand
         }
 
         var ports = service.Ports
-            .Select(p => $"{ListenAddress.Format(p.Listen)}/{p.Protocol.ToText()} -> {p.ContainerPort}");
+            .Select(p => $"{p.ListenDisplay} -> {p.ContainerPort}");
         var count = service.Ports.Count == 1 ? "1 port" : $"{service.Ports.Count} ports";
         return service.Ports.Count == 0
             ? $"{service.Name}: ok ({count})"

@@ -1,4 +1,3 @@
-using Podwake.Specs;
 using Podwake.Systemd;
 using Podwake.Units;
 
@@ -91,6 +90,6 @@ internal sealed partial class DeployApplier
         var what = service.Files.Any(f => f.Changes) || container != ContainerAction.Keep
             ? $"deployed into {service.Target.Describe()} ({(spec.Kube is null ? "container" : "pod")} {container.ToPastText()})"
             : "unchanged";
-        await _output.WriteLineAsync($"{spec.Name}: {what}; listening on {string.Join(", ", spec.Ports.Select(p => SpecWriter.Address(p.Listen)))}").ConfigureAwait(false);
+        await _output.WriteLineAsync($"{spec.Name}: {what}; listening on {string.Join(", ", spec.Ports.Select(p => p.ListenText))}").ConfigureAwait(false);
     }
 }

@@ -54,7 +54,7 @@ internal static class ExportNotes
 
         if (spec.Ports.Count > 0)
         {
-            var addresses = string.Join(", ", spec.Ports.Select(p => ListenAddress.Format(p.Listen)).Distinct(StringComparer.Ordinal));
+            var addresses = string.Join(", ", spec.Ports.Select(p => p.ListenText).Distinct(StringComparer.Ordinal));
             notes.Add($"listen: {addresses}: host addresses are not exported; a Service is reached inside the cluster on the same port numbers (add a NodePort, LoadBalancer or Ingress for outside clients)");
         }
 

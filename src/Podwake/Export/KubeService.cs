@@ -14,18 +14,27 @@ internal static class KubeService
         foreach (var port in spec.Ports)
         {
             var protocol = ExportedContainer.ProtocolName(port.Protocol);
-            if (ports.Any(p => p.Port == port.Listen.Port && p.Protocol == protocol))
+
+            // A unix socket has no port number and a Service no unix socket: its clients in the cluster reach the
+            // container port over TCP, the same port the socket leads to.
+            var number = port.Listen?.Port ?? port.ContainerPort;
+            if (ports.Any(p => p.Port == number && p.Protocol == protocol))
             {
                 // Two listen addresses on one port (127.0.0.1:80 and 192.0.2.1:80): a Service has one port 80/TCP.
-                notes.Add($"ports: {port.ListenDisplay} -> {port.ContainerPort}: not exported; the Service has port {port.Listen.Port}/{protocol} already");
+                notes.Add($"ports: {port.ListenDisplay} -> {port.ContainerPort}: not exported; the Service has port {number}/{protocol} already");
                 continue;
+            }
+
+            if (port.Unix is not null)
+            {
+                notes.Add($"ports: {port.ListenDisplay} -> {port.ContainerPort}: a unix socket has no Kubernetes equivalent; exported as Service port {number}/{protocol} (the container port), which clients in the cluster reach over TCP");
             }
 
             ports.Add(new V1ServicePort
             {
                 // A Service with several ports must name each; the name says the protocol and the port.
-                Name = $"{port.Protocol.ToText()}-{port.Listen.Port}",
-                Port = port.Listen.Port,
+                Name = $"{port.Protocol.ToText()}-{number}",
+                Port = number,
                 TargetPort = port.ContainerPort,
                 Protocol = protocol,
             });

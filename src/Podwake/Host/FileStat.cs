@@ -12,6 +12,8 @@ internal readonly record struct FileStat(int Uid, int Gid, int Mode, ulong Inode
 
     public bool IsSymbolicLink => (Mode & TypeMask) == 0xA000;
 
+    public bool IsSocket => (Mode & TypeMask) == 0xC000;
+
     /// <summary>"a symbolic link", "a directory", ... for messages.</summary>
     public string Kind => (Mode & TypeMask) switch
     {

@@ -14,7 +14,7 @@ internal static class ListenSocket
 
     public static Socket BindTcp(PortSpec port)
     {
-        var endpoint = port.Listen;
+        var endpoint = port.Ip;
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -45,7 +45,7 @@ internal static class ListenSocket
     /// </summary>
     public static Socket BindUdp(PortSpec port)
     {
-        var endpoint = port.Listen;
+        var endpoint = port.Ip;
         var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -65,7 +65,7 @@ internal static class ListenSocket
         }
     }
 
-    /// <summary>Binds a listen address with its protocol.</summary>
+    /// <summary>Binds an IP listen address with its protocol; unix socket listeners: <see cref="UnixListenSocket"/>.</summary>
     public static Socket Bind(PortSpec port) => port.Protocol == Protocol.Udp ? BindUdp(port) : BindTcp(port);
 
     private static string Explain(IPEndPoint endpoint, Protocol protocol, SocketException ex)

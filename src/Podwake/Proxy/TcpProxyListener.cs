@@ -75,7 +75,12 @@ internal sealed class TcpProxyListener : IAsyncDisposable
         var remote = client.RemoteEndPoint;
         try
         {
-            client.NoDelay = true;
+            // A unix socket listener's client has no Nagle to turn off (setsockopt TCP_NODELAY fails there).
+            if (client.AddressFamily != AddressFamily.Unix)
+            {
+                client.NoDelay = true;
+            }
+
             (lease, backend) = await _backends.ConnectAsync(remote).ConfigureAwait(false);
             if (lease is null || backend is null)
             {

@@ -1,10 +1,8 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Podwake.Control;
 using Podwake.Deploy;
 using Podwake.Host;
 using Podwake.Podman;
-using Podwake.Proxy;
 using Podwake.Sidecars;
 using Podwake.Specs;
 using Podwake.Updates;
@@ -36,6 +34,7 @@ internal sealed class ServeHost : IAsyncDisposable
     private Task? _periodicUpdates;
     private ServeUpdater? _updater;
     private ServiceNameLock? _names;
+    private ServeListeners? _listeners;
 
     /// <param name="registry">Makes the registry client of one update run (credentials are read again each time).</param>
     public ServeHost(IReadOnlyList<ServiceSpec> specs, ILoggerFactory loggers, TimeProvider time, Func<IRegistryDigests> registry)
@@ -70,22 +69,8 @@ internal sealed class ServeHost : IAsyncDisposable
         }
 
         // Listeners first: a port conflict is found before anything is created.
-        var bound = new List<(ServiceSpec Spec, PortSpec Port, Socket Socket)>();
-        try
-        {
-            foreach (var spec in _specs)
-            {
-                foreach (var port in spec.Ports)
-                {
-                    bound.Add((spec, port, ListenSocket.Bind(port)));
-                }
-            }
-        }
-        catch
-        {
-            bound.ForEach(b => b.Socket.Dispose());
-            throw;
-        }
+        _listeners = await ServeListeners.BindAsync(_specs, cancellationToken).ConfigureAwait(false);
+        var bound = _listeners.Bound;
 
         try
         {
@@ -95,7 +80,7 @@ internal sealed class ServeHost : IAsyncDisposable
         }
         catch (PodmanUnavailableException ex)
         {
-            bound.ForEach(b => b.Socket.Dispose());
+            _listeners.Close();
             throw new EnvironmentException(ex.Message, ex);
         }
 
@@ -227,6 +212,7 @@ internal sealed class ServeHost : IAsyncDisposable
 
         _stopping.Cancel();
         await Task.WhenAll(_services.Select(s => s.Service.CloseListenersAsync())).ConfigureAwait(false);
+        _listeners?.RemoveFiles();
         if (_podman is not null && _services.Count + _sidecars.Count > 0)
         {
             // Stopping and removing need the API: our own service may be restarting (after kill -9, or systemd's stop

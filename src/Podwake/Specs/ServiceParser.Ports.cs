@@ -43,6 +43,7 @@ internal sealed partial class ServiceParser
             }
         }
 
+        CheckUnixOptionsAgree(ports);
         return (ports, complete);
     }
 
@@ -55,7 +56,7 @@ internal sealed partial class ServiceParser
         }
 
         var entries = Entries(map, context, SpecKeys.PortItem);
-        IPEndPoint? listen = null;
+        ListenValue? listen = null;
         SourceLocation listenLocation = At(map);
         if (entries.TryGetValue(SpecKeys.Listen, out var listenEntry))
         {
@@ -64,7 +65,7 @@ internal sealed partial class ServiceParser
         }
         else
         {
-            Error(map, $"{context}: listen is required; the host address clients connect to, e.g. listen: 127.0.0.1:8080");
+            Error(map, $"{context}: listen is required; the host address clients connect to, e.g. listen: 127.0.0.1:8080 or listen: /run/web.sock");
         }
 
         int? container = null;
@@ -81,17 +82,28 @@ internal sealed partial class ServiceParser
         if (entries.TryGetValue(SpecKeys.Protocol, out var protocolEntry))
         {
             protocol = ParseProtocol(protocolEntry.Value, $"{context}.{SpecKeys.Protocol}");
+            if (protocol == Protocol.Udp && listen?.UnixPath is { } path)
+            {
+                Error(protocolEntry.Value, $"{context}.{SpecKeys.Protocol}: udp cannot listen on the unix socket {path}; podwake's unix listeners are stream sockets (unix datagram sockets are not supported): remove protocol: udp, or listen on an IP address for udp");
+                protocol = null;
+            }
         }
 
-        if (listen is null || protocol is null)
+        var unix = listen?.UnixPath is { } unixPath ? ParseUnixOptions(unixPath, entries, context) : null;
+        if (listen?.Address is not null)
+        {
+            ReportUnixOnly(entries, context);
+        }
+
+        if (listen is null || protocol is null || (listen.UnixPath is not null && unix is null))
         {
             return null;
         }
 
-        _claims.Add(new ListenClaim(listen, protocol.Value, $"{context}.{SpecKeys.Listen}", listenLocation));
+        _claims.Add(new ListenClaim(listen.Address, protocol.Value, $"{context}.{SpecKeys.Listen}", listenLocation) { UnixPath = listen.UnixPath });
         return container is null
             ? null
-            : new PortSpec { Listen = listen, ContainerPort = container.Value, Protocol = protocol.Value, Location = listenLocation };
+            : new PortSpec { Listen = listen.Address, Unix = unix, ContainerPort = container.Value, Protocol = protocol.Value, Location = listenLocation };
     }
 
     private Protocol? ParseProtocol(YamlNode node, string key)
@@ -112,7 +124,8 @@ internal sealed partial class ServiceParser
         return protocol;
     }
 
-    private IPEndPoint? ReadListen(YamlNode node, string key)
+    /// <summary>An IP address and port, or a unix socket path; null after reporting.</summary>
+    private ListenValue? ReadListen(YamlNode node, string key)
     {
         if (node is YamlSequenceNode)
         {
@@ -121,7 +134,7 @@ internal sealed partial class ServiceParser
             return null;
         }
 
-        var text = ReadString(node, key, $"an address: {ListenAddress.Forms}");
+        var text = ReadString(node, key, $"an address: {ListenAddress.Forms}, or a unix socket: {UnixSocketPath.Forms}");
         if (text is null)
         {
             return null;
@@ -133,13 +146,24 @@ internal sealed partial class ServiceParser
             return null;
         }
 
+        if (UnixSocketPath.LooksLikeOne(text))
+        {
+            if (!UnixSocketPath.TryParse(text, out var pathProblem))
+            {
+                Error(node, $"{key}: {pathProblem}");
+                return null;
+            }
+
+            return new ListenValue(null, text);
+        }
+
         if (!ListenAddress.TryParse(text, out var endPoint, out var problem))
         {
             Error(node, $"{key}: {problem}");
             return null;
         }
 
-        return endPoint;
+        return new ListenValue(endPoint, null);
     }
 
     private List<ExposeSpec> ParseExpose(YamlNode key, YamlNode node, (List<PortSpec> Ports, bool Complete) ports)
@@ -166,8 +190,13 @@ internal sealed partial class ServiceParser
             var location = At(map);
             if (entries.TryGetValue(SpecKeys.Listen, out var listenEntry))
             {
-                listen = ReadListen(listenEntry.Value, $"{context}.{SpecKeys.Listen}");
+                var value = ReadListen(listenEntry.Value, $"{context}.{SpecKeys.Listen}");
+                listen = value?.Address;
                 location = At(listenEntry.Value);
+                if (value?.UnixPath is { } path)
+                {
+                    Error(listenEntry.Value, $"{context}.{SpecKeys.Listen}: {path} is a unix socket; expose: forwards outside IP addresses to a port of this service: write an address like 0.0.0.0:80 (a unix socket listener belongs in ports:, where it is served directly)");
+                }
             }
             else
             {
@@ -179,12 +208,14 @@ internal sealed partial class ServiceParser
             if (entries.TryGetValue(SpecKeys.To, out var toEntry))
             {
                 to = ReadPort(toEntry.Value, $"{context}.{SpecKeys.To}");
-                target = ports.Ports.FirstOrDefault(p => p.Listen.Port == to);
+                target = ports.Ports.FirstOrDefault(p => p.Listen?.Port == to);
                 if (to is not null && target is null && ports.Complete)
                 {
                     var listening = ports.Ports.Count == 0
                         ? "this service has no ports"
-                        : $"ports listen on {string.Join(", ", ports.Ports.Select(p => p.Listen.Port).Distinct())}";
+                        : ports.Ports.All(p => p.Listen is null)
+                        ? $"this service listens only on unix sockets ({string.Join(", ", ports.Ports.Select(p => p.ListenText))}), which expose: cannot forward to; add a port with an IP address"
+                        : $"ports listen on {string.Join(", ", ports.Ports.Where(p => p.Listen is not null).Select(p => p.Ip.Port).Distinct())}";
                     Error(toEntry.Value, $"{context}.to: {to} is not a listen port of this service; {listening}");
                 }
             }

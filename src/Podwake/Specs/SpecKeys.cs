@@ -37,6 +37,8 @@ internal static class SpecKeys
     public const string Listen = "listen";
     public const string Container = "container";
     public const string Protocol = "protocol";
+    public const string Mode = "mode";
+    public const string Owner = "owner";
 
     public const string Tcp = "tcp";
     public const string Http = "http";
@@ -67,7 +69,7 @@ internal static class SpecKeys
 
     public static readonly IReadOnlyList<string> SecretItem = [Name, File, Env, Target];
 
-    public static readonly IReadOnlyList<string> PortItem = [Listen, Container, Protocol];
+    public static readonly IReadOnlyList<string> PortItem = [Listen, Container, Protocol, Mode, Owner];
 
     public static readonly IReadOnlyList<string> ReadyProbe = [Tcp, Udp, Http, Exec, Port, Timeout];
 

@@ -215,7 +215,9 @@ internal static class SpecLoader
         var owner = ReferenceEquals(service, otherService)
             ? other.Key
             : otherService.Name is { } name ? $"service \"{name}\"" : "another service";
-        return claim.Address.Equals(other.Address)
+        return claim.UnixPath is not null
+            ? $"{claim.Key}: {claim.Display} is already used by {owner} at {other.Location}; give each unix socket listener a path of its own"
+            : claim.SameAs(other)
             ? $"{claim.Key}: {claim.Display} is already used by {owner} at {other.Location}; use another port or address"
             : $"{claim.Key}: {claim.Display} collides with {other.Display} of {owner} at {other.Location}; both cannot be bound at once: use another port";
     }

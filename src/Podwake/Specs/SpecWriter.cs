@@ -97,9 +97,17 @@ internal static class SpecWriter
         foreach (var port in spec.Ports)
         {
             var node = new YamlMappingNode();
-            Add(node, SpecKeys.Listen, Text(Address(port.Listen)));
+            Add(node, SpecKeys.Listen, Text(port.ListenText));
             Add(node, SpecKeys.Container, Number(port.ContainerPort));
             Add(node, SpecKeys.Protocol, Text(port.Protocol.ToText()));
+            if (port.Unix is { IsAbstract: false } unix)
+            {
+                Add(node, SpecKeys.Mode, Text(unix.ModeText));
+                if (unix.OwnerText is { } owner)
+                {
+                    Add(node, SpecKeys.Owner, Text(owner));
+                }
+            }
             ports.Add(node);
         }
 

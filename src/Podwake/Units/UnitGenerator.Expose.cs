@@ -26,7 +26,7 @@ internal static partial class UnitGenerator
         foreach (var group in groups)
         {
             var stem = groups.Count == 1 ? $"podwake-{spec.Name}-expose" : $"podwake-{spec.Name}-expose-{group.Key.ToString(CultureInfo.InvariantCulture)}";
-            var target = spec.Ports.First(p => p.Listen.Port == group.Key);
+            var target = spec.Ports.First(p => p.Listen?.Port == group.Key);
 
             var socket = NewUnit($"podwake outside address of {spec.Name}");
             foreach (var expose in group)
@@ -53,7 +53,7 @@ internal static partial class UnitGenerator
                 command.Add($"--exit-idle-time={Math.Max(1, (int)Math.Ceiling(idle.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}s");
             }
 
-            command.Add(ListenAddress(new IPEndPoint(Reachable(target.Listen.Address), target.Listen.Port)));
+            command.Add(ListenAddress(new IPEndPoint(Reachable(target.Ip.Address), target.Ip.Port)));
             forwarder.Add(UnitSections.Service, UnitKeys.ExecStart, SystemdQuoting.ExecLine(command));
             units.Add(new GeneratedUnit($"{stem}.socket", socket));
             units.Add(new GeneratedUnit($"{stem}.service", forwarder));

@@ -84,14 +84,16 @@ internal static partial class UnitGenerator
         foreach (var port in spec.Ports)
         {
             var key = port.Protocol == Protocol.Udp ? UnitKeys.ListenDatagram : UnitKeys.ListenStream;
-            unit.Add(UnitSections.Socket, key, ListenAddress(port.Listen));
+            unit.Add(UnitSections.Socket, key, port.Unix is { } unix ? SystemdQuoting.Specifiers(unix.Path) : ListenAddress(port.Ip));
         }
 
         // podwake serve binds [::] dual-stack; say so rather than inherit net.ipv6.bindv6only.
-        if (spec.Ports.Any(p => p.Listen.Address.Equals(IPAddress.IPv6Any)))
+        if (spec.Ports.Any(p => p.Listen?.Address.Equals(IPAddress.IPv6Any) == true))
         {
             unit.Add(UnitSections.Socket, UnitKeys.BindIPv6Only, "both");
         }
+
+        AddUnixSocketOptions(unit, spec);
 
         unit.Add(UnitSections.Socket, UnitKeys.Backlog, ListenDefaults.Backlog.ToString(CultureInfo.InvariantCulture));
         if (spec.Ports.Any(p => p.Protocol == Protocol.Udp))
@@ -105,6 +107,35 @@ internal static partial class UnitGenerator
         unit.Add(UnitSections.Socket, UnitKeys.Service, ActivatorUnitName(spec.Name));
         unit.Add(UnitSections.Install, UnitKeys.WantedBy, "sockets.target");
         return unit;
+    }
+
+    /// <summary>
+    /// The socket files' permissions and their removal, as <c>podwake serve</c> sets them. systemd has one SocketMode=,
+    /// SocketUser= and SocketGroup= per unit, which is why the loader requires every unix listener of a service to
+    /// share them.
+    /// </summary>
+    private static void AddUnixSocketOptions(UnitFile unit, ServiceSpec spec)
+    {
+        var files = spec.Ports.Select(p => p.Unix).OfType<UnixListen>().Where(u => !u.IsAbstract).ToList();
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        var first = files[0];
+        unit.Add(UnitSections.Socket, UnitKeys.SocketMode, first.ModeText);
+        if (first.User is { } user)
+        {
+            unit.Add(UnitSections.Socket, UnitKeys.SocketUser, user);
+        }
+
+        if (first.Group is { } group)
+        {
+            unit.Add(UnitSections.Socket, UnitKeys.SocketGroup, group);
+        }
+
+        // A stopped socket leaves no file behind, as serve removes its own; the next start binds a fresh one.
+        unit.Add(UnitSections.Socket, UnitKeys.RemoveOnStop, "yes");
     }
 
     private static UnitFile Activator(ServiceSpec spec, UnitGeneratorOptions options)

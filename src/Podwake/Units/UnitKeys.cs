@@ -35,6 +35,10 @@ internal static class UnitKeys
     public const string Backlog = "Backlog";
     public const string ReceiveBuffer = "ReceiveBuffer";
     public const string FileDescriptorName = "FileDescriptorName";
+    public const string SocketMode = "SocketMode";
+    public const string SocketUser = "SocketUser";
+    public const string SocketGroup = "SocketGroup";
+    public const string RemoveOnStop = "RemoveOnStop";
     public const string Service = "Service";
 
     // systemd.service(5) and systemd.exec(5)

@@ -166,6 +166,18 @@ public sealed class ExporterTests
             error.Diagnostic.ToString());
     }
 
+    [Fact]
+    public void KubeExport_OfAUnixSocketListener_IsAServicePortOfTheContainerPort_WithANote()
+    {
+        var unix = new PortSpec { Unix = new UnixListen("/run/web.sock"), ContainerPort = 8080, Location = new SourceLocation("web.yaml", 3, 5) };
+
+        var yaml = Exporter.Export([Service() with { Ports = [unix] }], ExportFormat.Kube);
+
+        Assert.Contains("# - ports: /run/web.sock -> 8080: a unix socket has no Kubernetes equivalent; exported as Service port 8080/TCP (the container port), which clients in the cluster reach over TCP", yaml, StringComparison.Ordinal);
+        Assert.Contains("name: tcp-8080", yaml, StringComparison.Ordinal);
+        Assert.Contains("# - listen: /run/web.sock: host addresses are not exported", yaml, StringComparison.Ordinal);
+    }
+
     private static ServiceSpec Service() => new()
     {
         Name = "web",

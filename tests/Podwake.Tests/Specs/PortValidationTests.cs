@@ -21,7 +21,7 @@ public sealed class PortValidationTests : IDisposable
                 hostport: 80
             """);
 
-        Assert.Equal([$"{_spec.Path}:6:5: error: ports[0]: unknown key \"hostport\"; allowed keys: listen, container, protocol"], errors);
+        Assert.Equal([$"{_spec.Path}:6:5: error: ports[0]: unknown key \"hostport\"; allowed keys: listen, container, protocol, mode, owner"], errors);
     }
 
     [Fact]
