@@ -177,9 +177,9 @@ internal sealed class DeployPlanner
             target = new DeployTarget(SystemdManager.CurrentUser(), null, false, Rootless: true);
         }
 
-        if (target is not null && CgroupLimits.RootlessProblem(target.Rootless, !spec.Resources.IsEmpty, "deploy it as root (without run_as:)") is { } limits)
+        if (target is not null)
         {
-            problems.Add(new Diagnostic(spec.Location, limits));
+            problems.AddRange(RootlessLimits.Problems(spec, target, _me));
         }
 
         DeployTarget? expose = null;
