@@ -50,6 +50,9 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     /// </summary>
     private long _outputSince;
 
+    /// <summary>When the last run's process exited, as its watch saw it (UTC ticks); where the next run's output begins.</summary>
+    private long _lastExitAt;
+
     public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, TimeProvider time, string podmanPath = PodmanBinary.Installed, ILogger? logger = null)
     {
         _spec = spec;
@@ -177,6 +180,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private async Task ReportExitAsync(Run run)
     {
         await run.Watch.Exited.ConfigureAwait(false);
+        Volatile.Write(ref _lastExitAt, _time.GetUtcNow().UtcTicks);
         if (Volatile.Read(ref _current) != run)
         {
             return; // stopped by us
@@ -207,10 +211,15 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     {
         exitCode ??= await _container.ReadExitCodeAsync().ConfigureAwait(false);
         var since = new DateTimeOffset(Volatile.Read(ref _outputSince), TimeSpan.Zero);
-        var lines = await _container.TailLogsAsync(since, cancellationToken).ConfigureAwait(false);
 
-        // What is printed from now on belongs to the next run.
-        Volatile.Write(ref _outputSince, _time.GetUtcNow().UtcTicks);
+        // What is printed after this run exited belongs to the next run: systemd restarts the container unit by itself
+        // 100 ms after a failure, and such a run printed before (or while) this one's lines were read; with the mark
+        // taken after the read, its lines were lost (CI: "exited with code 3 during start; it printed nothing"). The
+        // mark is this run's exit as its watch saw it, or the time now when no exit was seen.
+        var mark = Math.Max(Volatile.Read(ref _lastExitAt), since.UtcTicks);
+        mark = mark > since.UtcTicks ? mark : _time.GetUtcNow().UtcTicks;
+        var lines = await _container.TailLogsAsync(since, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _outputSince, mark);
         return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
     }
 
