@@ -216,8 +216,8 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
         // 100 ms after a failure, and such a run printed before (or while) this one's lines were read; with the mark
         // taken after the read, its lines were lost (CI: "exited with code 3 during start; it printed nothing"). The
         // mark is this run's exit as its watch saw it, or the time now when no exit was seen.
-        var mark = Math.Max(Volatile.Read(ref _lastExitAt), since.UtcTicks);
-        mark = mark > since.UtcTicks ? mark : _time.GetUtcNow().UtcTicks;
+        var exitedAt = Volatile.Read(ref _lastExitAt);
+        var mark = exitedAt > since.UtcTicks ? exitedAt : _time.GetUtcNow().UtcTicks;
         var lines = await _container.TailLogsAsync(since, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _outputSince, mark);
         return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);

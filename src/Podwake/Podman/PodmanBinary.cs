@@ -1,3 +1,5 @@
+using Podwake.Host;
+
 namespace Podwake.Podman;
 
 /// <summary>Where podwake finds the podman CLI, for the few things the REST API does not do.</summary>
@@ -14,4 +16,8 @@ internal static class PodmanBinary
 
     /// <summary>podman on this process's <c>PATH</c>; null when it is not installed.</summary>
     public static string? OnPath() => PodmanEnvironment.FindOnPath(Name, Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>Runs the installed podman CLI as this process's user, from <c>/</c>.</summary>
+    public static Task<ExternalCommandResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        ExternalCommand.RunAsync(Installed, arguments, cancellationToken: cancellationToken, workingDirectory: "/");
 }

@@ -43,8 +43,4 @@ internal static class PodmanSecrets
             await podman(["secret", "rm", secret.PodmanName(spec.Name)], cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>The podman CLI of this process's own user.</summary>
-    public static Task<ExternalCommandResult> OwnPodmanAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        ExternalCommand.RunAsync(PodmanBinary.Installed, arguments, cancellationToken: cancellationToken, workingDirectory: "/");
 }

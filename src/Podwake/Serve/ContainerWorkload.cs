@@ -119,7 +119,7 @@ internal sealed partial class ContainerWorkload : IServeWorkload
     /// <summary><c>podman create</c> with the service's <c>podman_args:</c>, which the API's create request has no field for.</summary>
     private async Task<string> CreateWithPodmanArgsAsync(ContainerCreateSpec create, CancellationToken cancellationToken)
     {
-        var result = await PodmanSecrets.OwnPodmanAsync(ContainerCreateCommand.Of(create, _spec.PodmanArgs), cancellationToken).ConfigureAwait(false);
+        var result = await PodmanBinary.RunAsync(ContainerCreateCommand.Of(create, _spec.PodmanArgs), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new PodmanException(

@@ -104,7 +104,7 @@ internal sealed class ServeHost : IAsyncDisposable
                     .ConfigureAwait(false);
                 service.ImageDigest = ImageCheck.DigestOf(await _podman.Client.InspectImageAsync(service.Spec.Image!, cancellationToken).ConfigureAwait(false), service.Spec.Image!);
 
-                await PodmanSecrets.PrepareAsync(service.Spec, PodmanSecrets.OwnPodmanAsync, cancellationToken).ConfigureAwait(false);
+                await PodmanSecrets.PrepareAsync(service.Spec, PodmanBinary.RunAsync, cancellationToken).ConfigureAwait(false);
 
                 // An update's new container left by a serve that was killed mid-update.
                 await _podman.Client.RemoveContainerAsync($"{service.Spec.ContainerName}-next", force: true, cancellationToken).ConfigureAwait(false);
@@ -224,7 +224,7 @@ internal sealed class ServeHost : IAsyncDisposable
         foreach (var service in _services.Where(s => s.Spec.Secrets.Count > 0))
         {
             // Made from the service's secret files at start: nothing of it outlives serve.
-            await PodmanSecrets.RemoveOwnAsync(service.Spec, PodmanSecrets.OwnPodmanAsync, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await PodmanSecrets.RemoveOwnAsync(service.Spec, PodmanBinary.RunAsync, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (_control is not null)
