@@ -7,8 +7,8 @@ using Podwake.Units;
 namespace Podwake.Activate;
 
 /// <content>
-/// A container unit that fails to start. systemd gives up on a unit that failed five times in ten seconds
-/// (start-limit-hit) and would refuse every later wake, so the failed state is reset first. A container removed
+/// A container unit that fails to start. systemd refuses a unit started five times in ten seconds (start limit) and
+/// would refuse every later wake, so the failed state is reset and the start asked once more. A container removed
 /// behind podwake's back (<c>podman rm -f</c>) is created again exactly as deploy created it (the same
 /// <c>podman create</c> words and spec-hash label, so the next deploy keeps it); a container that exits during
 /// start is explained (exit code, last lines) rather than reported as systemctl's "control process exited".
@@ -17,17 +17,30 @@ internal sealed partial class UnitWorkload
 {
     private async Task StartOrRecoverAsync(CancellationToken cancellationToken)
     {
-        try
+        var retried = false;
+        while (true)
         {
-            await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        catch (ExternalCommandException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
-            if (!await RecreateIfGoneAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                var state = await _container.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+                await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ExternalCommandException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Reset and start once more, whatever the reason: a refusal (start limit) started nothing, and its
+                // reason cannot be read back (after a failed run, systemd keeps Result=exit-code and systemctl says
+                // "control process exited" for a start it refused). A container that exits at start reaches the
+                // limit within one wake by itself (Wants=, systemd's restarts, podwake's retries), and explaining the
+                // refused start explained the run before it with the output since it (CI: "it printed nothing").
+                await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
+                var recreated = await RecreateIfGoneAsync(cancellationToken).ConfigureAwait(false);
+                if (!retried)
+                {
+                    retried = true;
+                    continue;
+                }
+
+                var state = recreated ? null : await _container.ReadStateAsync(cancellationToken).ConfigureAwait(false);
                 if (state is ("exited" or "stopped", var code) && code != 0)
                 {
                     throw new WorkloadExitedException(await ExplainExitAsync(code, cancellationToken).ConfigureAwait(false));
@@ -36,8 +49,6 @@ internal sealed partial class UnitWorkload
                 throw;
             }
         }
-
-        await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the container again when it is gone; false when it is there (the start failed for another reason).</summary>

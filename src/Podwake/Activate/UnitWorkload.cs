@@ -42,16 +42,13 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private Run? _current;
     private int _lastPid;
     /// <summary>
-    /// Where the output of the runs a failed start explains begins (UTC ticks): when this activator started, then when
-    /// its last run was stopped or its last failure explained. Not when podwake asked for the start: systemd starts the
-    /// container by itself too (the activator unit's Wants=, Restart=on-failure 100 ms after a failure), and such a run
-    /// printed before podwake asked; its lines were cut off ("it printed nothing", one run in four of a deploy whose
-    /// container exits with 3 at start).
+    /// Where the output a failed start is explained with begins (UTC ticks): when this activator started, then when it
+    /// last stopped the container. An explanation does not move it: systemd restarts the container unit by itself
+    /// (the activator unit's Wants=, Restart=on-failure 100 ms after a failure), so the run being explained may have
+    /// printed before, or while, the previous failure was explained. The last lines since podwake last stopped the
+    /// container are the failed runs' lines, newest last, whichever run printed them.
     /// </summary>
     private long _outputSince;
-
-    /// <summary>When the last run's process exited, as its watch saw it (UTC ticks); where the next run's output begins.</summary>
-    private long _lastExitAt;
 
     public UnitWorkload(ServiceSpec spec, Systemctl systemctl, bool rootless, TimeProvider time, string podmanPath = PodmanBinary.Installed, ILogger? logger = null)
     {
@@ -180,7 +177,6 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     private async Task ReportExitAsync(Run run)
     {
         await run.Watch.Exited.ConfigureAwait(false);
-        Volatile.Write(ref _lastExitAt, _time.GetUtcNow().UtcTicks);
         if (Volatile.Read(ref _current) != run)
         {
             return; // stopped by us
@@ -211,15 +207,7 @@ internal sealed partial class UnitWorkload : IWorkload, IDisposable
     {
         exitCode ??= await _container.ReadExitCodeAsync().ConfigureAwait(false);
         var since = new DateTimeOffset(Volatile.Read(ref _outputSince), TimeSpan.Zero);
-
-        // What is printed after this run exited belongs to the next run: systemd restarts the container unit by itself
-        // 100 ms after a failure, and such a run printed before (or while) this one's lines were read; with the mark
-        // taken after the read, its lines were lost (CI: "exited with code 3 during start; it printed nothing"). The
-        // mark is this run's exit as its watch saw it, or the time now when no exit was seen.
-        var exitedAt = Volatile.Read(ref _lastExitAt);
-        var mark = exitedAt > since.UtcTicks ? exitedAt : _time.GetUtcNow().UtcTicks;
         var lines = await _container.TailLogsAsync(since, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _outputSince, mark);
         return WorkloadExit.DuringStart(_spec.ContainerName, exitCode, lines);
     }
 
