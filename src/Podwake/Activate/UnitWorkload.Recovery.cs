@@ -27,14 +27,17 @@ internal sealed partial class UnitWorkload
             }
             catch (ExternalCommandException) when (!cancellationToken.IsCancellationRequested)
             {
-                // Reset and start once more, whatever the reason: a refusal (start limit) started nothing, and its
-                // reason cannot be read back (after a failed run, systemd keeps Result=exit-code and systemctl says
-                // "control process exited" for a start it refused). A container that exits at start reaches the
-                // limit within one wake by itself (Wants=, systemd's restarts, podwake's retries), and explaining the
-                // refused start explained the run before it with the output since it (CI: "it printed nothing").
+                // A failed unit is reset and started once more, whatever the reason: a refusal (start limit) started
+                // nothing, and its reason cannot be read back (after a failed run, systemd keeps Result=exit-code and
+                // systemctl says "control process exited" for a start it refused). A container that exits at start
+                // reaches the limit within one wake by itself (Wants=, systemd's restarts, podwake's retries), and
+                // explaining the refused start explained the run before it with the output since it (CI: "it printed
+                // nothing"). Not a unit someone is stopping (deploy, a redeploy: its stop replaced our start job): a
+                // second start would cancel their stop (CI: deploy failed, "Job for ...-container.service canceled").
+                var failed = await ActiveStateOrEmptyAsync(cancellationToken).ConfigureAwait(false) == "failed";
                 await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
                 var recreated = await RecreateIfGoneAsync(cancellationToken).ConfigureAwait(false);
-                if (!retried)
+                if (!retried && (failed || recreated))
                 {
                     retried = true;
                     continue;
@@ -48,6 +51,18 @@ internal sealed partial class UnitWorkload
 
                 throw;
             }
+        }
+    }
+
+    private async Task<string> ActiveStateOrEmptyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _systemctl.ActiveStateAsync(_unit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ExternalCommandException)
+        {
+            return "";
         }
     }
 
