@@ -64,6 +64,8 @@ internal sealed class ActivateHost : IAsyncDisposable
             : new PodUnitWorkload(_spec, _systemctl, rootless, _time, _logger);
         _workload = (IDisposable)workload;
         _service = ActivatedService.Compose(_spec, workload, matched, _time, _loggers, OnSettled);
+        RestoreLastState();
+        MarkStartedByConnection();
         _update = new ActivatorUpdate(_spec, _service.Activator, _systemctl, rootless: !Environment.IsPrivilegedProcess, _time, _logger);
         try
         {
@@ -89,6 +91,8 @@ internal sealed class ActivateHost : IAsyncDisposable
 
     private void OnSettled(ServiceState state)
     {
+        // Kept at each rest too, not only at exit: a killed activator loses no more than the current wake's counts.
+        SaveLastState();
         if (state == ServiceState.Dormant && Interlocked.Exchange(ref _exiting, 1) == 0)
         {
             _ = StopAcceptingThenFinishAsync();
@@ -115,6 +119,49 @@ internal sealed class ActivateHost : IAsyncDisposable
         {
             ActivateLog.Exiting(_logger, _spec.Name);
             _finished.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// systemd started this process for a connection that waits in the socket's queue: the wake it causes counts from
+    /// this process's start (the kernel's, to 10 ms), so the activator's own start is part of the wake's first phase. A
+    /// process older than a few seconds was not started by a connection (systemctl start, an update): nothing marked.
+    /// </summary>
+    private void MarkStartedByConnection()
+    {
+        try
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            var age = DateTime.Now - self.StartTime;
+            if (age >= TimeSpan.Zero && age < TimeSpan.FromSeconds(5))
+            {
+                _service!.Activator.StartedByConnectionAt(_time.GetTimestamp() - (long)(age.TotalSeconds * _time.TimestampFrequency));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Without it the first phase starts at this process's accept.
+        }
+    }
+
+    /// <summary>
+    /// Carries on from the counters and wake histograms the previous activator of this service left: it exits when the
+    /// service is idle, and <c>podwake_wakes_total</c> must not start again at each wake. Nothing there: from zero.
+    /// </summary>
+    private void RestoreLastState()
+    {
+        try
+        {
+            var file = RuntimePaths.FromEnvironment().LastStateFile(_spec.Name);
+            if (File.Exists(file) && !new FileInfo(file).Attributes.HasFlag(FileAttributes.ReparsePoint)
+                && JsonSerializer.Deserialize(File.ReadAllText(file), ControlJsonContext.Default.ServiceStatus) is { } last)
+            {
+                _service!.Activator.Restore(last);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or EnvironmentException)
+        {
+            _logger.LogWarning("Failed to read the last state of {Service}, its counters start from zero: {Message}", _spec.Name, ex.Message);
         }
     }
 

@@ -15,6 +15,21 @@ internal sealed class ActivationCounters
     private double? _lastWakeMilliseconds;
     private DateTimeOffset? _lastWakeAt;
     private string? _lastError;
+    private long _droppedBefore;
+    private long _evictedBefore;
+
+    /// <summary>Carries on from the counts an earlier process of this service left (<c>podwake activate</c> exits when idle).</summary>
+    public void Restore(ServiceStatus last)
+    {
+        _rejected = last.RejectedConnections;
+        _wakes = last.Wakes;
+        _failedWakes = last.FailedWakes;
+        _restarts = last.Restarts;
+        _lastWakeMilliseconds = last.LastWakeMilliseconds;
+        _lastWakeAt = last.LastWakeAt;
+        _droppedBefore = last.DroppedDatagrams;
+        _evictedBefore = last.EvictedFlows;
+    }
 
     public void Rejected() => _rejected++;
 
@@ -50,7 +65,7 @@ internal sealed class ActivationCounters
         LastError = _lastError,
         LiveFlows = datagrams.LiveFlows,
         HeldDatagrams = datagrams.HeldDatagrams,
-        DroppedDatagrams = datagrams.Dropped,
-        EvictedFlows = datagrams.EvictedFlows,
+        DroppedDatagrams = _droppedBefore + datagrams.Dropped,
+        EvictedFlows = _evictedBefore + datagrams.EvictedFlows,
     };
 }

@@ -21,6 +21,12 @@ internal sealed class ActiveRun(WorkloadRun workload, IWorkload owner, long read
     /// <summary>Open leases on this run (connections and UDP flows reaching its backend).</summary>
     public int Leases { get; set; }
 
+    /// <summary>
+    /// The wake that started this run, until the run's first byte went back to a client (then null): the wake's last
+    /// phase ends there.
+    /// </summary>
+    public WakeTimeline? AwaitingFirstByte { get; set; }
+
     /// <summary>Set while the run drains after an update: completes when its last lease is released.</summary>
     public TaskCompletionSource? Drained { get; set; }
 }

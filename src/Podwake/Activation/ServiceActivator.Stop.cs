@@ -67,6 +67,7 @@ internal sealed partial class ServiceActivator
             }
 
             ActivationLog.Idle(_logger, Name, _idle.Idle ?? TimeSpan.Zero);
+            _metrics.IdleStopped();
             run = _run;
             _run = null;
             _state = ServiceState.Stopping;

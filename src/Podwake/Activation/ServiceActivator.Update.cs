@@ -60,7 +60,9 @@ internal sealed partial class ServiceActivator
 
             if (busy is null)
             {
-                return await update.ConfigureAwait(false);
+                var outcome = await update.ConfigureAwait(false);
+                _metrics.Updated(outcome);
+                return outcome;
             }
 
             await busy.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -14,6 +14,8 @@ internal sealed partial class ServiceActivator
     private Task<ActiveRun?> BeginWakeLocked(TimeSpan delay)
     {
         _state = ServiceState.Waking;
+        _wakeAcceptedAt = _firstConnectionAt ?? _time.GetTimestamp();
+        _firstConnectionAt = null;
         _failures.ClearBackoff();
         var previousStop = _stopping;
         return Task.Run(() => WakeAsync(previousStop, delay));
@@ -116,6 +118,7 @@ internal sealed partial class ServiceActivator
     private ActiveRun? Accept(WakeOutcome outcome, IWorkload owner, bool countAsWake)
     {
         var run = new ActiveRun(outcome.Run!, owner, _time.GetTimestamp());
+        WakeTimeline? wake = null;
         lock (_lock)
         {
             if (_disposed)
@@ -129,11 +132,19 @@ internal sealed partial class ServiceActivator
             _wake = null;
             if (countAsWake)
             {
+                var (startRequestedAt, runningAt, readyAt) = outcome.Moments;
+                wake = new WakeTimeline(Math.Min(_wakeAcceptedAt, startRequestedAt), startRequestedAt, runningAt, readyAt);
+                run.AwaitingFirstByte = wake;
                 _counters.Woke(outcome.Milliseconds, _time.GetUtcNow());
                 ActivationLog.Ready(_logger, Name, outcome.Milliseconds);
             }
 
             ArmIdleIfQuietLocked();
+        }
+
+        if (wake is not null)
+        {
+            _metrics.ObserveReady(wake, _time);
         }
 
         WatchExit(run);

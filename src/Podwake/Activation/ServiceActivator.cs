@@ -33,6 +33,7 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
     private readonly RestartRule _restart;
     private readonly FailureRun _failures;
     private readonly ActivationCounters _counters = new();
+    private readonly ServiceMetrics _metrics = new();
     private WakeAttempt _attempt;
     private readonly LogRateLimit _rejectedLog;
 
@@ -42,6 +43,8 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
     private Task<ActiveRun?>? _wake;
     private Task _stopping = Task.CompletedTask;
     private long _generation;
+    private long _wakeAcceptedAt;
+    private long? _firstConnectionAt;
     private int _open;
     private int _held;
     private bool _disposed;
@@ -100,11 +103,12 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             }
 
             _open++;
+            _metrics.Accepted();
             if (_state == ServiceState.Ready && _run is { } ready)
             {
                 _idle.Disarm();
                 ready.Leases++;
-                return new BackendLease(this, ready.Workload.Backend, ready.Lost.Token);
+                return new BackendLease(this, ready.Workload.Backend, ready.Lost.Token, ready.AwaitingFirstByte is not null);
             }
 
             if (_held >= _options.Hold)
@@ -132,10 +136,12 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             }
 
             _held++;
+            _metrics.Held();
             wake = _wake ??= BeginWakeLocked(TimeSpan.Zero);
         }
 
         ActiveRun? run = null;
+        var awaitsFirstByte = false;
         try
         {
             run = await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -151,6 +157,7 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
                 if (run is not null)
                 {
                     run.Leases++;
+                    awaitsFirstByte = run.AwaitingFirstByte is not null;
                 }
             }
         }
@@ -161,16 +168,62 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             return null;
         }
 
-        return new BackendLease(this, run.Workload.Backend, run.Lost.Token);
+        return new BackendLease(this, run.Workload.Backend, run.Lost.Token, awaitsFirstByte);
     }
 
     public ServiceStatus GetStatus()
     {
         lock (_lock)
         {
-            return _counters.ToStatus(Name, _state, _open, _held, _idle.RemainingSeconds, Datagrams);
+            return _counters.ToStatus(Name, _state, _open, _held, _idle.RemainingSeconds, Datagrams) with { Metrics = _metrics.ToData(Datagrams) };
         }
     }
+
+    /// <summary>
+    /// Carries on from the state an earlier process of this service left (<c>podwake activate</c> exits when idle and
+    /// the next connection starts another): counters and wake histograms go on counting. Before any traffic.
+    /// </summary>
+    public void Restore(ServiceStatus last)
+    {
+        lock (_lock)
+        {
+            _counters.Restore(last);
+            _metrics.Restore(last.Metrics);
+        }
+    }
+
+    /// <summary>
+    /// When the connection that started this process arrived (a <see cref="TimeProvider"/> timestamp): systemd starts
+    /// <c>podwake activate</c> on a service's first connection, which waits in the socket's queue meanwhile, so the
+    /// first wake's first phase starts there, not when this process got to accept it.
+    /// </summary>
+    public void StartedByConnectionAt(long timestamp)
+    {
+        lock (_lock)
+        {
+            _firstConnectionAt = timestamp;
+        }
+    }
+
+    public void FirstByteSent(BackendLease lease)
+    {
+        var at = _time.GetTimestamp();
+        WakeTimeline? wake;
+        lock (_lock)
+        {
+            if (RunOfLocked(lease.Backend) is not { AwaitingFirstByte: { } awaiting } run)
+            {
+                return;
+            }
+
+            wake = awaiting;
+            run.AwaitingFirstByte = null;
+        }
+
+        _metrics.ObserveFirstByte(wake, at, _time);
+    }
+
+    public void Transferred(long toService, long toClient) => _metrics.Transferred(toService, toClient);
 
     public void Release(BackendLease lease)
     {

@@ -62,6 +62,9 @@ internal sealed record ServiceStatus
     /// <summary>The last update of this service (<c>podwake update</c>, or the periodic one): when, and how it ended.</summary>
     public UpdateResult? LastUpdate { get; init; }
 
+    /// <summary>The Prometheus exposition's counters and wake histograms (<c>podwake metrics</c>, <c>serve --metrics</c>).</summary>
+    public MetricsData? Metrics { get; init; }
+
     /// <summary>A <c>sidecar:</c> service's keys and their containers; null for any other service.</summary>
     public IReadOnlyList<SidecarKeyStatus>? Sidecars { get; init; }
 }

@@ -32,8 +32,10 @@ internal sealed class WakeAttempt
         try
         {
             run = await _workload.StartAsync(generation, linked.Token).ConfigureAwait(false);
+            var running = _time.GetTimestamp();
             await WaitUntilReadyAsync(run, linked).ConfigureAwait(false);
-            return WakeOutcome.Ready(run, _time.GetElapsedTime(started).TotalMilliseconds);
+            var ready = _time.GetTimestamp();
+            return WakeOutcome.Ready(run, _time.GetElapsedTime(started, ready).TotalMilliseconds, (started, running, ready));
         }
         catch (Exception ex)
         {

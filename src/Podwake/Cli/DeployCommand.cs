@@ -20,25 +20,28 @@ internal static class DeployCommand
             HelpName = "DURATION",
             Description = "How often podwake-update.timer runs podwake update for services with update: set (e.g. 6h; at most 24h; default daily)",
         };
+        var metrics = MetricsAddress.CreateOption($"Also install podwake-metrics.socket: Prometheus metrics at http://ADDR/metrics, one short podwake metrics per scrape (e.g. {MetricsAddress.Example})");
         var command = new Command("deploy", "Build or pull the images, install the units into systemd and start the sockets; unchanged services are left alone")
         {
             paths,
             system,
             dryRun,
             updateInterval,
+            metrics,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetRequiredValue(paths),
             result.GetValue(system),
             result.GetValue(dryRun),
             result.GetValue(updateInterval),
+            result.GetValue(metrics) is { } address && MetricsAddress.TryParse(address, out var endpoint) ? endpoint : null,
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, bool system, bool dryRun, string? updateIntervalText, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] paths, bool system, bool dryRun, string? updateIntervalText, System.Net.IPEndPoint? metrics, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         TimeSpan? updateInterval = null;
         if (updateIntervalText is not null)
@@ -101,7 +104,7 @@ internal static class DeployCommand
 
             // A name a running serve owns is refused before anything changes: deploy would replace its container.
             using var names = DeployNameLocks(plan);
-            await new DeployApplier(planner, output, updateInterval).ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
+            await new DeployApplier(planner, output, updateInterval) { Metrics = metrics }.ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (received != 0)

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Podwake.Metrics;
 using Podwake.Podman;
 using Podwake.Serve;
 using Podwake.Specs;
@@ -26,19 +29,21 @@ internal static class ServeCommand
                 result.AddError($"--update-interval: {(problem is { Length: > 0 } ? problem : "must be longer than 0")}");
             }
         });
+        var metrics = MetricsAddress.CreateOption($"Serve Prometheus metrics at http://ADDR/metrics (e.g. {MetricsAddress.Example})");
         var command = new Command("serve", "Listen for every service and wake its container on the first connection; Ctrl-C stops and removes them")
         {
-            paths, verbose, updateInterval,
+            paths, verbose, updateInterval, metrics,
         };
         command.SetAction((result, _) =>
         {
             TimeSpan? interval = result.GetValue(updateInterval) is { } text && Duration.TryParse(text, out var value, out var unused) ? value : null;
-            return RunAsync(result.GetValue(paths)!, result.GetValue(verbose), interval);
+            IPEndPoint? metricsAt = result.GetValue(metrics) is { } address && MetricsAddress.TryParse(address, out var endpoint) ? endpoint : null;
+            return RunAsync(result.GetValue(paths)!, result.GetValue(verbose), interval, metricsAt);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, bool verbose, TimeSpan? updateInterval)
+    private static async Task<int> RunAsync(string[] paths, bool verbose, TimeSpan? updateInterval, IPEndPoint? metricsAt)
     {
         var load = SpecLoader.Load(paths);
         var problems = load.Diagnostics.Concat(load.Services.SelectMany(DeployOnlyKeys.Problems)).ToList();
@@ -52,6 +57,22 @@ internal static class ServeCommand
             return ExitCodes.UserError;
         }
 
+        // Bound first: an address in use fails the start before any container is made.
+        MetricsListener? metrics = null;
+        if (metricsAt is not null)
+        {
+            try
+            {
+                metrics = MetricsListener.Bind(metricsAt);
+            }
+            catch (SocketException ex)
+            {
+                await Console.Error.WriteLineAsync($"podwake: error: --metrics {metricsAt}: {ex.Message}: choose a free address and port");
+                return ExitCodes.EnvironmentError;
+            }
+        }
+
+        await using var metricsListener = metrics;
         using var loggers = ConsoleLogging.Create(verbose);
         var logger = loggers.CreateLogger("podwake.serve");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,6 +97,12 @@ internal static class ServeCommand
             foreach (var service in host.Services)
             {
                 Console.WriteLine($"{service.Spec.Name}: {string.Join(", ", service.ListenAddresses)} -> {(service.Spec.Kube is null ? "container" : "pod")} {service.Workload.DisplayName} (dormant)");
+            }
+
+            if (metrics is not null)
+            {
+                metrics.Start(() => host.Snapshot().Services, TimeProvider.System);
+                Console.WriteLine($"podwake: metrics at http://{metrics.LocalEndPoint}/metrics");
             }
 
             Console.WriteLine("podwake: serving; Ctrl-C stops and removes the containers");

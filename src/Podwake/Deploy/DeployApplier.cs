@@ -31,6 +31,9 @@ internal sealed partial class DeployApplier
         _updateInterval = updateInterval;
     }
 
+    /// <summary><c>--metrics ADDR</c>: the address of <c>podwake-metrics.socket</c> in this user's own manager; null: left as it is.</summary>
+    public System.Net.IPEndPoint? Metrics { get; init; }
+
     public async Task ApplyAsync(IReadOnlyList<ServiceSpec> specs, DeployPlan plan, CancellationToken cancellationToken)
     {
         var journal = new DeployJournal();
@@ -94,6 +97,14 @@ internal sealed partial class DeployApplier
             {
                 await _output.WriteLineAsync($"podwake: warning: Failed to install {Units.UnitGenerator.UpdateTimerName} into {target.Describe()}: {ex.Message}").ConfigureAwait(false);
             }
+        }
+
+        if (Metrics is { } address)
+        {
+            // This user's own manager: one metrics socket per manager, on the address given. A failure (the address is
+            // in use) fails the command; the services stay deployed.
+            var own = plan.Services.Select(s => s.Target).FirstOrDefault(t => t.User is null) ?? plan.Services[0].Target;
+            await MetricsUnits.SyncAsync(own, _planner.GeneratorOptions(own), address, _output, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -126,7 +126,7 @@ internal static class DeployedStatus
         }
     }
 
-    private static ServiceStatus? ReadLastState(RuntimePaths paths, string name)
+    public static ServiceStatus? ReadLastState(RuntimePaths paths, string name)
     {
         try
         {
@@ -143,7 +143,7 @@ internal static class DeployedStatus
     /// at /run/user/0 whether or not a login session set XDG_RUNTIME_DIR (sudo, su, cron do not): deploy puts root's
     /// services there, so status must find them there too.
     /// </summary>
-    private static IEnumerable<SystemdManager> Managers()
+    public static IEnumerable<SystemdManager> Managers()
     {
         if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 })
         {

@@ -183,6 +183,9 @@ internal sealed class Undeployer
         {
             // The last service with update: set takes the periodic update with it.
             await UpdateTimer.SyncAsync(target, _planner.GeneratorOptions(target), null, _output, cancellationToken).ConfigureAwait(false);
+
+            // The last deployed service takes the metrics socket with it.
+            await MetricsUnits.SyncAsync(target, _planner.GeneratorOptions(target), null, _output, cancellationToken).ConfigureAwait(false);
         }
 
         if (_me.IsRoot && !target.Rootless)

@@ -11,6 +11,7 @@ internal sealed class DatagramAccounting
     private readonly int _maxDatagrams;
     private readonly long _maxBytes;
     private int _flows;
+    private long _flowsOpened;
     private int _heldDatagrams;
     private long _heldBytes;
     private long _dropped;
@@ -35,7 +36,14 @@ internal sealed class DatagramAccounting
 
     public void CountEvicted() => Interlocked.Increment(ref _evicted);
 
-    public void FlowOpened() => Interlocked.Increment(ref _flows);
+    /// <summary>Flows opened since this process started.</summary>
+    public long FlowsOpened => Interlocked.Read(ref _flowsOpened);
+
+    public void FlowOpened()
+    {
+        Interlocked.Increment(ref _flows);
+        Interlocked.Increment(ref _flowsOpened);
+    }
 
     public void FlowClosed() => Interlocked.Decrement(ref _flows);
 

@@ -21,6 +21,12 @@ internal interface IServiceGate
     /// <summary>Gives back a lease's hold (called once per lease, by <see cref="BackendLease.Dispose"/>).</summary>
     void Release(BackendLease lease);
 
+    /// <summary>The first byte from the service reached a client on <paramref name="lease"/> (see <see cref="BackendLease.AwaitsFirstByte"/>).</summary>
+    void FirstByteSent(BackendLease lease);
+
+    /// <summary>Bytes proxied each way, for the service's counters.</summary>
+    void Transferred(long toService, long toClient);
+
     /// <summary>A connection to <paramref name="backend"/> failed: the service checks whether it still runs.</summary>
     Task ReportUnreachableAsync(Backend backend, CancellationToken cancellationToken);
 }

@@ -91,7 +91,8 @@ internal sealed class TcpProxyListener : IAsyncDisposable
             // The container died under us: end this connection now rather than wait on a socket into
             // a network namespace that is gone.
             using var connection = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
-            var result = await TcpPump.RunAsync(client, backend, connection.Token).ConfigureAwait(false);
+            var result = await TcpPump.RunAsync(client, backend, connection.Token, lease.AwaitsFirstByte ? lease.FirstByteSent : null).ConfigureAwait(false);
+            lease.Transferred(result.BytesToBackend, result.BytesToClient);
             if (result.Succeeded)
             {
                 ProxyLog.Ended(_logger, _activator.Name, remote, result.BytesToBackend, result.BytesToClient);

@@ -14,7 +14,8 @@ internal static class TcpPump
     /// <summary>Per direction; 64 KiB matches the default socket buffer so bulk copies take one call per read.</summary>
     private const int BufferSize = 64 * 1024;
 
-    public static async Task<PumpResult> RunAsync(Socket client, Socket backend, CancellationToken cancellationToken)
+    /// <param name="firstByteToClient">Called once, after the first bytes from the backend were sent to the client (the end of a wake).</param>
+    public static async Task<PumpResult> RunAsync(Socket client, Socket backend, CancellationToken cancellationToken, Action? firstByteToClient = null)
     {
         // No token on each receive/send: registering one per operation costs more than the copy
         // of a small request. Aborting shuts both sockets down instead: shutdown(SHUT_RDWR) sends
@@ -31,8 +32,8 @@ internal static class TcpPump
         }
 
         using var registration = cancellationToken.Register(Abort);
-        var up = CopyAsync(client, backend, PumpSide.Client, PumpSide.Backend, Abort);
-        var down = CopyAsync(backend, client, PumpSide.Backend, PumpSide.Client, Abort);
+        var up = CopyAsync(client, backend, PumpSide.Client, PumpSide.Backend, Abort, null);
+        var down = CopyAsync(backend, client, PumpSide.Backend, PumpSide.Client, Abort, firstByteToClient);
         var (toBackend, failedUp, errorUp) = await up.ConfigureAwait(false);
         var (toClient, failedDown, errorDown) = await down.ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
@@ -46,7 +47,7 @@ internal static class TcpPump
     }
 
     private static async Task<(long Bytes, PumpSide Failed, Exception? Error)> CopyAsync(
-        Socket from, Socket to, PumpSide fromSide, PumpSide toSide, Action abort)
+        Socket from, Socket to, PumpSide fromSide, PumpSide toSide, Action abort, Action? afterFirstSend)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
@@ -68,6 +69,11 @@ internal static class TcpPump
                 blame = toSide;
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
                 total += read;
+                if (afterFirstSend is not null)
+                {
+                    afterFirstSend();
+                    afterFirstSend = null;
+                }
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

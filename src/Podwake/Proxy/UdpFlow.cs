@@ -37,6 +37,11 @@ internal sealed class UdpFlow
     private bool _closed;
     private long _lastActivity;
 
+    // Bytes each way, given to the lease's counters when the flow ends (as a TCP connection's are). One writer at a
+    // time each: the listener's receive loop (Accept) or this flow's own loops.
+    private long _bytesToService;
+    private long _bytesToClient;
+
     public UdpFlow(UdpFlowTable table, UdpProxyListener listener, DatagramAccounting accounting, SocketAddress client, EndPoint clientEndPoint, long now)
     {
         _table = table;
@@ -76,6 +81,7 @@ internal sealed class UdpFlow
         Volatile.Write(ref _lastActivity, now);
         if (Volatile.Read(ref _ready) is { } ready)
         {
+            _bytesToService += datagram.Length;
             return ready;
         }
 
@@ -89,6 +95,7 @@ internal sealed class UdpFlow
 
             if (_ready is { } justReady)
             {
+                _bytesToService += datagram.Length;
                 return justReady;
             }
 
@@ -141,7 +148,7 @@ internal sealed class UdpFlow
             // The run died: drop this backend socket (its namespace is gone); the client's next
             // datagram opens a new flow, which waits for the restart like a first one.
             using var lost = lease.Lost.UnsafeRegister(static s => ((UdpFlow)s!).Close(), this);
-            var replies = RelayRepliesAsync(backend, lease.Backend);
+            var replies = RelayRepliesAsync(backend, lease);
             await SendHeldAsync(backend).ConfigureAwait(false);
             await replies.ConfigureAwait(false);
         }
@@ -192,6 +199,7 @@ internal sealed class UdpFlow
             }
         }
 
+        lease?.Transferred(Interlocked.Read(ref _bytesToService), Interlocked.Read(ref _bytesToClient));
         lease?.Dispose();
         _accounting.FlowClosed();
     }
@@ -221,6 +229,7 @@ internal sealed class UdpFlow
             {
                 await _listener.Pacer.PaceAsync().ConfigureAwait(false);
                 await backend.SendAsync(next.Memory, SocketFlags.None).ConfigureAwait(false);
+                _bytesToService += next.Length;
             }
             catch (SocketException ex)
             {
@@ -234,8 +243,10 @@ internal sealed class UdpFlow
         }
     }
 
-    private async Task RelayRepliesAsync(Socket backend, Backend instance)
+    private async Task RelayRepliesAsync(Socket backend, BackendLease lease)
     {
+        var instance = lease.Backend;
+        var awaitsFirstByte = lease.AwaitsFirstByte;
         // Yield first: the caller goes on to send the held datagrams while this receive is pending.
         await Task.Yield();
         var buffer = _table.TryRentReplyBuffer();
@@ -266,6 +277,12 @@ internal sealed class UdpFlow
 
                     Volatile.Write(ref _lastActivity, _table.Now);
                     await _listener.SendToClientAsync((buffer ?? rented!).AsMemory(0, length), this).ConfigureAwait(false);
+                    _bytesToClient += length;
+                    if (awaitsFirstByte)
+                    {
+                        awaitsFirstByte = false;
+                        lease.FirstByteSent();
+                    }
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
                 {

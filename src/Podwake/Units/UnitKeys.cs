@@ -30,6 +30,10 @@ internal static class UnitKeys
 
     // systemd.socket(5)
     public const string ListenStream = "ListenStream";
+    public const string Accept = "Accept";
+    public const string MaxConnections = "MaxConnections";
+    public const string CollectMode = "CollectMode";
+    public const string RuntimeMaxSec = "RuntimeMaxSec";
     public const string ListenDatagram = "ListenDatagram";
     public const string BindIPv6Only = "BindIPv6Only";
     public const string Backlog = "Backlog";

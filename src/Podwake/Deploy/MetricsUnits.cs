@@ -1,0 +1,77 @@
+using System.Net;
+using Podwake.Host;
+using Podwake.Units;
+
+namespace Podwake.Deploy;
+
+/// <summary>
+/// Keeps <c>podwake-metrics.socket</c> and its service template in a manager: <c>deploy --metrics ADDR</c> installs them
+/// (or moves the socket to a new address), a deploy without <c>--metrics</c> leaves them as they are, and undeploy of the
+/// manager's last service removes them.
+/// </summary>
+internal static class MetricsUnits
+{
+    /// <param name="address">Where to listen; null: keep what is installed, remove it when no deployed service is left.</param>
+    public static async Task SyncAsync(DeployTarget target, UnitGeneratorOptions options, IPEndPoint? address, TextWriter output, CancellationToken cancellationToken)
+    {
+        var manager = target.Manager;
+        var systemctl = target.Systemctl;
+        var owner = target.User;
+        var socketPath = Path.Combine(manager.UnitDirectory, UnitGenerator.MetricsSocketName);
+        var installed = HostFiles.Exists(socketPath, owner);
+        if (address is null)
+        {
+            if (installed && !AnyDeployed(manager.ConfigDirectory))
+            {
+                await systemctl.RunAsync(["disable", "--now", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false);
+                HostFiles.Delete(socketPath, owner);
+                HostFiles.Delete(Path.Combine(manager.UnitDirectory, UnitGenerator.MetricsServiceName), owner);
+                await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"{UnitGenerator.MetricsSocketName}: removed from {target.Describe()} (no deployed service is left)").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var socketChanged = false;
+        var changed = false;
+        foreach (var unit in UnitGenerator.GenerateMetrics(address, options))
+        {
+            var path = Path.Combine(manager.UnitDirectory, unit.Name);
+            var text = unit.File.ToString();
+            if (HostFiles.ReadOrNull(path, owner) == text)
+            {
+                continue;
+            }
+
+            await HostFiles.WriteAtomicallyAsync(path, text, owner, cancellationToken).ConfigureAwait(false);
+            changed = true;
+            socketChanged |= unit.Name == UnitGenerator.MetricsSocketName;
+        }
+
+        if (changed)
+        {
+            await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (socketChanged && installed)
+        {
+            // A new address: the socket is bound again there.
+            (await systemctl.RunAsync(["restart", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false))
+                .ThrowIfFailed($"restart {UnitGenerator.MetricsSocketName} on {address}");
+        }
+
+        var enabled = await systemctl.RunAsync(["enable", "--now", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false);
+        enabled.ThrowIfFailed($"listen on {address} with {UnitGenerator.MetricsSocketName} (is the address in use?)");
+        if (changed)
+        {
+            await output.WriteLineAsync($"{UnitGenerator.MetricsSocketName}: Prometheus metrics at http://{address}/metrics ({target.Describe()}; each scrape runs podwake metrics)").ConfigureAwait(false);
+        }
+    }
+
+    private static bool AnyDeployed(string configDirectory)
+    {
+        var directory = SpecCopy.Directory(configDirectory);
+        return Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*.yaml").Any();
+    }
+}
