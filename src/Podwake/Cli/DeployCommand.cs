@@ -102,6 +102,13 @@ internal static class DeployCommand
                 return ExitCodes.Success;
             }
 
+            // An address another program holds is refused before anything changes, not after the services were deployed.
+            if (metrics is not null && plan.Services.Count > 0 && MetricsUnits.AddressProblem(DeployApplier.MetricsTarget(plan), metrics) is { } taken)
+            {
+                await error.WriteLineAsync($"podwake: error: {taken}").ConfigureAwait(false);
+                return ExitCodes.EnvironmentError;
+            }
+
             // A name a running serve owns is refused before anything changes: deploy would replace its container.
             using var names = DeployNameLocks(plan);
             await new DeployApplier(planner, output, updateInterval) { Metrics = metrics }.ApplyAsync(loaded.Services, plan, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,10 @@ internal sealed partial class DeployApplier
     /// <summary><c>--metrics ADDR</c>: the address of <c>podwake-metrics.socket</c> in this user's own manager; null: left as it is.</summary>
     public System.Net.IPEndPoint? Metrics { get; init; }
 
+    /// <summary>Where <c>--metrics</c> installs its socket: the manager of the user who deploys (the first target otherwise).</summary>
+    public static DeployTarget MetricsTarget(DeployPlan plan) =>
+        plan.Services.Select(s => s.Target).FirstOrDefault(t => t.User is null) ?? plan.Services[0].Target;
+
     public async Task ApplyAsync(IReadOnlyList<ServiceSpec> specs, DeployPlan plan, CancellationToken cancellationToken)
     {
         var journal = new DeployJournal();
@@ -103,7 +107,7 @@ internal sealed partial class DeployApplier
         {
             // This user's own manager: one metrics socket per manager, on the address given. A failure (the address is
             // in use) fails the command; the services stay deployed.
-            var own = plan.Services.Select(s => s.Target).FirstOrDefault(t => t.User is null) ?? plan.Services[0].Target;
+            var own = MetricsTarget(plan);
             await MetricsUnits.SyncAsync(own, _planner.GeneratorOptions(own), address, _output, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -69,6 +69,30 @@ internal static class MetricsUnits
         }
     }
 
+    /// <summary>
+    /// Why <paramref name="address"/> cannot take the metrics socket, checked before deploy changes anything; null when
+    /// it can (free, or the installed metrics socket's own).
+    /// </summary>
+    public static string? AddressProblem(DeployTarget target, IPEndPoint address)
+    {
+        var installed = HostFiles.ReadOrNull(Path.Combine(target.Manager.UnitDirectory, UnitGenerator.MetricsSocketName), target.User);
+        if (installed is not null && installed.Contains($"ListenStream={address}\n", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(address);
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            return $"--metrics {address}: {ex.Message}: choose a free address and port (`ss -ltn` lists the ones in use); nothing was changed";
+        }
+    }
+
     private static bool AnyDeployed(string configDirectory)
     {
         var directory = SpecCopy.Directory(configDirectory);
