@@ -239,6 +239,10 @@ internal sealed class ActivateHost : IAsyncDisposable
         }
 
         _workload?.Dispose();
+
+        // Saved while the control socket still answers: a scrape in between sees the live counts, then these, never an
+        // older file's (counters that went back would read as a reset).
+        SaveLastState();
         if (_control is not null)
         {
             await _control.DisposeAsync().ConfigureAwait(false);
@@ -248,7 +252,5 @@ internal sealed class ActivateHost : IAsyncDisposable
         {
             await _updateControl.DisposeAsync().ConfigureAwait(false);
         }
-
-        SaveLastState();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Podwake.Activation;
 using Podwake.Host;
 using Podwake.Network;
@@ -20,24 +21,28 @@ internal sealed partial class UnitWorkload
         var retried = false;
         while (true)
         {
+            // CLOCK_MONOTONIC in microseconds, as systemd stamps a unit's runs (not the injected TimeProvider: this is
+            // compared with systemd's own clock).
+            var askedAt = Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
             try
             {
                 await _systemctl.StartAsync(_unit, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (ExternalCommandException) when (!cancellationToken.IsCancellationRequested)
+            catch (ExternalCommandException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // A failed unit is reset and started once more, whatever the reason: a refusal (start limit) started
-                // nothing, and its reason cannot be read back (after a failed run, systemd keeps Result=exit-code and
-                // systemctl says "control process exited" for a start it refused). A container that exits at start
-                // reaches the limit within one wake by itself (Wants=, systemd's restarts, podwake's retries), and
-                // explaining the refused start explained the run before it with the output since it (CI: "it printed
-                // nothing"). Not a unit someone is stopping (deploy, a redeploy: its stop replaced our start job): a
-                // second start would cancel their stop (CI: deploy failed, "Job for ...-container.service canceled").
-                var failed = await ActiveStateOrEmptyAsync(cancellationToken).ConfigureAwait(false) == "failed";
+                // A start systemd refused (the start limit: five in ten seconds) ran nothing: reset and ask once more.
+                // A container that exits at start reaches the limit within one wake by itself (Wants=, systemd's
+                // restarts, podwake's retries), and explaining the refusal explained the run before it with the output
+                // since it (CI: "it printed nothing"). Its reason cannot be read back (after a failed run systemd keeps
+                // Result=exit-code and systemctl says "control process exited"), so a refusal is told by its effect:
+                // the unit failed and no run began since podwake asked. Not a run that began and failed (restart: no
+                // must not run it twice), nor a start that someone's stop replaced (deploy, redeploy: a second start
+                // would cancel their stop; CI: "Job for ...-container.service canceled").
+                var refused = !ex.Result.Stderr.Contains("canceled", StringComparison.Ordinal) && await RefusedSinceAsync(askedAt, cancellationToken).ConfigureAwait(false);
                 await _systemctl.RunAsync(["reset-failed", _unit], cancellationToken).ConfigureAwait(false);
                 var recreated = await RecreateIfGoneAsync(cancellationToken).ConfigureAwait(false);
-                if (!retried && (failed || recreated))
+                if (!retried && (refused || recreated))
                 {
                     retried = true;
                     continue;
@@ -54,16 +59,22 @@ internal sealed partial class UnitWorkload
         }
     }
 
-    private async Task<string> ActiveStateOrEmptyAsync(CancellationToken cancellationToken)
+    /// <summary>The unit is failed and its last run began before <paramref name="askedAt"/> (monotonic µs): the start ran nothing.</summary>
+    private async Task<bool> RefusedSinceAsync(long askedAt, CancellationToken cancellationToken)
     {
-        try
+        var show = await _systemctl.RunAsync(["show", "--property=ActiveState,ExecMainStartTimestampMonotonic", _unit], cancellationToken).ConfigureAwait(false);
+        if (!show.Succeeded)
         {
-            return await _systemctl.ActiveStateAsync(_unit, cancellationToken).ConfigureAwait(false);
+            return false;
         }
-        catch (ExternalCommandException)
-        {
-            return "";
-        }
+
+        var properties = show.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1].Trim(), StringComparer.Ordinal);
+        return properties.GetValueOrDefault("ActiveState") == "failed"
+            && long.TryParse(properties.GetValueOrDefault("ExecMainStartTimestampMonotonic"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var lastRun)
+            && lastRun < askedAt;
     }
 
     /// <summary>Creates the container again when it is gone; false when it is there (the start failed for another reason).</summary>

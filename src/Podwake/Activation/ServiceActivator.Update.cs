@@ -185,6 +185,7 @@ internal sealed partial class ServiceActivator
         var before = _state;
         var previousStop = _stopping;
         _state = ServiceState.Waking;
+        _wakeAcceptedAt = NoConnectionYet;
         _wake = Task.Run(() => ProveAsync(next, before, previousStop, result));
         return result.Task;
     }

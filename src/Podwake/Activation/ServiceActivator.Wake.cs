@@ -11,10 +11,16 @@ namespace Podwake.Activation;
 /// </content>
 internal sealed partial class ServiceActivator
 {
+    /// <summary>How soon after its start a process's first wake counts from that start (<see cref="StartedByConnectionAt"/>).</summary>
+    private static readonly TimeSpan FirstConnectionWindow = TimeSpan.FromSeconds(5);
+
     private Task<ActiveRun?> BeginWakeLocked(TimeSpan delay)
     {
         _state = ServiceState.Waking;
-        _wakeAcceptedAt = _firstConnectionAt ?? _time.GetTimestamp();
+        // The process's start stands for the connection's arrival only for a wake right after it: an activator that
+        // deploy started with no connection waits, dormant, for one that comes much later.
+        var now = _time.GetTimestamp();
+        _wakeAcceptedAt = _firstConnectionAt is { } started && _time.GetElapsedTime(started, now) < FirstConnectionWindow ? started : now;
         _firstConnectionAt = null;
         _failures.ClearBackoff();
         var previousStop = _stopping;
@@ -130,11 +136,17 @@ internal sealed partial class ServiceActivator
             _run = run;
             _state = ServiceState.Ready;
             _wake = null;
-            if (countAsWake)
+            if (countAsWake && _held > 0)
             {
+                // The histograms time wakes a client waits for: a restart with nobody waiting has no first byte to
+                // time, and its first phase would be the restart's backoff.
                 var (startRequestedAt, runningAt, readyAt) = outcome.Moments;
                 wake = new WakeTimeline(Math.Min(_wakeAcceptedAt, startRequestedAt), startRequestedAt, runningAt, readyAt);
                 run.AwaitingFirstByte = wake;
+            }
+
+            if (countAsWake)
+            {
                 _counters.Woke(outcome.Milliseconds, _time.GetUtcNow());
                 ActivationLog.Ready(_logger, Name, outcome.Milliseconds);
             }

@@ -45,6 +45,9 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
     private long _generation;
     private long _wakeAcceptedAt;
     private long? _firstConnectionAt;
+
+    /// <summary><see cref="_wakeAcceptedAt"/> of a wake no connection asked for (an update's proof, until one joins).</summary>
+    private const long NoConnectionYet = long.MaxValue;
     private int _open;
     private int _held;
     private bool _disposed;
@@ -108,7 +111,7 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
             {
                 _idle.Disarm();
                 ready.Leases++;
-                return new BackendLease(this, ready.Workload.Backend, ready.Lost.Token, ready.AwaitingFirstByte is not null);
+                return new BackendLease(this, ready.Workload.Backend, ready.Lost.Token);
             }
 
             if (_held >= _options.Hold)
@@ -137,6 +140,12 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
 
             _held++;
             _metrics.Held();
+            if (_wakeAcceptedAt == NoConnectionYet)
+            {
+                // An update's proof began with no connection: the wake is a client's from this one on.
+                _wakeAcceptedAt = _time.GetTimestamp();
+            }
+
             wake = _wake ??= BeginWakeLocked(TimeSpan.Zero);
         }
 
@@ -207,6 +216,11 @@ internal sealed partial class ServiceActivator : IServiceGate, IAsyncDisposable
 
     public void FirstByteSent(BackendLease lease)
     {
+        if (!lease.AwaitsFirstByte)
+        {
+            return; // a connection that came after the wake: not the one whose answer ends it
+        }
+
         var at = _time.GetTimestamp();
         WakeTimeline? wake;
         lock (_lock)

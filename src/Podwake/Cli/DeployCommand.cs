@@ -103,10 +103,19 @@ internal static class DeployCommand
             }
 
             // An address another program holds is refused before anything changes, not after the services were deployed.
-            if (metrics is not null && plan.Services.Count > 0 && MetricsUnits.AddressProblem(DeployApplier.MetricsTarget(plan), metrics) is { } taken)
+            if (metrics is not null)
             {
-                await error.WriteLineAsync($"podwake: error: {taken}").ConfigureAwait(false);
-                return ExitCodes.EnvironmentError;
+                if (DeployApplier.MetricsTarget(plan) is not { } own)
+                {
+                    await error.WriteLineAsync("podwake: error: --metrics installs podwake-metrics.socket into your own manager, and no service of this deploy goes there (all run_as:): deploy one of yours with --metrics; nothing was changed").ConfigureAwait(false);
+                    return ExitCodes.UserError;
+                }
+
+                if (MetricsUnits.AddressProblem(own, metrics) is { } taken)
+                {
+                    await error.WriteLineAsync($"podwake: error: {taken}").ConfigureAwait(false);
+                    return ExitCodes.EnvironmentError;
+                }
             }
 
             // A name a running serve owns is refused before anything changes: deploy would replace its container.

@@ -34,9 +34,9 @@ internal sealed partial class DeployApplier
     /// <summary><c>--metrics ADDR</c>: the address of <c>podwake-metrics.socket</c> in this user's own manager; null: left as it is.</summary>
     public System.Net.IPEndPoint? Metrics { get; init; }
 
-    /// <summary>Where <c>--metrics</c> installs its socket: the manager of the user who deploys (the first target otherwise).</summary>
-    public static DeployTarget MetricsTarget(DeployPlan plan) =>
-        plan.Services.Select(s => s.Target).FirstOrDefault(t => t.User is null) ?? plan.Services[0].Target;
+    /// <summary>Where <c>--metrics</c> installs its socket: the manager of the user who deploys; null when the plan has no service there.</summary>
+    public static DeployTarget? MetricsTarget(DeployPlan plan) =>
+        plan.Services.Select(s => s.Target).FirstOrDefault(t => t.User is null);
 
     public async Task ApplyAsync(IReadOnlyList<ServiceSpec> specs, DeployPlan plan, CancellationToken cancellationToken)
     {
@@ -96,6 +96,11 @@ internal sealed partial class DeployApplier
             try
             {
                 await UpdateTimer.SyncAsync(target, _planner.GeneratorOptions(target), _updateInterval, _output, cancellationToken).ConfigureAwait(false);
+                if (Metrics is null)
+                {
+                    // An installed metrics socket keeps its address; its service template is run by this podwake.
+                    await MetricsUnits.SyncAsync(target, _planner.GeneratorOptions(target), null, _output, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is ExternalCommandException or IOException or UnauthorizedAccessException or EnvironmentException)
             {
@@ -107,7 +112,7 @@ internal sealed partial class DeployApplier
         {
             // This user's own manager: one metrics socket per manager, on the address given. A failure (the address is
             // in use) fails the command; the services stay deployed.
-            var own = MetricsTarget(plan);
+            var own = MetricsTarget(plan) ?? throw new EnvironmentException("--metrics: no service of this deploy goes into your own manager");
             await MetricsUnits.SyncAsync(own, _planner.GeneratorOptions(own), address, _output, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -16,7 +16,15 @@ internal static class DeployedMetrics
     public static async Task<IReadOnlyList<ServiceStatus>> ReadAsync(CancellationToken cancellationToken)
     {
         var paths = RuntimePaths.FromEnvironment();
-        var running = (await StatusClient.ReadAllAsync(paths, cancellationToken).ConfigureAwait(false)).Documents
+        var read = await StatusClient.ReadAllAsync(paths, cancellationToken).ConfigureAwait(false);
+        if (read.Unresponsive.Count > 0)
+        {
+            // Its service would be reported from its last rest, with counts lower than the live ones the last scrape
+            // saw: Prometheus would read a reset. No answer (a failed scrape) rather than a wrong one.
+            throw new IOException($"podwake processes {string.Join(", ", read.Unresponsive)} did not answer on their control sockets within {StatusClient.QueryTimeout.TotalSeconds:0} s");
+        }
+
+        var running = read.Documents
             .Where(d => d.Runtime == StatusDocument.RuntimeSystemd)
             .SelectMany(d => d.Services)
             .Where(s => s.Sidecars is null)

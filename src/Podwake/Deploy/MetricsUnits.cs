@@ -21,7 +21,18 @@ internal static class MetricsUnits
         var installed = HostFiles.Exists(socketPath, owner);
         if (address is null)
         {
-            if (installed && !AnyDeployed(manager.ConfigDirectory))
+            if (installed && AnyDeployed(manager.ConfigDirectory))
+            {
+                // Kept where it listens, but run by this podwake (a moved binary would fail every scrape).
+                var service = UnitGenerator.GenerateMetrics(new IPEndPoint(IPAddress.Loopback, 1), options).Single(u => u.Name == UnitGenerator.MetricsServiceName);
+                var servicePath = Path.Combine(manager.UnitDirectory, service.Name);
+                if (HostFiles.ReadOrNull(servicePath, owner) is { } current && current != service.File.ToString())
+                {
+                    await HostFiles.WriteAtomicallyAsync(servicePath, service.File.ToString(), owner, cancellationToken).ConfigureAwait(false);
+                    await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (installed)
             {
                 await systemctl.RunAsync(["disable", "--now", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false);
                 HostFiles.Delete(socketPath, owner);
@@ -84,6 +95,9 @@ internal static class MetricsUnits
         using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         try
         {
+            // As systemd binds it: the port of connections in TIME_WAIT (the last scrapes of a metrics socket just
+            // removed, a serve --metrics just ended) is free; a listener on it is not.
+            probe.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
             probe.Bind(address);
             return null;
         }

@@ -40,12 +40,22 @@ internal static class MetricsHttp
                 return;
             }
 
-            var body = path switch
+            byte[]? body;
+            try
             {
-                "/metrics" => await ExpositionAsync(read, time, linked.Token).ConfigureAwait(false),
-                "/" => "podwake: Prometheus metrics at /metrics\n"u8.ToArray(),
-                _ => null,
-            };
+                body = path switch
+                {
+                    "/metrics" => await ExpositionAsync(read, time, linked.Token).ConfigureAwait(false),
+                    "/" => "podwake: Prometheus metrics at /metrics\n"u8.ToArray(),
+                    _ => null,
+                };
+            }
+            catch (IOException ex)
+            {
+                await RespondAsync(connection, "503 Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"podwake: {ex.Message}\n"), method == "GET", linked.Token).ConfigureAwait(false);
+                return;
+            }
+
             await (body is null
                 ? RespondAsync(connection, "404 Not Found", "text/plain; charset=utf-8", "not found: the metrics are at /metrics\n"u8.ToArray(), method == "GET", linked.Token)
                 : RespondAsync(connection, "200 OK", path == "/metrics" ? PrometheusExposition.ContentType : "text/plain; charset=utf-8", body, method == "GET", linked.Token)).ConfigureAwait(false);
@@ -88,10 +98,12 @@ internal static class MetricsHttp
             }
 
             length += read;
-            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
+
+            // The blank line ends the head; a bare LF is taken for CRLF (RFC 9112, 2.2).
+            var end = buffer.AsSpan(0, length).IndexOf("\n\r\n"u8) is var crlf and >= 0 ? crlf : buffer.AsSpan(0, length).IndexOf("\n\n"u8);
             if (end >= 0)
             {
-                var line = Encoding.ASCII.GetString(buffer, 0, buffer.AsSpan(0, end).IndexOf("\r\n"u8) is var first and >= 0 ? first : end);
+                var line = Encoding.ASCII.GetString(buffer, 0, buffer.AsSpan(0, end + 1).IndexOf((byte)'\n')).TrimEnd('\r');
                 var words = line.Split(' ');
                 return words.Length == 3 && words[2].StartsWith("HTTP/1.", StringComparison.Ordinal) && words[1].StartsWith('/') ? line : null;
             }

@@ -69,11 +69,12 @@ internal sealed class MetricsListener : IAsyncDisposable
                 continue;
             }
 
+            var stopping = _stopping.Token;
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await MetricsHttp.ServeAsync(connection, _ => Task.FromResult(read()), time, _stopping.Token).ConfigureAwait(false);
+                    await MetricsHttp.ServeAsync(connection, _ => Task.FromResult(read()), time, stopping).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -116,6 +116,76 @@ public sealed class ServiceActivatorMetricsTests : IAsyncLifetime
         Assert.Equal(1, activator.GetStatus().Metrics!.IdleStops);
     }
 
+    [Fact]
+    public async Task AnUpdateProofThatServesAHeldConnection_TimesTheWakeFromThatConnection_NotFromAnEarlierWake()
+    {
+        var activator = Create();
+        using (var lease = await WakeAsync(activator, starting: TimeSpan.Zero))
+        {
+            lease.FirstByteSent();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await WaitUntil(() => activator.State == ServiceState.Dormant);
+        _time.Advance(TimeSpan.FromHours(1));
+        var next = new FakeWorkload { StartGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var update = activator.ReplaceAsync(next, TimeSpan.FromSeconds(30));
+        await WaitUntil(() => next.Starts == 1);
+        var acquire = activator.AcquireAsync(CancellationToken.None).AsTask();
+        await WaitUntil(() => activator.GetStatus().HeldConnections == 1);
+        next.StartGate.SetResult();
+        using (var lease = (await acquire)!)
+        {
+            lease.FirstByteSent();
+        }
+
+        await update;
+        var metrics = activator.GetStatus().Metrics!;
+        Assert.True(metrics.WakeToFirstByte!.Sum < 1, $"whole wakes {metrics.WakeToFirstByte.Sum} s");
+        Assert.True(metrics.WakePhases["start_requested"].Sum < 1, $"start_requested {metrics.WakePhases["start_requested"].Sum} s");
+    }
+
+    [Fact]
+    public async Task AHeldClientThatHangsUp_LeavesTheLastPhaseOpen_ALaterClientDoesNotEndIt()
+    {
+        var activator = Create();
+        var held = await WakeAsync(activator, starting: TimeSpan.Zero);
+        using var silent = (await activator.AcquireAsync(CancellationToken.None))!;
+        held.Dispose();
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        using var later = (await activator.AcquireAsync(CancellationToken.None))!;
+        later.FirstByteSent();
+
+        Assert.False(later.AwaitsFirstByte);
+        Assert.Equal(0, activator.GetStatus().Metrics!.WakeToFirstByte!.Count);
+    }
+
+    [Fact]
+    public async Task ARestartWithNobodyWaiting_IsAWake_ButNotTimedInTheHistograms()
+    {
+        var activator = new ServiceActivator("svc", new ActivationOptions { Idle = TimeSpan.FromHours(1), ReadyTimeout = TimeSpan.FromSeconds(10), Restart = Podwake.Specs.RestartPolicy.Always },
+            _workload, _time, NullLogger.Instance);
+        _activators.Add(activator);
+        using (var lease = await WakeAsync(activator, starting: TimeSpan.Zero))
+        {
+            lease.FirstByteSent();
+        }
+
+        _workload.Exit(_workload.LastGeneration, 1);
+        await WaitUntil(() => activator.GetStatus().Restarts == 1 && activator.State == ServiceState.Ready);
+        _time.Advance(TimeSpan.FromMinutes(20));
+        using (var later = (await activator.AcquireAsync(CancellationToken.None))!)
+        {
+            later.FirstByteSent();
+        }
+
+        var status = activator.GetStatus();
+        Assert.Equal(2, status.Wakes);
+        Assert.All(status.Metrics!.WakePhases.Values, phase => Assert.Equal(1, phase.Count));
+        Assert.Equal(1, status.Metrics.WakeToFirstByte!.Count);
+    }
+
     /// <summary>One connection's wake whose container start takes <paramref name="starting"/> (fake time); its lease.</summary>
     private async Task<Podwake.Proxy.BackendLease> WakeAsync(ServiceActivator activator, TimeSpan starting)
     {
