@@ -52,7 +52,7 @@ internal static class ServeCommand
             return ExitCodes.UserError;
         }
 
-        using var loggers = ConsoleLogging.Create(verbose);
+        using var loggers = ConsoleLogging.Create(verbose, [.. load.Services.Select(s => s.Name)]);
         var logger = loggers.CreateLogger("podwake.serve");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
