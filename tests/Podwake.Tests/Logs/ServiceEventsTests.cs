@@ -73,6 +73,16 @@ public sealed class ServiceEventsTests : IDisposable
     }
 
     [Fact]
+    public void EveryEventName_IsDocumented()
+    {
+        var doc = File.ReadAllText(RepositoryPaths.Combine("docs/incoming/logs.md"));
+
+        var missing = ServiceEvents.AllNames.Where(name => !doc.Contains($"\n| `{name}` |", StringComparison.Ordinal)).ToList();
+
+        Assert.True(missing.Count == 0, $"docs/incoming/logs.md has no \"| `NAME` |\" row for: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void Watcher_Named_OnlyThoseServices()
     {
         using var watcher = new EventWatcher(Paths, ["a"], _time);
