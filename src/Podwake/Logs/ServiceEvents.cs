@@ -3,7 +3,8 @@ namespace Podwake.Logs;
 /// <summary>
 /// Which of a service's log lines are state changes, by their <c>[LoggerMessage]</c> event id, and the stable name
 /// <c>podwake events --json</c> gives each (docs/logs.md). The ids are those of Activation/ActivationLog.cs,
-/// Serve/ServeLog.cs and Activate/ActivateLog.cs; a line with any other id is not an event.
+/// Serve/ServeLog.cs and Activate/ActivateLog.cs (of the service's own categories only: serve's "listening" line is
+/// podwake.serve's); a line with any other id is not an event.
 /// </summary>
 internal static class ServiceEvents
 {
@@ -25,7 +26,6 @@ internal static class ServiceEvents
         [18] = "rolled-back",    // ActivationLog.UpdateNotReady
         [19] = "update-proving", // ActivationLog.UpdateProving
         [20] = "updated",        // ActivationLog.UpdateProved
-        [201] = "listening",     // ServeLog.Listening: serve set the service up, dormant
         [209] = "recreated",     // ServeLog: the container was gone, created again
         [402] = "exit",          // ActivateLog: the activator leaves the sockets to systemd and exits
         [403] = "stopping",      // ActivateLog: the activator got a signal

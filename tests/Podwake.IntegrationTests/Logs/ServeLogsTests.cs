@@ -22,6 +22,7 @@ public sealed class ServeLogsTests : IDisposable
         var svc = TestServiceFile.Create(_dir.Path, idle: "1s", command: LogsAcceptance.Command);
         await using var serve = await ServeProcess.StartServingAsync(svc.File);
         await using var events = await LogsAcceptance.StartEventsAsync(svc.Name);
+        await using var follow = ServeProcess.Start("logs", "-f", svc.Name);
 
         for (var wake = 1; wake <= 2; wake++)
         {
@@ -35,6 +36,16 @@ public sealed class ServeLogsTests : IDisposable
 
         await LogsAcceptance.AssertLogsShowBothWakesAsync(svc.Name);
         await LogsAcceptance.AssertEventsAsync(events, svc.Name);
+
+        // Following since before the first wake: both starts came through although the container stopped between.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(follow.Stdout.Split('\n').Count(l => l.Contains($" {svc.Container} started ", StringComparison.Ordinal)) == 2
+                && follow.Stdout.Split('\n').Count(l => l.Contains($" podwake {svc.Name}: stopped, dormant", StringComparison.Ordinal)) == 2),
+            TimeSpan.FromSeconds(5),
+            () => $"podwake logs -f did not print both starts and both dormant lines once each:\n{follow.Stdout}\n{follow.Stderr}");
+        follow.Signal(Signals.Int);
+        Assert.Equal(0, await follow.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(PodmanLogsOf(svc.Container));
     }
 
     [PodmanFact]
@@ -46,4 +57,19 @@ public sealed class ServeLogsTests : IDisposable
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("podwake status", result.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>podman logs processes still reading <paramref name="container"/> (left behind by podwake logs -f).</summary>
+    private static List<string> PodmanLogsOf(string container) =>
+        [.. Directory.EnumerateDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0])).Select(d =>
+        {
+            try
+            {
+                var words = File.ReadAllText(Path.Combine(d, "cmdline")).Split('\0');
+                return words.Contains("logs") && words.Contains(container) && words.Any(w => w.EndsWith("podman", StringComparison.Ordinal)) ? string.Join(' ', words) : null;
+            }
+            catch (IOException)
+            {
+                return null; // exited meanwhile
+            }
+        }).OfType<string>()];
 }
