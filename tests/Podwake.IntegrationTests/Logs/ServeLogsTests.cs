@@ -49,6 +49,28 @@ public sealed class ServeLogsTests : IDisposable
     }
 
     [PodmanFact]
+    public async Task PodService_LogsShowEachMembersOutput()
+    {
+        var pod = TestPodService.Create(_dir.Path, idle: "30s");
+        var podYaml = Path.Combine(Path.GetDirectoryName(pod.File)!, "pod.yaml");
+        // The writer also says so on stdout: a member's line in podwake logs.
+        File.WriteAllText(podYaml, File.ReadAllText(podYaml).Replace(
+            $"echo {pod.Token} > /www/index.html;", $"echo {pod.Token} > /www/index.html; echo wrote {pod.Token};", StringComparison.Ordinal));
+        await using var serve = await ServeProcess.StartServingAsync(pod.File);
+
+        var response = await RawHttp.GetAsync(pod.Endpoint);
+        Assert.True(response.Status == 200, response.ToString());
+
+        await Eventually.TrueAsync(
+            async () => (await PodwakeCli.RunAsync("logs", pod.Name)).Stdout.Contains($" {pod.Member("writer")} wrote {pod.Token}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            () => $"podwake logs {pod.Name} shows no line of the writer container");
+        var logs = await PodwakeCli.RunAsync("logs", pod.Name);
+        Assert.Contains($" podwake {pod.Name}: ready in ", logs.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("-infra ", logs.Stdout, StringComparison.Ordinal);
+    }
+
+    [PodmanFact]
     public async Task UnknownService_OneLineErrorNamingStatus_Exit1()
     {
         var result = await PodwakeCli.RunAsync("logs", "nosuchservice-" + Guid.NewGuid().ToString("N")[..8]);
