@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Specs", "Host"],
         ["Podman", "Network", "Systemd", "Units"],
-        ["Proxy", "Updates", "Pods", "Sidecars", "Activation", "Control", "Metrics"],
+        ["Proxy", "Updates", "Pods", "Sidecars", "Activation", "Control", "Logs", "Metrics"],
         ["Deploy", "Serve", "Activate", "Export"],
         ["Cli"],
     ];

@@ -49,7 +49,7 @@ internal static class ActivateCommand
             return ExitCodes.UserError;
         }
 
-        using var loggers = ConsoleLogging.Create(verbose);
+        using var loggers = ConsoleLogging.Create(verbose, [spec.Name]);
         using var notifier = new SystemdNotifier();
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);

@@ -39,6 +39,8 @@ internal static class PodwakeCommand
         yield return ServeCommand.Create();
         yield return StatusCommand.Create();
         yield return MetricsCommand.Create();
+        yield return LogsCommand.Create();
+        yield return EventsCommand.Create();
         yield return UpdateCommand.Create();
         yield return ActivateCommand.Create();
         yield return DeployCommand.Create();

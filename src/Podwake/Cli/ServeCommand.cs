@@ -73,7 +73,7 @@ internal static class ServeCommand
         }
 
         await using var metricsListener = metrics;
-        using var loggers = ConsoleLogging.Create(verbose);
+        using var loggers = ConsoleLogging.Create(verbose, [.. load.Services.Select(s => s.Name)]);
         var logger = loggers.CreateLogger("podwake.serve");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);

@@ -9,16 +9,22 @@ using Podwake.Updates;
 
 namespace Podwake.Cli;
 
-/// <summary><c>podwake status [NAME] [--json]</c>: the state of the services of every running serve.</summary>
+/// <summary><c>podwake status [NAME] [--json] [--watch]</c>: the state of the services of every running serve; with --watch, <see cref="EventsCommand"/>.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
         var name = new Argument<string?>("NAME") { Arity = ArgumentArity.ZeroOrOne, Description = "Only this service" };
         var json = new Option<bool>("--json") { Description = "Print JSON for machines" };
-        var command = new Command("status", "Show each service's state, open connections, last wake time and idle countdown") { name, json };
+        var watch = new Option<bool>("--watch") { Description = "Print each state change as it happens until Ctrl-C (as podwake events)" };
+        var command = new Command("status", "Show each service's state, open connections, last wake time and idle countdown") { name, json, watch };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(watch))
+            {
+                return await EventsCommand.RunAsync(result.GetValue(name) is { } one ? [one] : [], result.GetValue(json), cancellationToken);
+            }
+
             try
             {
                 return await RunAsync(result.GetValue(name), result.GetValue(json), cancellationToken);

@@ -65,6 +65,7 @@ internal sealed class Undeployer
         [
             runtime.LastStateFile(name), ContainerRunFiles.SwapLockFile(name, manager.RuntimeDirectory),
             LastUpdateRecord.PathOf(runtime, name), ServiceUpdateLock.PathOf(name, manager.RuntimeDirectory),
+            runtime.LogFile(name), runtime.OldLogFile(name),
         ];
         var exposeManager = _me.IsRoot ? _planner.ExposeTarget() : null;
         var exposeFiles = exposeManager is null ? [] : DeployPlanner.ExistingExposeUnits(exposeManager.Manager, name).ToList();

@@ -41,6 +41,15 @@ internal sealed record RuntimePaths(string Directory)
     /// <summary>The Kubernetes YAML <c>podwake serve</c> played for a <c>pod:</c> service (kept for <c>podman kube play --down</c>).</summary>
     public string PodFile(string service) => Path.Combine(Directory, $"pod-{service}.yaml");
 
+    /// <summary>Where podwake keeps each service's own log lines (<c>log/NAME.jsonl</c>, rotated to <c>NAME.jsonl.1</c>).</summary>
+    public string LogDirectory => Path.Combine(Directory, "log");
+
+    /// <summary>The service's own log lines, one JSON object a line (Logs/ServiceLogFile).</summary>
+    public string LogFile(string service) => Path.Combine(LogDirectory, $"{service}.jsonl");
+
+    /// <summary>The service's previous log file, kept once when <see cref="LogFile"/> is rotated.</summary>
+    public string OldLogFile(string service) => LogFile(service) + ".1";
+
     public void EnsureExists() =>
         System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 }

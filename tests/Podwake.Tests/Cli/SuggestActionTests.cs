@@ -19,7 +19,7 @@ public sealed class SuggestActionTests : IDisposable
     [Fact]
     public void Options_LeaveOutTheDosSpellingsOfHelp()
     {
-        Assert.Equal(["--help", "--json", "-h"], Suggest("podwake status -").Where(s => s.StartsWith('-')));
+        Assert.Equal(["--help", "--json", "--watch", "-h"], Suggest("podwake status -").Where(s => s.StartsWith('-')));
     }
 
     [Fact]
