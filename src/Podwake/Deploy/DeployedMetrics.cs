@@ -2,7 +2,6 @@ using Podwake.Activation;
 using Podwake.Control;
 using Podwake.Host;
 using Podwake.Specs;
-using Podwake.Units;
 
 namespace Podwake.Deploy;
 
@@ -31,33 +30,23 @@ internal static class DeployedMetrics
             .ToList();
         var seen = running.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var services = new List<ServiceStatus>(running);
-        foreach (var manager in DeployedStatus.Managers())
+        foreach (var (_, file, name) in DeployedStatus.SpecCopies())
         {
-            var directory = SpecCopy.Directory(manager.ConfigDirectory);
-            if (!Directory.Exists(directory))
+            if (!seen.Add(name) || SpecLoader.Load([file]).Services.FirstOrDefault() is not { Sidecar: null })
             {
                 continue;
             }
 
-            foreach (var file in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+            var last = DeployedStatus.ReadLastState(paths, name);
+            services.Add((last ?? new ServiceStatus { Name = name, State = ServiceState.Dormant }) with
             {
-                var name = Path.GetFileNameWithoutExtension(file);
-                if (!seen.Add(name) || SpecLoader.Load([file]).Services.FirstOrDefault() is not { Sidecar: null })
-                {
-                    continue;
-                }
-
-                var last = DeployedStatus.ReadLastState(paths, name);
-                services.Add((last ?? new ServiceStatus { Name = name, State = ServiceState.Dormant }) with
-                {
-                    Name = name,
-                    State = last?.State == ServiceState.Failed ? ServiceState.Failed : ServiceState.Dormant,
-                    OpenConnections = 0,
-                    HeldConnections = 0,
-                    LiveFlows = 0,
-                    HeldDatagrams = 0,
-                });
-            }
+                Name = name,
+                State = last?.State == ServiceState.Failed ? ServiceState.Failed : ServiceState.Dormant,
+                OpenConnections = 0,
+                HeldConnections = 0,
+                LiveFlows = 0,
+                HeldDatagrams = 0,
+            });
         }
 
         return services.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();

@@ -23,6 +23,17 @@ internal static class DeployedStatus
     {
         var awake = running.Where(d => d.Runtime == StatusDocument.RuntimeSystemd).SelectMany(d => d.Services).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var documents = new List<StatusDocument>();
+        foreach (var (manager, file, name) in SpecCopies().Where(copy => !awake.Contains(copy.Name)))
+        {
+            documents.Add(await DormantDocumentAsync(paths, new Systemctl(manager), file, name, cancellationToken).ConfigureAwait(false));
+        }
+
+        return documents;
+    }
+
+    /// <summary>The spec copy of every service deployed into this user's managers (<see cref="Managers"/>), in name order per manager.</summary>
+    public static IEnumerable<(SystemdManager Manager, string File, string Name)> SpecCopies()
+    {
         foreach (var manager in Managers())
         {
             var directory = SpecCopy.Directory(manager.ConfigDirectory);
@@ -31,20 +42,11 @@ internal static class DeployedStatus
                 continue;
             }
 
-            var systemctl = new Systemctl(manager);
             foreach (var file in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
             {
-                var name = Path.GetFileNameWithoutExtension(file);
-                if (awake.Contains(name))
-                {
-                    continue;
-                }
-
-                documents.Add(await DormantDocumentAsync(paths, systemctl, file, name, cancellationToken).ConfigureAwait(false));
+                yield return (manager, file, Path.GetFileNameWithoutExtension(file));
             }
         }
-
-        return documents;
     }
 
     private static async Task<StatusDocument> DormantDocumentAsync(RuntimePaths paths, Systemctl systemctl, string file, string name, CancellationToken cancellationToken)
@@ -143,7 +145,7 @@ internal static class DeployedStatus
     /// at /run/user/0 whether or not a login session set XDG_RUNTIME_DIR (sudo, su, cron do not): deploy puts root's
     /// services there, so status must find them there too.
     /// </summary>
-    public static IEnumerable<SystemdManager> Managers()
+    private static IEnumerable<SystemdManager> Managers()
     {
         if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 })
         {

@@ -14,58 +14,26 @@ internal static class MetricsUnits
     /// <param name="address">Where to listen; null: keep what is installed, remove it when no deployed service is left.</param>
     public static async Task SyncAsync(DeployTarget target, UnitGeneratorOptions options, IPEndPoint? address, TextWriter output, CancellationToken cancellationToken)
     {
-        var manager = target.Manager;
-        var systemctl = target.Systemctl;
-        var owner = target.User;
-        var socketPath = Path.Combine(manager.UnitDirectory, UnitGenerator.MetricsSocketName);
-        var installed = HostFiles.Exists(socketPath, owner);
+        var installed = HostFiles.Exists(Path.Combine(target.Manager.UnitDirectory, UnitGenerator.MetricsSocketName), target.User);
         if (address is null)
         {
-            if (installed && AnyDeployed(manager.ConfigDirectory))
+            if (installed && AnyDeployed(target.Manager.ConfigDirectory))
             {
                 // Kept where it listens, but run by this podwake (a moved binary would fail every scrape).
-                var service = UnitGenerator.GenerateMetrics(new IPEndPoint(IPAddress.Loopback, 1), options).Single(u => u.Name == UnitGenerator.MetricsServiceName);
-                var servicePath = Path.Combine(manager.UnitDirectory, service.Name);
-                if (HostFiles.ReadOrNull(servicePath, owner) is { } current && current != service.File.ToString())
-                {
-                    await HostFiles.WriteAtomicallyAsync(servicePath, service.File.ToString(), owner, cancellationToken).ConfigureAwait(false);
-                    await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
-                }
+                await ManagerUnits.WriteChangedAsync(target, [UnitGenerator.MetricsServiceUnit(options)], cancellationToken).ConfigureAwait(false);
             }
             else if (installed)
             {
-                await systemctl.RunAsync(["disable", "--now", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false);
-                HostFiles.Delete(socketPath, owner);
-                HostFiles.Delete(Path.Combine(manager.UnitDirectory, UnitGenerator.MetricsServiceName), owner);
-                await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+                await ManagerUnits.RemoveAsync(target, UnitGenerator.MetricsSocketName, [UnitGenerator.MetricsSocketName, UnitGenerator.MetricsServiceName], cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"{UnitGenerator.MetricsSocketName}: removed from {target.Describe()} (no deployed service is left)").ConfigureAwait(false);
             }
 
             return;
         }
 
-        var socketChanged = false;
-        var changed = false;
-        foreach (var unit in UnitGenerator.GenerateMetrics(address, options))
-        {
-            var path = Path.Combine(manager.UnitDirectory, unit.Name);
-            var text = unit.File.ToString();
-            if (HostFiles.ReadOrNull(path, owner) == text)
-            {
-                continue;
-            }
-
-            await HostFiles.WriteAtomicallyAsync(path, text, owner, cancellationToken).ConfigureAwait(false);
-            changed = true;
-            socketChanged |= unit.Name == UnitGenerator.MetricsSocketName;
-        }
-
-        if (changed)
-        {
-            await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
-        }
-
-        if (socketChanged && installed)
+        var written = await ManagerUnits.WriteChangedAsync(target, UnitGenerator.GenerateMetrics(address, options), cancellationToken).ConfigureAwait(false);
+        var systemctl = target.Systemctl;
+        if (installed && written.Contains(UnitGenerator.MetricsSocketName))
         {
             // A new address: the socket is bound again there.
             (await systemctl.RunAsync(["restart", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false))
@@ -74,7 +42,7 @@ internal static class MetricsUnits
 
         var enabled = await systemctl.RunAsync(["enable", "--now", UnitGenerator.MetricsSocketName], cancellationToken).ConfigureAwait(false);
         enabled.ThrowIfFailed($"listen on {address} with {UnitGenerator.MetricsSocketName} (is the address in use?)");
-        if (changed)
+        if (written.Count > 0)
         {
             await output.WriteLineAsync($"{UnitGenerator.MetricsSocketName}: Prometheus metrics at http://{address}/metrics ({target.Describe()}; each scrape runs podwake metrics)").ConfigureAwait(false);
         }
@@ -86,8 +54,9 @@ internal static class MetricsUnits
     /// </summary>
     public static string? AddressProblem(DeployTarget target, IPEndPoint address)
     {
-        var installed = HostFiles.ReadOrNull(Path.Combine(target.Manager.UnitDirectory, UnitGenerator.MetricsSocketName), target.User);
-        if (installed is not null && installed.Contains($"ListenStream={address}\n", StringComparison.Ordinal))
+        // The installed socket, on this address already: it holds the port itself.
+        if (HostFiles.ReadOrNull(Path.Combine(target.Manager.UnitDirectory, UnitGenerator.MetricsSocketName), target.User)
+            == UnitGenerator.MetricsSocketUnit(address).File.ToString())
         {
             return null;
         }

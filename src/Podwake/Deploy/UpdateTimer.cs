@@ -22,42 +22,21 @@ internal static class UpdateTimer
         var manager = target.Manager;
         var systemctl = target.Systemctl;
         var owner = target.User;
-        var timerPath = Path.Combine(manager.UnitDirectory, UnitGenerator.UpdateTimerName);
-        var installed = HostFiles.Exists(timerPath, owner);
+        var installed = HostFiles.Exists(Path.Combine(manager.UnitDirectory, UnitGenerator.UpdateTimerName), owner);
         if (!Wanted(manager.ConfigDirectory))
         {
             if (installed)
             {
-                await systemctl.RunAsync(["disable", "--now", UnitGenerator.UpdateTimerName], cancellationToken).ConfigureAwait(false);
-                HostFiles.Delete(timerPath, owner);
-                HostFiles.Delete(Path.Combine(manager.UnitDirectory, UnitGenerator.UpdateServiceName), owner);
-                await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
+                await ManagerUnits.RemoveAsync(target, UnitGenerator.UpdateTimerName, [UnitGenerator.UpdateTimerName, UnitGenerator.UpdateServiceName], cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"{UnitGenerator.UpdateTimerName}: removed from {target.Describe()} (no service there has update: set)").ConfigureAwait(false);
             }
 
             return;
         }
 
-        var changed = false;
-        foreach (var unit in UnitGenerator.GenerateUpdateTimer(options, interval))
-        {
-            var path = Path.Combine(manager.UnitDirectory, unit.Name);
-            var text = unit.File.ToString();
-            var current = HostFiles.ReadOrNull(path, owner);
-            if (current == text || (unit.Name == UnitGenerator.UpdateTimerName && interval is null && current is not null))
-            {
-                continue;
-            }
-
-            await HostFiles.WriteAtomicallyAsync(path, text, owner, cancellationToken).ConfigureAwait(false);
-            changed = true;
-        }
-
-        if (changed)
-        {
-            await systemctl.RunAsync(["daemon-reload"], cancellationToken).ConfigureAwait(false);
-        }
-
+        // An installed timer keeps its interval unless one is given.
+        var units = UnitGenerator.GenerateUpdateTimer(options, interval).Where(unit => !(unit.Name == UnitGenerator.UpdateTimerName && interval is null && installed));
+        var changed = (await ManagerUnits.WriteChangedAsync(target, units, cancellationToken).ConfigureAwait(false)).Count > 0;
         var enabled = await systemctl.RunAsync(["enable", "--now", UnitGenerator.UpdateTimerName], cancellationToken).ConfigureAwait(false);
         enabled.ThrowIfFailed($"enable {UnitGenerator.UpdateTimerName}");
         if (changed || !installed)

@@ -20,22 +20,19 @@ internal static partial class UnitGenerator
 
     /// <summary>The socket and its service template, in that order.</summary>
     public static IReadOnlyList<GeneratedUnit> GenerateMetrics(IPEndPoint address, UnitGeneratorOptions options) =>
-    [
-        new GeneratedUnit(MetricsSocketName, MetricsSocket(address)),
-        new GeneratedUnit(MetricsServiceName, MetricsService(options)),
-    ];
+        [MetricsSocketUnit(address), MetricsServiceUnit(options)];
 
-    private static UnitFile MetricsSocket(IPEndPoint address)
+    public static GeneratedUnit MetricsSocketUnit(IPEndPoint address)
     {
         var unit = NewUnit("podwake metrics of the deployed services (Prometheus scrapes)");
         unit.Add(UnitSections.Socket, UnitKeys.ListenStream, address.ToString());
         unit.Add(UnitSections.Socket, UnitKeys.Accept, "yes");
         unit.Add(UnitSections.Socket, UnitKeys.MaxConnections, MetricsMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture));
         unit.Add(UnitSections.Install, UnitKeys.WantedBy, "sockets.target");
-        return unit;
+        return new GeneratedUnit(MetricsSocketName, unit);
     }
 
-    private static UnitFile MetricsService(UnitGeneratorOptions options)
+    public static GeneratedUnit MetricsServiceUnit(UnitGeneratorOptions options)
     {
         var unit = NewUnit("podwake metrics, one scrape");
 
@@ -43,6 +40,6 @@ internal static partial class UnitGenerator
         unit.Add(UnitSections.Unit, UnitKeys.CollectMode, "inactive-or-failed");
         unit.Add(UnitSections.Service, UnitKeys.ExecStart, SystemdQuoting.ExecLine([options.PodwakePath, "metrics"]));
         unit.Add(UnitSections.Service, UnitKeys.RuntimeMaxSec, "30");
-        return unit;
+        return new GeneratedUnit(MetricsServiceName, unit);
     }
 }
